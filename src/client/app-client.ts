@@ -1,0 +1,84 @@
+/**
+ * Starts the worker and wires its status messages into the store. The UI calls the actions
+ * exported here; it never talks to the worker directly.
+ */
+import { useAppStore } from '../state/store';
+import { isBackendName, type FromWorkerOf } from '../shared/protocol';
+import { startForwardController } from './forward-controller';
+import { startWorker, type WorkerClient } from './worker-client';
+
+let client: WorkerClient | null = null;
+
+function forcedBackendFromUrl(): string | null {
+  return new URLSearchParams(window.location.search).get('backend');
+}
+
+export function startApp(): void {
+  if (client) return;
+  const c = startWorker();
+  client = c;
+  const store = useAppStore.getState();
+  c.on('backend/loading', (m) => store.setBackend({ status: 'loading', attempts: m.attempts }));
+  c.on('backend/ready', (m) =>
+    store.setBackend({ status: 'ready', backend: m.backend, forced: m.forced, attempts: m.attempts, ms: m.ms }),
+  );
+  c.on('backend/failed', (m) => store.setBackend({ status: 'failed', attempts: m.attempts }));
+  c.on('backend/lost', (m) => {
+    store.notify('error', m.message);
+    store.setBackend({ status: 'loading', attempts: [] });
+  });
+  c.on('data/ready', (m) => {
+    store.setData({ status: 'ready', count: m.count, perClass: m.perClass });
+    if (!useAppStore.getState().x0) void pickDigit(DEFAULT_DIGIT.label, DEFAULT_DIGIT.index);
+  });
+  c.on('data/failed', (m) => {
+    store.setData({ status: 'failed', message: m.message });
+    store.notify('error', m.message);
+  });
+  c.on('error', (m) => store.notify('error', m.message));
+  startForwardController(c);
+
+  const requested = forcedBackendFromUrl();
+  if (requested !== null && !isBackendName(requested)) {
+    store.notify('error', `Unknown backend "${requested}" in the URL; use webgpu, webgl, wasm or cpu.`);
+  }
+  c.send({ type: 'init', forcedBackend: isBackendName(requested) ? requested : null });
+}
+
+/** A clear, well-formed 7 to greet the learner on first load. */
+const DEFAULT_DIGIT = { label: 7, index: 0 };
+
+function need(): WorkerClient {
+  if (!client) throw new Error('the app has not started');
+  return client;
+}
+
+function report(error: unknown): void {
+  useAppStore.getState().notify('error', error instanceof Error ? error.message : String(error));
+}
+
+export async function pickDigit(label: number | null, index: number | null): Promise<void> {
+  try {
+    const digit = await need().request<FromWorkerOf<'data/digit'>>({ type: 'data/pick', label, index });
+    useAppStore.getState().setX0(digit.pixels, { kind: 'mnist', label: digit.label, index: digit.index });
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** Decodes in the worker; on failure the current x0 stays and the learner reads why. */
+export async function loadImageFile(file: File): Promise<boolean> {
+  try {
+    const decoded = await need().request<FromWorkerOf<'image/decoded'>>({
+      type: 'image/decode',
+      file,
+      name: file.name,
+    });
+    useAppStore.getState().setX0(decoded.pixels, { kind: 'upload', name: file.name });
+    useAppStore.getState().dismissNotice();
+    return true;
+  } catch (error) {
+    report(error);
+    return false;
+  }
+}

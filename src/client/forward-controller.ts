@@ -1,0 +1,79 @@
+/**
+ * Keeps the worker's forward run in step with the store: a new x0, schedule or noise seed starts
+ * a new run (new runId); a new t asks for one frame, at most once per animation frame, always for
+ * the newest t. Replies from older runs are dropped. Also records the latency from a t change to
+ * its frame being on screen (performance.measure 'dp:t-to-frame') and the first frame
+ * (performance.mark 'dp:first-frame').
+ */
+import { useAppStore, type AppState } from '../state/store';
+import { IMAGE_SIZE, STRIP_COUNT } from '../shared/protocol';
+import { onFrameDrawn, publishFrame } from './frame-bus';
+import type { WorkerClient } from './worker-client';
+
+export function startForwardController(client: WorkerClient): () => void {
+  let runId = 0;
+  let frameQueued = false;
+  let firstFrameMarked = false;
+  const changedAt = new Map<number, number>();
+
+  const requestFrame = () => {
+    if (frameQueued || runId === 0) return;
+    frameQueued = true;
+    requestAnimationFrame(() => {
+      frameQueued = false;
+      client.send({ type: 'forward/frame', runId, t: useAppStore.getState().t });
+    });
+  };
+
+  const configure = (s: AppState) => {
+    if (!s.x0) return;
+    runId += 1;
+    changedAt.clear();
+    changedAt.set(s.t, performance.now());
+    publishFrame('x0', { width: IMAGE_SIZE, height: IMAGE_SIZE, pixels: s.x0 });
+    client.send({
+      type: 'forward/config',
+      runId,
+      x0: s.x0.slice(),
+      schedule: { kind: s.scheduleKind, T: s.T },
+      noiseSeed: s.noiseSeed,
+      stripCount: STRIP_COUNT,
+    });
+    requestFrame();
+  };
+
+  const offs = [
+    client.on('forward/noise', (m) => m.runId === runId && publishFrame('noise', m.frame)),
+    client.on('forward/strip', (m) => m.runId === runId && publishFrame('strip', m.frame)),
+    client.on('forward/frame', (m) => m.runId === runId && publishFrame('xt', m.frame, m.t)),
+  ];
+
+  onFrameDrawn('xt', (_frame, t) => {
+    const now = performance.now();
+    if (!firstFrameMarked) {
+      firstFrameMarked = true;
+      performance.mark('dp:first-frame');
+    }
+    const start = t === null ? undefined : changedAt.get(t);
+    if (start === undefined) return;
+    performance.measure('dp:t-to-frame', { start, end: now });
+    // Timesteps passed over while this frame was in flight will never get frames of their own.
+    for (const [pending, at] of changedAt) if (at <= start) changedAt.delete(pending);
+  });
+
+  const unsubscribe = useAppStore.subscribe((s, prev) => {
+    if (s.x0 !== prev.x0 || s.scheduleKind !== prev.scheduleKind || s.T !== prev.T || s.noiseSeed !== prev.noiseSeed) {
+      configure(s);
+    } else if (s.t !== prev.t) {
+      if (!changedAt.has(s.t)) changedAt.set(s.t, performance.now());
+      requestFrame();
+    }
+  });
+  configure(useAppStore.getState());
+
+  return () => {
+    offs.forEach((off) => off());
+    onFrameDrawn('xt', null);
+    unsubscribe();
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * NHWC 'same'-padded conv2d whose filter gradient avoids tfjs' Conv2DBackpropFilter kernel.
+ *
+ * Why (DESIGN.md §2): the wasm backend has no Conv2DBackpropFilter kernel at all, so stock tfjs
+ * cannot train convs there, and on webgpu that kernel is ~270× slower than the forward conv. The
+ * filter gradient is a plain GEMM over im2col patches, dW[k·k·Cin, Cout] = patchesᵀ · dy, which
+ * needs only pad, (strided) slice, concat, reshape, matMul and sum — ops every backend has.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * How dW is computed. The best choice differs by device, so it is left to the caller:
+ * - 'matmul2d': one 2-D matMul [n, k·k·Cin]ᵀ · [n, Cout] (n = B·Ho·Wo); the backend picks its own
+ *   reduction strategy. Fastest or close to it everywhere measured, hence the default.
+ * - 'splitK': batched matMul over S = batch, [S, n/S, k·k·Cin]ᵀ · [S, n/S, Cout], then a sum over
+ *   S. Best on a real GPU at large batch; slow where a Sum over axis 0 is slow (SwiftShader).
+ * - 'stock': tfjs' own Conv2DBackpropFilter kernel, for comparison; throws on wasm.
+ */
+export type FilterGradVariant = 'matmul2d' | 'splitK' | 'stock';
+export const FILTER_GRAD_VARIANTS: readonly FilterGradVariant[] = ['matmul2d', 'splitK', 'stock'];
+
+export type ConvStride = 1 | 2;
+
+/** Options bag so bias / activation fusion can be added later without changing call sites. */
+export interface Conv2dOptions {
+  readonly filterGrad?: FilterGradVariant;
+}
+
+interface SamePad {
+  readonly out: number;
+  readonly before: number;
+  readonly after: number;
+}
+
+/** TF 'same' padding; on stride 2 with even size it pads 0 before and 1 after. */
+function samePad(size: number, k: number, stride: number): SamePad {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + k - size, 0);
+  const before = Math.floor(total / 2);
+  return { out, before, after: total - before };
+}
+
+/**
+ * Patches [B, Ho, Wo, kh·kw·Cin], channel index (i·kw + j)·Cin + c, which is exactly the row-major
+ * order of a [kh, kw, Cin, Cout] filter, so the GEMM result reshapes to dW with no transpose.
+ */
+function im2col(x: tf.Tensor4D, kh: number, kw: number, stride: ConvStride): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const ph = samePad(h, kh, stride);
+  const pw = samePad(w, kw, stride);
+  const padded =
+    ph.before + ph.after + pw.before + pw.after > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [ph.before, ph.after],
+          [pw.before, pw.after],
+          [0, 0],
+        ])
+      : x;
+  const taps: tf.Tensor4D[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      taps.push(
+        stride === 1
+          ? tf.slice(padded, [0, i, j, 0], [b, ph.out, pw.out, c])
+          : (tf.stridedSlice(
+              padded,
+              [0, i, j, 0],
+              [b, i + (ph.out - 1) * stride + 1, j + (pw.out - 1) * stride + 1, c],
+              [1, stride, stride, 1],
+            ) as tf.Tensor4D),
+      );
+    }
+  }
+  const [only] = taps;
+  return taps.length === 1 && only ? only : tf.concat(taps, 3);
+}
+
+/**
+ * Filter gradient of `conv2d(x, W, strides)` ('same' padding, NHWC, dilation 1) given the
+ * upstream gradient `dy` [B, Ho, Wo, Cout]. Exported on its own so it can be benchmarked.
+ */
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: readonly [number, number, number, number],
+  strides: ConvStride,
+  variant: FilterGradVariant = 'matmul2d',
+): tf.Tensor4D {
+  const [kh, kw, cin, cout] = filterShape;
+  const [b, h, w, xc] = x.shape;
+  const ho = Math.ceil(h / strides);
+  const wo = Math.ceil(w / strides);
+  const [db, dh, dw, dc] = dy.shape;
+  if (xc !== cin || db !== b || dh !== ho || dw !== wo || dc !== cout) {
+    throw new Error(
+      `conv2dFilterGrad: x ${x.shape} / dy ${dy.shape} do not fit filter ${filterShape}, stride ${strides}`,
+    );
+  }
+  const shape: [number, number, number, number] = [kh, kw, cin, cout];
+  if (variant === 'stock') {
+    // conv2DBackpropFilter is not a public op, so call its kernel the way that op does.
+    return tf
+      .engine()
+      .runKernel(
+        tf.Conv2DBackpropFilter,
+        { x, dy },
+        { strides: [strides, strides], pad: 'same', dataFormat: 'NHWC', filterShape: shape },
+      );
+  }
+  return tf.tidy(() => {
+    const patches = im2col(x, kh, kw, strides);
+    const k = kh * kw * cin;
+    const grad =
+      variant === 'splitK'
+        ? tf.sum(
+            tf.matMul(
+              tf.reshape(patches, [b, ho * wo, k]),
+              tf.reshape(dy, [b, ho * wo, cout]),
+              true,
+              false,
+            ),
+            0,
+          )
+        : tf.matMul(
+            tf.reshape(patches, [b * ho * wo, k]),
+            tf.reshape(dy, [b * ho * wo, cout]),
+            true,
+            false,
+          );
+    return tf.reshape(grad, shape);
+  });
+}
+
+type Conv2dFn = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D;
+
+// One customGrad wrapper per (stride, variant): the closure is all that differs, and reusing it
+// avoids rebuilding it on every layer call.
+const customConvs = new Map<string, Conv2dFn>();
+
+function customConv(strides: ConvStride, variant: 'matmul2d' | 'splitK'): Conv2dFn {
+  const key = `${strides}/${variant}`;
+  const cached = customConvs.get(key);
+  if (cached) return cached;
+  const wrapped = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, filter, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x, filter]);
+    return {
+      value: tf.conv2d(x, filter, strides, 'same'),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const dy4 = dy as tf.Tensor4D;
+        return [
+          tf.conv2dTranspose(dy4, sf, sx.shape, strides, 'same'),
+          conv2dFilterGrad(sx, dy4, sf.shape, strides, variant),
+        ];
+      },
+    };
+  });
+  const fn: Conv2dFn = (x, filter) => wrapped(x, filter) as tf.Tensor4D;
+  customConvs.set(key, fn);
+  return fn;
+}
+
+/**
+ * NHWC conv2d with TF 'same' padding and dilation 1, for any kernel size. The forward is
+ * tf.conv2d; dx goes through tfjs' Conv2DBackpropInput (which every backend has); dW through
+ * `conv2dFilterGrad` with the chosen variant.
+ */
+export function conv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: ConvStride,
+  opts: Conv2dOptions = {},
+): tf.Tensor4D {
+  const variant = opts.filterGrad ?? 'matmul2d';
+  if (variant === 'stock') return tf.conv2d(x, filter, strides, 'same');
+  return customConv(strides, variant)(x, filter);
+}

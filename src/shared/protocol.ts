@@ -1,0 +1,100 @@
+/**
+ * Messages between the page and the worker. Every job carries a runId (or requestId for one-shot
+ * requests); the page bumps it when settings change and drops any reply that is not the newest.
+ * Pixel payloads are grayscale uint8 (0 = black) whose buffers are transferred, not copied.
+ */
+import type { ScheduleKind } from '../ml/schedule';
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export function isBackendName(value: string | null | undefined): value is BackendName {
+  return value !== null && value !== undefined && (BACKENDS as readonly string[]).includes(value);
+}
+
+export interface BackendAttempt {
+  readonly backend: BackendName;
+  readonly ok: boolean;
+  /** Why it was not used, in words a learner can act on ("no adapter", "self-check failed ..."). */
+  readonly reason: string | null;
+  readonly ms: number;
+}
+
+export interface ScheduleConfig {
+  readonly kind: ScheduleKind;
+  readonly T: number;
+}
+
+/** A grayscale image (or a horizontal strip of equally sized images). */
+export interface GrayFrame {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+export type ToWorker =
+  | { readonly type: 'init'; readonly forcedBackend: BackendName | null }
+  | {
+      readonly type: 'data/pick';
+      readonly requestId: number;
+      /** null: a random class. */
+      readonly label: number | null;
+      /** null: a random digit of that class. */
+      readonly index: number | null;
+    }
+  | { readonly type: 'image/decode'; readonly requestId: number; readonly file: Blob; readonly name: string }
+  | {
+      readonly type: 'forward/config';
+      readonly runId: number;
+      readonly x0: Uint8Array;
+      readonly schedule: ScheduleConfig;
+      readonly noiseSeed: number;
+      readonly stripCount: number;
+    }
+  | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number };
+
+export type FromWorker =
+  | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
+  | {
+      readonly type: 'backend/ready';
+      readonly backend: BackendName;
+      readonly forced: BackendName | null;
+      readonly attempts: readonly BackendAttempt[];
+      readonly ms: number;
+    }
+  | { readonly type: 'backend/failed'; readonly attempts: readonly BackendAttempt[] }
+  | { readonly type: 'backend/lost'; readonly backend: BackendName; readonly message: string }
+  | {
+      readonly type: 'data/ready';
+      readonly count: number;
+      readonly perClass: readonly number[];
+      readonly ms: number;
+    }
+  | { readonly type: 'data/failed'; readonly message: string }
+  | {
+      readonly type: 'data/digit';
+      readonly requestId: number;
+      readonly label: number;
+      readonly index: number;
+      readonly pixels: Uint8Array;
+    }
+  | { readonly type: 'image/decoded'; readonly requestId: number; readonly pixels: Uint8Array }
+  | { readonly type: 'request/failed'; readonly requestId: number; readonly message: string }
+  | { readonly type: 'forward/noise'; readonly runId: number; readonly frame: GrayFrame }
+  | {
+      readonly type: 'forward/strip';
+      readonly runId: number;
+      readonly timesteps: readonly number[];
+      readonly frame: GrayFrame;
+    }
+  | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number; readonly frame: GrayFrame }
+  | { readonly type: 'error'; readonly message: string };
+
+export type FromWorkerType = FromWorker['type'];
+export type FromWorkerOf<K extends FromWorkerType> = Extract<FromWorker, { type: K }>;
+
+export const IMAGE_SIZE = 28;
+export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+export const STRIP_COUNT = 8;
+export const STRIP_GAP = 2;
+export const STRIP_WIDTH = STRIP_COUNT * IMAGE_SIZE + (STRIP_COUNT - 1) * STRIP_GAP;

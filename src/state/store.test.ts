@@ -1,0 +1,31 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useAppStore } from './store';
+
+describe('forward settings', () => {
+  beforeEach(() => {
+    useAppStore.setState({ T: 1000, t: 500 });
+  });
+
+  it('clamps t to 0..T−1 and steps it', () => {
+    const { setTimestep, stepTimestep } = useAppStore.getState();
+    setTimestep(5000);
+    expect(useAppStore.getState().t).toBe(999);
+    setTimestep(-3);
+    expect(useAppStore.getState().t).toBe(0);
+    stepTimestep(-1);
+    expect(useAppStore.getState().t).toBe(0);
+    stepTimestep(10);
+    expect(useAppStore.getState().t).toBe(10);
+  });
+
+  it('changing T keeps t at the same point of the process and clamps T to 10..1000', () => {
+    useAppStore.getState().setT(100);
+    expect(useAppStore.getState()).toMatchObject({ T: 100, t: 50 });
+    useAppStore.getState().setT(3);
+    expect(useAppStore.getState().T).toBe(10);
+    useAppStore.getState().setT(1e9);
+    expect(useAppStore.getState().T).toBe(1000);
+    useAppStore.getState().setT(Number.NaN);
+    expect(useAppStore.getState().T).toBe(10);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The one zustand store: status, settings and summaries. High-rate data (frames) never lands
+ * here; see client/frame-bus.ts.
+ */
+import { create, type StateCreator } from 'zustand';
+import type { BackendAttempt, BackendName } from '../shared/protocol';
+import { T_MAX, T_MIN, type ScheduleKind } from '../ml/schedule';
+
+export type BackendState =
+  | { readonly status: 'loading'; readonly attempts: readonly BackendAttempt[] }
+  | {
+      readonly status: 'ready';
+      readonly backend: BackendName;
+      readonly forced: BackendName | null;
+      readonly attempts: readonly BackendAttempt[];
+      readonly ms: number;
+    }
+  | { readonly status: 'failed'; readonly attempts: readonly BackendAttempt[] };
+
+export type DataState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly count: number; readonly perClass: readonly number[] }
+  | { readonly status: 'failed'; readonly message: string };
+
+export type X0Source =
+  | { readonly kind: 'mnist'; readonly label: number; readonly index: number }
+  | { readonly kind: 'drawn' }
+  | { readonly kind: 'upload'; readonly name: string };
+
+interface SystemSlice {
+  backend: BackendState;
+  data: DataState;
+  /** The latest problem worth telling the learner about; the app keeps working. */
+  notice: { readonly kind: 'error' | 'info'; readonly text: string } | null;
+  setBackend: (backend: BackendState) => void;
+  setData: (data: DataState) => void;
+  notify: (kind: 'error' | 'info', text: string) => void;
+  dismissNotice: () => void;
+}
+
+interface ForwardSlice {
+  scheduleKind: ScheduleKind;
+  compareKind: ScheduleKind | null;
+  T: number;
+  t: number;
+  noiseSeed: number;
+  x0: Uint8Array | null;
+  x0Source: X0Source | null;
+  setScheduleKind: (kind: ScheduleKind) => void;
+  setCompareKind: (kind: ScheduleKind | null) => void;
+  setT: (T: number) => void;
+  setTimestep: (t: number) => void;
+  stepTimestep: (delta: number) => void;
+  setNoiseSeed: (seed: number) => void;
+  setX0: (x0: Uint8Array, source: X0Source) => void;
+}
+
+export type AppState = SystemSlice & ForwardSlice;
+
+export const DEFAULT_T = 1000;
+export const DEFAULT_SEED = 1;
+
+const clampInt = (value: number, lo: number, hi: number) =>
+  Math.min(hi, Math.max(lo, Math.round(Number.isFinite(value) ? value : lo)));
+
+const systemSlice: StateCreator<AppState, [], [], SystemSlice> = (set) => ({
+  backend: { status: 'loading', attempts: [] },
+  data: { status: 'loading' },
+  notice: null,
+  setBackend: (backend) => set({ backend }),
+  setData: (data) => set({ data }),
+  notify: (kind, text) => set({ notice: { kind, text } }),
+  dismissNotice: () => set({ notice: null }),
+});
+
+const forwardSlice: StateCreator<AppState, [], [], ForwardSlice> = (set) => ({
+  scheduleKind: 'linear',
+  compareKind: 'cosine',
+  T: DEFAULT_T,
+  t: Math.floor(DEFAULT_T / 2),
+  noiseSeed: DEFAULT_SEED,
+  x0: null,
+  x0Source: null,
+  setScheduleKind: (scheduleKind) => set({ scheduleKind }),
+  setCompareKind: (compareKind) => set({ compareKind }),
+  // Keep t at the same fraction of the way through the process when T changes.
+  setT: (value) =>
+    set((s) => {
+      const T = clampInt(value, T_MIN, T_MAX);
+      const t = clampInt((s.t / Math.max(1, s.T - 1)) * (T - 1), 0, T - 1);
+      return { T, t };
+    }),
+  setTimestep: (t) => set((s) => ({ t: clampInt(t, 0, s.T - 1) })),
+  stepTimestep: (delta) => set((s) => ({ t: clampInt(s.t + delta, 0, s.T - 1) })),
+  setNoiseSeed: (noiseSeed) => set({ noiseSeed }),
+  setX0: (x0, x0Source) => set({ x0, x0Source }),
+});
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...systemSlice(...a),
+  ...forwardSlice(...a),
+}));

@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { loadImageFile, pickDigit } from '../../client/app-client';
+import { useAppStore, type X0Source } from '../../state/store';
+import { DrawPad } from './DrawPad';
+
+type Tab = 'mnist' | 'draw' | 'upload';
+
+function describe(source: X0Source | null): string {
+  if (!source) return 'loading digits…';
+  switch (source.kind) {
+    case 'mnist':
+      return `MNIST digit ${source.label}, #${source.index}`;
+    case 'drawn':
+      return 'your drawing';
+    case 'upload':
+      return `uploaded “${source.name}”`;
+  }
+}
+
+/** Where x0 comes from: an MNIST digit by class and index, a drawing, or an image file. */
+export function X0Picker() {
+  const [tab, setTab] = useState<Tab>('mnist');
+  const source = useAppStore((s) => s.x0Source);
+  const data = useAppStore((s) => s.data);
+  const [label, setLabel] = useState(7);
+  const [index, setIndex] = useState(0);
+  const count = data.status === 'ready' ? (data.perClass[label] ?? 1) : 1;
+
+  return (
+    <section className="card x0-picker" aria-label="Choose x0">
+      <h3>
+        x₀: <span data-testid="x0-source">{describe(source)}</span>
+      </h3>
+      <div className="tabs" role="tablist">
+        {(['mnist', 'draw', 'upload'] as const).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+            {t === 'mnist' ? 'MNIST digit' : t === 'draw' ? 'Draw' : 'Image file'}
+          </button>
+        ))}
+      </div>
+      {tab === 'mnist' && (
+        <div className="row wrap">
+          <label>
+            Class
+            <select value={label} onChange={(e) => setLabel(Number(e.target.value))} aria-label="Digit class">
+              {Array.from({ length: 10 }, (_, d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Index
+            <input
+              type="number"
+              min={0}
+              max={count - 1}
+              value={index}
+              aria-label="Digit index"
+              onChange={(e) => setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))))}
+            />
+          </label>
+          <span className="muted">of {count}</span>
+          <button type="button" disabled={data.status !== 'ready'} onClick={() => void pickDigit(label, index)}>
+            Show
+          </button>
+          <button
+            type="button"
+            disabled={data.status !== 'ready'}
+            onClick={() =>
+              void pickDigit(null, null).then(() => {
+                const s = useAppStore.getState().x0Source;
+                if (s?.kind === 'mnist') {
+                  setLabel(s.label);
+                  setIndex(s.index);
+                }
+              })
+            }
+          >
+            Random digit
+          </button>
+        </div>
+      )}
+      {tab === 'draw' && <DrawPad />}
+      {tab === 'upload' && (
+        <label className="upload">
+          Any image (it is scaled to 28×28 grayscale; dark-on-light is inverted to MNIST's light-on-dark)
+          <input
+            type="file"
+            accept="image/*"
+            data-testid="x0-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void loadImageFile(file);
+            }}
+          />
+        </label>
+      )}
+    </section>
+  );
+}

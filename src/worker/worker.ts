@@ -1,0 +1,105 @@
+/// <reference lib="webworker" />
+/**
+ * The worker: owns tfjs and every heavy computation. Dispatches typed messages to jobs; the
+ * dataset and the forward visualizer answer at once while the tfjs backend starts up.
+ */
+import type { FromWorker, ToWorker } from '../shared/protocol';
+import { chooseBackend } from './backends';
+import { Dataset } from './dataset';
+import { ForwardJob } from './forward-job';
+import { decodeToDigit } from './image-decode';
+import { watchDeviceLoss } from './device-loss';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const DATA_URL = new URL(`${import.meta.env.BASE_URL}data/mnist.bin`, self.location.origin).href;
+
+const forward = new ForwardJob(post);
+let dataset: Promise<Dataset> | null = null;
+
+function loadDataset(): Promise<Dataset> {
+  if (!dataset) {
+    const start = performance.now();
+    dataset = Dataset.load(DATA_URL);
+    dataset.then(
+      (d) => post({ type: 'data/ready', count: d.set.count, perClass: d.perClass(), ms: performance.now() - start }),
+      (e: unknown) => post({ type: 'data/failed', message: `The MNIST digits could not be loaded: ${errorMessage(e)}` }),
+    );
+  }
+  return dataset;
+}
+
+async function startBackend(forced: Parameters<typeof chooseBackend>[0]): Promise<void> {
+  const start = performance.now();
+  try {
+    const chosen = await chooseBackend(forced, (attempts) => post({ type: 'backend/loading', attempts }));
+    post({
+      type: 'backend/ready',
+      backend: chosen.backend,
+      forced,
+      attempts: chosen.attempts,
+      ms: performance.now() - start,
+    });
+    if (chosen.backend === 'webgpu') {
+      watchDeviceLoss(chosen.tf, (message) => {
+        post({ type: 'backend/lost', backend: 'webgpu', message });
+        void startBackend('webgl');
+      });
+    }
+  } catch (error) {
+    post({ type: 'backend/failed', attempts: [] });
+    post({ type: 'error', message: `No tfjs backend could start: ${errorMessage(error)}` });
+  }
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'init':
+      void loadDataset();
+      void startBackend(message.forcedBackend);
+      return;
+    case 'data/pick': {
+      try {
+        const digit = (await loadDataset()).pick(message.label, message.index);
+        post({ type: 'data/digit', requestId: message.requestId, ...digit }, [digit.pixels.buffer]);
+      } catch (error) {
+        post({ type: 'request/failed', requestId: message.requestId, message: errorMessage(error) });
+      }
+      return;
+    }
+    case 'image/decode': {
+      try {
+        const pixels = await decodeToDigit(message.file, message.name);
+        post({ type: 'image/decoded', requestId: message.requestId, pixels }, [pixels.buffer]);
+      } catch (error) {
+        post({ type: 'request/failed', requestId: message.requestId, message: errorMessage(error) });
+      }
+      return;
+    }
+    case 'forward/config':
+      forward.configure(message);
+      return;
+    case 'forward/frame':
+      forward.frame(message.runId, message.t);
+      return;
+    default: {
+      const never: never = message;
+      throw new Error(`unknown message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  handle(event.data).catch((error: unknown) => post({ type: 'error', message: errorMessage(error) }));
+};
+self.onunhandledrejection = (event) => {
+  post({ type: 'error', message: `worker: ${errorMessage(event.reason)}` });
+};
