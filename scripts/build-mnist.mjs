@@ -18,7 +18,10 @@ const require = createRequire(import.meta.url);
 const digitsDir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 const sources = Array.from({ length: 10 }, (_, d) => join(digitsDir, `${d}.json`));
 
-const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+const newest = Math.max(
+  ...sources.map((f) => statSync(f).mtimeMs),
+  statSync(fileURLToPath(import.meta.url)).mtimeMs,
+);
 if (existsSync(out) && statSync(out).mtimeMs > newest) {
   console.log(`mnist: ${out} is up to date`);
   process.exit(0);
@@ -26,7 +29,8 @@ if (existsSync(out) && statSync(out).mtimeMs > newest) {
 
 const perClass = sources.map((file) => {
   const { data } = JSON.parse(readFileSync(file, 'utf8'));
-  if (data.length % PIXELS !== 0) throw new Error(`${file}: ${data.length} values is not a multiple of 784`);
+  if (data.length % PIXELS !== 0)
+    throw new Error(`${file}: ${data.length} values is not a multiple of 784`);
   return data;
 });
 const count = perClass.reduce((n, data) => n + data.length / PIXELS, 0);

@@ -20,7 +20,13 @@ export function startApp(): void {
   const store = useAppStore.getState();
   c.on('backend/loading', (m) => store.setBackend({ status: 'loading', attempts: m.attempts }));
   c.on('backend/ready', (m) =>
-    store.setBackend({ status: 'ready', backend: m.backend, forced: m.forced, attempts: m.attempts, ms: m.ms }),
+    store.setBackend({
+      status: 'ready',
+      backend: m.backend,
+      forced: m.forced,
+      attempts: m.attempts,
+      ms: m.ms,
+    }),
   );
   c.on('backend/failed', (m) => store.setBackend({ status: 'failed', attempts: m.attempts }));
   c.on('backend/lost', (m) => {
@@ -40,7 +46,10 @@ export function startApp(): void {
 
   const requested = forcedBackendFromUrl();
   if (requested !== null && !isBackendName(requested)) {
-    store.notify('error', `Unknown backend "${requested}" in the URL; use webgpu, webgl, wasm or cpu.`);
+    store.notify(
+      'error',
+      `Unknown backend "${requested}" in the URL; use webgpu, webgl, wasm or cpu.`,
+    );
   }
   c.send({ type: 'init', forcedBackend: isBackendName(requested) ? requested : null });
 }
@@ -59,8 +68,14 @@ function report(error: unknown): void {
 
 export async function pickDigit(label: number | null, index: number | null): Promise<void> {
   try {
-    const digit = await need().request<FromWorkerOf<'data/digit'>>({ type: 'data/pick', label, index });
-    useAppStore.getState().setX0(digit.pixels, { kind: 'mnist', label: digit.label, index: digit.index });
+    const digit = await need().request<FromWorkerOf<'data/digit'>>({
+      type: 'data/pick',
+      label,
+      index,
+    });
+    useAppStore
+      .getState()
+      .setX0(digit.pixels, { kind: 'mnist', label: digit.label, index: digit.index });
   } catch (error) {
     report(error);
   }

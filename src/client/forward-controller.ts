@@ -62,7 +62,12 @@ export function startForwardController(client: WorkerClient): () => void {
   });
 
   const unsubscribe = useAppStore.subscribe((s, prev) => {
-    if (s.x0 !== prev.x0 || s.scheduleKind !== prev.scheduleKind || s.T !== prev.T || s.noiseSeed !== prev.noiseSeed) {
+    if (
+      s.x0 !== prev.x0 ||
+      s.scheduleKind !== prev.scheduleKind ||
+      s.T !== prev.T ||
+      s.noiseSeed !== prev.noiseSeed
+    ) {
       configure(s);
     } else if (s.t !== prev.t) {
       if (!changedAt.has(s.t)) changedAt.set(s.t, performance.now());

@@ -22,7 +22,11 @@ let scheduled = false;
 
 function slot(channel: Channel): Slot {
   let s = slots.get(channel);
-  if (!s) slots.set(channel, (s = { frame: null, meta: null, dirty: false, drawers: new Set(), onDrawn: null }));
+  if (!s)
+    slots.set(
+      channel,
+      (s = { frame: null, meta: null, dirty: false, drawers: new Set(), onDrawn: null }),
+    );
   return s;
 }
 

@@ -13,14 +13,20 @@ type WithoutId<M> = M extends unknown ? Omit<M, 'requestId'> : never;
 
 export class WorkerClient {
   private readonly listeners = new Map<FromWorkerType, Set<AnyListener>>();
-  private readonly pending = new Map<number, { resolve: (m: Reply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (m: Reply) => void; reject: (e: Error) => void }
+  >();
   private nextRequestId = 1;
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.dispatch(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
-      this.dispatch({ type: 'error', message: `The worker failed: ${event.message || 'unknown error'}` });
+      this.dispatch({
+        type: 'error',
+        message: `The worker failed: ${event.message || 'unknown error'}`,
+      });
     };
   }
 
@@ -36,7 +42,10 @@ export class WorkerClient {
     return () => set.delete(any);
   }
 
-  request<R extends Reply>(message: WithoutId<RequestMessage>, transfer: Transferable[] = []): Promise<R> {
+  request<R extends Reply>(
+    message: WithoutId<RequestMessage>,
+    transfer: Transferable[] = [],
+  ): Promise<R> {
     const requestId = this.nextRequestId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(requestId, { resolve: resolve as (m: Reply) => void, reject });
@@ -45,7 +54,11 @@ export class WorkerClient {
   }
 
   private dispatch(message: FromWorker): void {
-    if (message.type === 'data/digit' || message.type === 'image/decoded' || message.type === 'request/failed') {
+    if (
+      message.type === 'data/digit' ||
+      message.type === 'image/decoded' ||
+      message.type === 'request/failed'
+    ) {
       const waiter = this.pending.get(message.requestId);
       this.pending.delete(message.requestId);
       if (waiter) {
@@ -58,5 +71,7 @@ export class WorkerClient {
 }
 
 export function startWorker(): WorkerClient {
-  return new WorkerClient(new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }));
+  return new WorkerClient(
+    new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }),
+  );
 }

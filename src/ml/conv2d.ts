@@ -11,13 +11,22 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * How dW is computed. The best choice differs by device, so it is left to the caller:
  * - 'matmul2d': one 2-D matMul [n, k·k·Cin]ᵀ · [n, Cout] (n = B·Ho·Wo); the backend picks its own
- *   reduction strategy. Fastest or close to it everywhere measured, hence the default.
+ *   reduction strategy. Best or close to it on webgpu (DESIGN.md §2), hence the default.
  * - 'splitK': batched matMul over S = batch, [S, n/S, k·k·Cin]ᵀ · [S, n/S, Cout], then a sum over
  *   S. Best on a real GPU at large batch; slow where a Sum over axis 0 is slow (SwiftShader).
+ * - 'matmul2dT': the same GEMM as 'matmul2d' written as (dyᵀ · patches)ᵀ with explicit transposes.
+ *   The wasm backend hands a matMul to XNNPACK only when it is unbatched and neither operand is
+ *   transposed, and otherwise runs a naive loop, so on wasm this is 2–5× faster than 'matmul2d'
+ *   (and 'splitK', which is batched). The big patches go in as XNNPACK's packed right operand.
  * - 'stock': tfjs' own Conv2DBackpropFilter kernel, for comparison; throws on wasm.
  */
-export type FilterGradVariant = 'matmul2d' | 'splitK' | 'stock';
-export const FILTER_GRAD_VARIANTS: readonly FilterGradVariant[] = ['matmul2d', 'splitK', 'stock'];
+export type FilterGradVariant = 'matmul2d' | 'splitK' | 'matmul2dT' | 'stock';
+export const FILTER_GRAD_VARIANTS: readonly FilterGradVariant[] = [
+  'matmul2d',
+  'splitK',
+  'matmul2dT',
+  'stock',
+];
 
 export type ConvStride = 1 | 2;
 
@@ -111,23 +120,22 @@ export function conv2dFilterGrad(
   return tf.tidy(() => {
     const patches = im2col(x, kh, kw, strides);
     const k = kh * kw * cin;
-    const grad =
-      variant === 'splitK'
-        ? tf.sum(
-            tf.matMul(
-              tf.reshape(patches, [b, ho * wo, k]),
-              tf.reshape(dy, [b, ho * wo, cout]),
-              true,
-              false,
-            ),
-            0,
-          )
-        : tf.matMul(
-            tf.reshape(patches, [b * ho * wo, k]),
-            tf.reshape(dy, [b * ho * wo, cout]),
-            true,
-            false,
-          );
+    let grad: tf.Tensor;
+    if (variant === 'splitK') {
+      grad = tf.sum(
+        tf.matMul(tf.reshape(patches, [b, ho * wo, k]), tf.reshape(dy, [b, ho * wo, cout]), true),
+        0,
+      );
+    } else if (variant === 'matmul2dT') {
+      const dyT = tf.transpose(tf.reshape(dy, [b * ho * wo, cout]));
+      grad = tf.transpose(tf.matMul(dyT, tf.reshape(patches, [b * ho * wo, k])));
+    } else {
+      grad = tf.matMul(
+        tf.reshape(patches, [b * ho * wo, k]),
+        tf.reshape(dy, [b * ho * wo, cout]),
+        true,
+      );
+    }
     return tf.reshape(grad, shape);
   });
 }
@@ -138,7 +146,7 @@ type Conv2dFn = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D;
 // avoids rebuilding it on every layer call.
 const customConvs = new Map<string, Conv2dFn>();
 
-function customConv(strides: ConvStride, variant: 'matmul2d' | 'splitK'): Conv2dFn {
+function customConv(strides: ConvStride, variant: Exclude<FilterGradVariant, 'stock'>): Conv2dFn {
   const key = `${strides}/${variant}`;
   const cached = customConvs.get(key);
   if (cached) return cached;

@@ -23,7 +23,8 @@ export function decodeMnist(bytes: Uint8Array): MnistSet {
   if (magic !== MNIST_MAGIC) throw new Error(`MNIST data has the wrong magic "${magic}"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(4, true);
-  if (version !== MNIST_VERSION) throw new Error(`MNIST data version ${version}, expected ${MNIST_VERSION}`);
+  if (version !== MNIST_VERSION)
+    throw new Error(`MNIST data version ${version}, expected ${MNIST_VERSION}`);
   const count = view.getUint32(8, true);
   const rows = view.getUint16(12, true);
   const cols = view.getUint16(14, true);

@@ -15,6 +15,8 @@ describe('scheduleCurves', () => {
     expect(logSnr.at(-1)!['linear']).toBeCloseTo(Math.log(lin / (1 - lin)), 10);
   });
   it('keeps every timestep when T is small', () => {
-    expect(scheduleCurves(['sigmoid'], 10).alphaBar.map((p) => p.t)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(scheduleCurves(['sigmoid'], 10).alphaBar.map((p) => p.t)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
   });
 });

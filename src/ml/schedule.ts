@@ -48,7 +48,9 @@ function makeBetas(kind: ScheduleKind, T: number): Float64Array {
     case 'scaled-linear':
       return linspace(Math.sqrt(BETA_START), Math.sqrt(BETA_END), T).map((b) => b * b);
     case 'sigmoid':
-      return linspace(-6, 6, T).map((x) => (1 / (1 + Math.exp(-x))) * (BETA_END - BETA_START) + BETA_START);
+      return linspace(-6, 6, T).map(
+        (x) => (1 / (1 + Math.exp(-x))) * (BETA_END - BETA_START) + BETA_START,
+      );
     case 'cosine':
       return cosineBetas(T);
     default: {

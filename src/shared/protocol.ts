@@ -42,7 +42,12 @@ export type ToWorker =
       /** null: a random digit of that class. */
       readonly index: number | null;
     }
-  | { readonly type: 'image/decode'; readonly requestId: number; readonly file: Blob; readonly name: string }
+  | {
+      readonly type: 'image/decode';
+      readonly requestId: number;
+      readonly file: Blob;
+      readonly name: string;
+    }
   | {
       readonly type: 'forward/config';
       readonly runId: number;
@@ -87,7 +92,12 @@ export type FromWorker =
       readonly timesteps: readonly number[];
       readonly frame: GrayFrame;
     }
-  | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number; readonly frame: GrayFrame }
+  | {
+      readonly type: 'forward/frame';
+      readonly runId: number;
+      readonly t: number;
+      readonly frame: GrayFrame;
+    }
   | { readonly type: 'error'; readonly message: string };
 
 export type FromWorkerType = FromWorker['type'];

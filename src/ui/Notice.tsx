@@ -5,7 +5,11 @@ export function Notice() {
   const dismiss = useAppStore((s) => s.dismissNotice);
   if (!notice) return null;
   return (
-    <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+    <div
+      className={`notice notice-${notice.kind}`}
+      role={notice.kind === 'error' ? 'alert' : 'status'}
+      data-testid="notice"
+    >
       <span>{notice.text}</span>
       <button type="button" onClick={dismiss} aria-label="Dismiss">
         ×

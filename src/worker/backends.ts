@@ -3,10 +3,11 @@
  * ?backend=) that initialises AND computes a tiny known result correctly. tfjs-core and each
  * backend are imported lazily so the worker answers data and forward requests while this runs.
  */
+import type * as TfCore from '@tensorflow/tfjs-core';
 import type { BackendAttempt, BackendName } from '../shared/protocol';
 import { BACKENDS } from '../shared/protocol';
 
-type Tf = typeof import('@tensorflow/tfjs-core');
+type Tf = typeof TfCore;
 
 const ATTEMPT_TIMEOUT_MS = 20_000;
 
@@ -74,7 +75,10 @@ async function selfCheck(tf: Tf): Promise<void> {
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BackendUnavailable(`${what} timed out after ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new BackendUnavailable(`${what} timed out after ${ms} ms`)),
+      ms,
+    );
     promise.then(
       (v) => (clearTimeout(timer), resolve(v)),
       (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),

@@ -17,7 +17,10 @@ export class Dataset {
     return this.set.byClass.map((ids) => ids.length);
   }
 
-  pick(label: number | null, index: number | null): { label: number; index: number; pixels: Uint8Array } {
+  pick(
+    label: number | null,
+    index: number | null,
+  ): { label: number; index: number; pixels: Uint8Array } {
     const cls = label ?? randomInt(this.rng, 10);
     const ids = this.set.byClass[cls];
     if (!ids) throw new Error(`there is no class ${cls}; classes are 0–9`);

@@ -1,5 +1,7 @@
 /** Reports a lost WebGPU device (driver reset, GPU removed, OOM) instead of failing silently. */
-type Tf = typeof import('@tensorflow/tfjs-core');
+import type * as TfCore from '@tensorflow/tfjs-core';
+
+type Tf = typeof TfCore;
 
 export function watchDeviceLoss(tf: Tf, onLost: (message: string) => void): void {
   const backend = tf.backend() as unknown as { device?: GPUDevice };
@@ -8,6 +10,8 @@ export function watchDeviceLoss(tf: Tf, onLost: (message: string) => void): void
   void device.lost.then((info) => {
     // 'destroyed' is our own dispose, not a loss.
     if (info.reason === 'destroyed') return;
-    onLost(`The WebGPU device was lost (${info.message || 'no reason given'}); switching to WebGL.`);
+    onLost(
+      `The WebGPU device was lost (${info.message || 'no reason given'}); switching to WebGL.`,
+    );
   });
 }

@@ -6,7 +6,13 @@
 import { evenlySpacedTimesteps, makeSchedule, type Schedule } from '../ml/schedule';
 import { gaussian } from '../ml/random';
 import { hstack, modelToPixels, pixelsToModel, qSampleAt } from '../ml/forward';
-import { IMAGE_PIXELS, IMAGE_SIZE, STRIP_GAP, type FromWorker, type ToWorker } from '../shared/protocol';
+import {
+  IMAGE_PIXELS,
+  IMAGE_SIZE,
+  STRIP_GAP,
+  type FromWorker,
+  type ToWorker,
+} from '../shared/protocol';
 
 type Post = (message: FromWorker, transfer: Transferable[]) => void;
 type Config = Extract<ToWorker, { type: 'forward/config' }>;

@@ -51,7 +51,8 @@ export function toDigit(rgba: Uint8ClampedArray): Uint8Array {
   const gray = new Uint8Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const v = 0.299 * (rgba[4 * i] ?? 0) + 0.587 * (rgba[4 * i + 1] ?? 0) + 0.114 * (rgba[4 * i + 2] ?? 0);
+    const v =
+      0.299 * (rgba[4 * i] ?? 0) + 0.587 * (rgba[4 * i + 1] ?? 0) + 0.114 * (rgba[4 * i + 2] ?? 0);
     gray[i] = Math.round(v);
     sum += v;
   }

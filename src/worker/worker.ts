@@ -30,8 +30,18 @@ function loadDataset(): Promise<Dataset> {
     const start = performance.now();
     dataset = Dataset.load(DATA_URL);
     dataset.then(
-      (d) => post({ type: 'data/ready', count: d.set.count, perClass: d.perClass(), ms: performance.now() - start }),
-      (e: unknown) => post({ type: 'data/failed', message: `The MNIST digits could not be loaded: ${errorMessage(e)}` }),
+      (d) =>
+        post({
+          type: 'data/ready',
+          count: d.set.count,
+          perClass: d.perClass(),
+          ms: performance.now() - start,
+        }),
+      (e: unknown) =>
+        post({
+          type: 'data/failed',
+          message: `The MNIST digits could not be loaded: ${errorMessage(e)}`,
+        }),
     );
   }
   return dataset;
@@ -40,7 +50,9 @@ function loadDataset(): Promise<Dataset> {
 async function startBackend(forced: Parameters<typeof chooseBackend>[0]): Promise<void> {
   const start = performance.now();
   try {
-    const chosen = await chooseBackend(forced, (attempts) => post({ type: 'backend/loading', attempts }));
+    const chosen = await chooseBackend(forced, (attempts) =>
+      post({ type: 'backend/loading', attempts }),
+    );
     post({
       type: 'backend/ready',
       backend: chosen.backend,
@@ -71,7 +83,11 @@ async function handle(message: ToWorker): Promise<void> {
         const digit = (await loadDataset()).pick(message.label, message.index);
         post({ type: 'data/digit', requestId: message.requestId, ...digit }, [digit.pixels.buffer]);
       } catch (error) {
-        post({ type: 'request/failed', requestId: message.requestId, message: errorMessage(error) });
+        post({
+          type: 'request/failed',
+          requestId: message.requestId,
+          message: errorMessage(error),
+        });
       }
       return;
     }
@@ -80,7 +96,11 @@ async function handle(message: ToWorker): Promise<void> {
         const pixels = await decodeToDigit(message.file, message.name);
         post({ type: 'image/decoded', requestId: message.requestId, pixels }, [pixels.buffer]);
       } catch (error) {
-        post({ type: 'request/failed', requestId: message.requestId, message: errorMessage(error) });
+        post({
+          type: 'request/failed',
+          requestId: message.requestId,
+          message: errorMessage(error),
+        });
       }
       return;
     }
@@ -98,7 +118,9 @@ async function handle(message: ToWorker): Promise<void> {
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
-  handle(event.data).catch((error: unknown) => post({ type: 'error', message: errorMessage(error) }));
+  handle(event.data).catch((error: unknown) =>
+    post({ type: 'error', message: errorMessage(error) }),
+  );
 };
 self.onunhandledrejection = (event) => {
   post({ type: 'error', message: `worker: ${errorMessage(event.reason)}` });

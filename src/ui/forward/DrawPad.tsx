@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useAppStore } from '../../state/store';
 import { IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/protocol';
-import { drawGray } from '../components/FrameCanvas';
+import { drawGray } from '../components/draw-gray';
 
 const SCALE = 8;
 /** A soft round brush about 2.5 px wide, like MNIST's anti-aliased pen strokes. */
@@ -56,7 +56,11 @@ export function DrawPad() {
     const from = last.current ?? p;
     const steps = Math.max(1, Math.ceil(Math.hypot(p.x - from.x, p.y - from.y) * 3));
     for (let k = 1; k <= steps; k++) {
-      stamp(pixels.current, from.x + ((p.x - from.x) * k) / steps, from.y + ((p.y - from.y) * k) / steps);
+      stamp(
+        pixels.current,
+        from.x + ((p.x - from.x) * k) / steps,
+        from.y + ((p.y - from.y) * k) / steps,
+      );
     }
     last.current = p;
     commit();

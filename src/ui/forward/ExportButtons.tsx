@@ -13,7 +13,11 @@ export function ExportButtons() {
   const notify = useAppStore((s) => s.notify);
 
   /** `name` gets the frame's meta (x_t's timestep), which may trail the slider by a frame. */
-  const exportFrame = (channel: 'xt' | 'strip', scale: number, name: (meta: number | null) => string) => {
+  const exportFrame = (
+    channel: 'xt' | 'strip',
+    scale: number,
+    name: (meta: number | null) => string,
+  ) => {
     const latest = latestFrame(channel);
     if (!latest) {
       notify('info', 'Nothing to export yet: wait for the first frame.');

@@ -10,10 +10,25 @@ import { X0Picker } from './X0Picker';
 
 const SCALE = 6;
 
-function Panel({ channel, title, testId }: { channel: 'x0' | 'noise' | 'xt'; title: React.ReactNode; testId: string }) {
+function Panel({
+  channel,
+  title,
+  testId,
+}: {
+  channel: 'x0' | 'noise' | 'xt';
+  title: React.ReactNode;
+  testId: string;
+}) {
   return (
     <figure className="panel">
-      <FrameCanvas channel={channel} scale={SCALE} width={IMAGE_SIZE} height={IMAGE_SIZE} label={testId} testId={testId} />
+      <FrameCanvas
+        channel={channel}
+        scale={SCALE}
+        width={IMAGE_SIZE}
+        height={IMAGE_SIZE}
+        label={testId}
+        testId={testId}
+      />
       <figcaption>{title}</figcaption>
     </figure>
   );
@@ -30,11 +45,27 @@ export function ForwardPanel() {
       </div>
       <div className="col view">
         <section className="card panels" aria-label="x0, noise and x_t">
-          <Panel channel="x0" title={<>x<sub>0</sub></>} testId="x0-canvas" />
+          <Panel
+            channel="x0"
+            title={
+              <>
+                x<sub>0</sub>
+              </>
+            }
+            testId="x0-canvas"
+          />
           <span className="op">+</span>
           <Panel channel="noise" title="ε (fixed seed)" testId="noise-canvas" />
           <span className="op">→</span>
-          <Panel channel="xt" title={<>x<sub>t</sub></>} testId="xt-canvas" />
+          <Panel
+            channel="xt"
+            title={
+              <>
+                x<sub>t</sub>
+              </>
+            }
+            testId="xt-canvas"
+          />
         </section>
         <TimestepSlider />
         <LiveFormula />

@@ -14,11 +14,13 @@ export function LiveFormula() {
   return (
     <section className="card formula" aria-label="Forward process formula" data-testid="formula">
       <p className="eq">
-        x<sub>t</sub> = √ᾱ<sub>t</sub> · x<sub>0</sub> + √(1 − ᾱ<sub>t</sub>) · ε, &nbsp; ε ~ 𝒩(0, I)
+        x<sub>t</sub> = √ᾱ<sub>t</sub> · x<sub>0</sub> + √(1 − ᾱ<sub>t</sub>) · ε, &nbsp; ε ~ 𝒩(0,
+        I)
       </p>
       <p className="eq live" data-testid="formula-live">
-        x<sub>{s.t}</sub> = <b data-testid="sqrt-alpha-bar">{fmt(s.sqrtAlphaBar)}</b> · x<sub>0</sub> +{' '}
-        <b data-testid="sqrt-one-minus-alpha-bar">{fmt(s.sqrtOneMinusAlphaBar)}</b> · ε
+        x<sub>{s.t}</sub> = <b data-testid="sqrt-alpha-bar">{fmt(s.sqrtAlphaBar)}</b> · x
+        <sub>0</sub> + <b data-testid="sqrt-one-minus-alpha-bar">{fmt(s.sqrtOneMinusAlphaBar)}</b> ·
+        ε
       </p>
       <dl className="stats">
         <dt>t</dt>

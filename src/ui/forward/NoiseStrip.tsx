@@ -12,11 +12,26 @@ export function NoiseStrip() {
   const timesteps = evenlySpacedTimesteps(T, STRIP_COUNT);
   return (
     <section className="card strip" aria-label="x_t at evenly spaced timesteps">
-      <h4>x<sub>t</sub> at {STRIP_COUNT} evenly spaced timesteps</h4>
-      <FrameCanvas channel="strip" scale={SCALE} width={STRIP_WIDTH} height={IMAGE_SIZE} label="Noising strip" testId="strip-canvas" />
+      <h4>
+        x<sub>t</sub> at {STRIP_COUNT} evenly spaced timesteps
+      </h4>
+      <FrameCanvas
+        channel="strip"
+        scale={SCALE}
+        width={STRIP_WIDTH}
+        height={IMAGE_SIZE}
+        label="Noising strip"
+        testId="strip-canvas"
+      />
       <div className="strip-labels" style={{ width: STRIP_WIDTH * SCALE }}>
         {timesteps.map((t) => (
-          <button key={t} type="button" className="link" onClick={() => setTimestep(t)} style={{ width: IMAGE_SIZE * SCALE }}>
+          <button
+            key={t}
+            type="button"
+            className="link"
+            onClick={() => setTimestep(t)}
+            style={{ width: IMAGE_SIZE * SCALE }}
+          >
             t={t}
           </button>
         ))}

@@ -70,12 +70,16 @@ export function ScheduleChart() {
   return (
     <section className="card charts" aria-label="Schedule curves">
       <div className="chart">
-        <h4>ᾱ<sub>t</sub> against t</h4>
+        <h4>
+          ᾱ<sub>t</sub> against t
+        </h4>
         <Curve title="ᾱ" data={curves.alphaBar} kinds={kinds} T={T} testId="chart-alpha-bar" />
         <Cursor t={t} T={T} />
       </div>
       <div className="chart">
-        <h4>log SNR = log(ᾱ<sub>t</sub>/(1 − ᾱ<sub>t</sub>)) against t</h4>
+        <h4>
+          log SNR = log(ᾱ<sub>t</sub>/(1 − ᾱ<sub>t</sub>)) against t
+        </h4>
         <Curve title="log SNR" data={curves.logSnr} kinds={kinds} T={T} testId="chart-log-snr" />
         <Cursor t={t} T={T} />
       </div>

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
 
-export const SCHEDULE_LABELS = {
+const SCHEDULE_LABELS = {
   linear: 'linear (1e-4 → 0.02)',
   cosine: 'cosine (Nichol & Dhariwal)',
   'scaled-linear': 'scaled-linear',
@@ -14,11 +14,7 @@ export function ScheduleControls() {
   const compare = useAppStore((s) => s.compareKind);
   const T = useAppStore((s) => s.T);
   const noiseSeed = useAppStore((s) => s.noiseSeed);
-  const { setScheduleKind, setCompareKind, setT, setNoiseSeed } = useAppStore.getState();
-  // T is typed freely and applied on blur/Enter, so "1" on the way to "100" is not clamped to 10.
-  const [draftT, setDraftT] = useState(String(T));
-  useEffect(() => setDraftT(String(T)), [T]);
-  const applyT = () => setT(Number(draftT));
+  const { setScheduleKind, setCompareKind, setNoiseSeed } = useAppStore.getState();
 
   return (
     <section className="card row wrap" aria-label="Noise schedule">
@@ -51,25 +47,43 @@ export function ScheduleControls() {
           ))}
         </select>
       </label>
-      <label>
-        T
-        <input
-          type="number"
-          min={T_MIN}
-          max={T_MAX}
-          value={draftT}
-          aria-label="Number of timesteps T"
-          onChange={(e) => setDraftT(e.target.value)}
-          onBlur={applyT}
-          onKeyDown={(e) => e.key === 'Enter' && applyT()}
-        />
-      </label>
+      <TField key={T} T={T} />
       <span className="muted">
         ε seed <span data-testid="noise-seed">{noiseSeed}</span>
       </span>
-      <button type="button" onClick={() => setNoiseSeed(((Math.imul(noiseSeed, 1103515245) + 12345) >>> 0) % 1_000_000 || 1)}>
+      <button
+        type="button"
+        onClick={() =>
+          setNoiseSeed(((Math.imul(noiseSeed, 1103515245) + 12345) >>> 0) % 1_000_000 || 1)
+        }
+      >
         New noise
       </button>
     </section>
+  );
+}
+
+/** T is typed freely and applied on blur or Enter, so "1" on the way to "100" is not clamped to 10. */
+function TField({ T }: { T: number }) {
+  const [draft, setDraft] = useState(String(T));
+  const apply = () => {
+    useAppStore.getState().setT(Number(draft));
+    // Show the clamped value even when it equals the current T (then the key does not change).
+    setDraft(String(useAppStore.getState().T));
+  };
+  return (
+    <label>
+      T
+      <input
+        type="number"
+        min={T_MIN}
+        max={T_MAX}
+        value={draft}
+        aria-label="Number of timesteps T"
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+      />
+    </label>
   );
 }

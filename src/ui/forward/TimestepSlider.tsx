@@ -4,7 +4,11 @@ import { useAppStore } from '../../state/store';
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target instanceof HTMLInputElement) return target.type !== 'range';
-  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
+  return (
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    target.isContentEditable
+  );
 }
 
 /** The timestep slider 0..T−1; arrow keys step t anywhere on the page (Shift: by 10). */
@@ -15,7 +19,8 @@ export function TimestepSlider() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target) || (e.target instanceof HTMLInputElement && e.target.type === 'range')) return;
+      if (isTyping(e.target) || (e.target instanceof HTMLInputElement && e.target.type === 'range'))
+        return;
       const step = e.shiftKey ? 10 : 1;
       if (e.key === 'ArrowRight' || e.key === 'ArrowUp') stepTimestep(step);
       else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') stepTimestep(-step);

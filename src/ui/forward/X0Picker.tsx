@@ -33,7 +33,13 @@ export function X0Picker() {
       </h3>
       <div className="tabs" role="tablist">
         {(['mnist', 'draw', 'upload'] as const).map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+          >
             {t === 'mnist' ? 'MNIST digit' : t === 'draw' ? 'Draw' : 'Image file'}
           </button>
         ))}
@@ -42,7 +48,11 @@ export function X0Picker() {
         <div className="row wrap">
           <label>
             Class
-            <select value={label} onChange={(e) => setLabel(Number(e.target.value))} aria-label="Digit class">
+            <select
+              value={label}
+              onChange={(e) => setLabel(Number(e.target.value))}
+              aria-label="Digit class"
+            >
               {Array.from({ length: 10 }, (_, d) => (
                 <option key={d} value={d}>
                   {d}
@@ -58,11 +68,17 @@ export function X0Picker() {
               max={count - 1}
               value={index}
               aria-label="Digit index"
-              onChange={(e) => setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))))}
+              onChange={(e) =>
+                setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))))
+              }
             />
           </label>
           <span className="muted">of {count}</span>
-          <button type="button" disabled={data.status !== 'ready'} onClick={() => void pickDigit(label, index)}>
+          <button
+            type="button"
+            disabled={data.status !== 'ready'}
+            onClick={() => void pickDigit(label, index)}
+          >
             Show
           </button>
           <button
@@ -85,7 +101,8 @@ export function X0Picker() {
       {tab === 'draw' && <DrawPad />}
       {tab === 'upload' && (
         <label className="upload">
-          Any image (it is scaled to 28×28 grayscale; dark-on-light is inverted to MNIST's light-on-dark)
+          Any image (it is scaled to 28×28 grayscale; dark-on-light is inverted to MNIST's
+          light-on-dark)
           <input
             type="file"
             accept="image/*"

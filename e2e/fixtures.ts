@@ -1,0 +1,113 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export interface BackendOption {
+  /** The backend this project expects the worker to run on. */
+  backend: BackendName;
+}
+
+interface Fixtures {
+  app: AppPage;
+}
+
+/** Page object for the forward visualizer; reads what a person sees (canvases, text). */
+export class AppPage {
+  readonly consoleErrors: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    readonly backend: BackendName,
+  ) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => this.consoleErrors.push(e.message));
+  }
+
+  /** Opens the app; on a fallback project the backend is forced with ?backend=. */
+  async open(): Promise<void> {
+    await this.page.goto(this.backend === 'webgpu' ? '/' : `/?backend=${this.backend}`);
+    await expect(this.page.getByTestId('backend-name')).toHaveText(this.backend, {
+      timeout: 60_000,
+    });
+    await this.waitForFrame(String(await this.t()));
+  }
+
+  slider() {
+    return this.page.getByTestId('t-slider');
+  }
+
+  async t(): Promise<number> {
+    return Number(await this.page.getByTestId('t-value').innerText());
+  }
+
+  /** Waits until the x_t canvas shows the frame computed for timestep t. */
+  async waitForFrame(t: string): Promise<void> {
+    await expect(this.page.getByTestId('xt-canvas')).toHaveAttribute('data-frame', t);
+  }
+
+  /** Grayscale values (red channel) of a canvas, as the page draws them. */
+  async pixels(testId: string): Promise<number[]> {
+    return this.page.getByTestId(testId).evaluate((el) => {
+      const c = el as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      return Array.from(data.filter((_, i) => i % 4 === 0));
+    });
+  }
+
+  /** Presses the mouse at one end of the slider and drags to `to` (0 = left end, 1 = right end). */
+  async dragSlider(from: number, to: number, steps = 20): Promise<void> {
+    const box = await this.slider().boundingBox();
+    if (!box) throw new Error('slider not visible');
+    const x = (f: number) => box.x + 2 + f * (box.width - 4);
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x(from), y);
+    await this.page.mouse.down();
+    for (let i = 1; i <= steps; i++)
+      await this.page.mouse.move(x(from + ((to - from) * i) / steps), y);
+    await this.page.mouse.up();
+  }
+}
+
+export const test = base.extend<Fixtures & BackendOption>({
+  backend: ['webgpu', { option: true }],
+  app: async ({ page, backend }, use) => {
+    const app = new AppPage(page, backend);
+    await use(app);
+    expect(app.consoleErrors, 'console errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+export function mean(values: readonly number[]): number {
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+export function std(values: readonly number[]): number {
+  const m = mean(values);
+  return Math.sqrt(mean(values.map((v) => (v - m) ** 2)));
+}
+
+export function correlation(a: readonly number[], b: readonly number[]): number {
+  const ma = mean(a);
+  const mb = mean(b);
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  a.forEach((v, i) => {
+    const w = (b[i] ?? 0) - mb;
+    num += (v - ma) * w;
+    da += (v - ma) ** 2;
+    db += w * w;
+  });
+  return num / Math.sqrt(da * db);
+}
+
+/** Width and height from a PNG's IHDR chunk, after checking the 8-byte signature. */
+export function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  expect(Array.from(bytes.subarray(0, 8))).toEqual(signature);
+  expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}

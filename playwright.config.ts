@@ -1,0 +1,54 @@
+import { defineConfig } from '@playwright/test';
+import type { BackendOption } from './e2e/fixtures';
+
+/** Debian's Chromium; Playwright's own browser download is not reachable from these machines. */
+const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const baseArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-angle=swiftshader',
+];
+// WebGPU runs headless on SwiftShader with this flag (shared/DESIGN.md §2).
+const webgpuArgs = [...baseArgs, '--enable-unsafe-webgpu'];
+const PORT = 4173;
+
+export default defineConfig<BackendOption>({
+  testDir: 'e2e',
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+    launchOptions: { executablePath, args: webgpuArgs },
+    trace: 'off',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'webgpu', use: { backend: 'webgpu' }, testIgnore: /no-webgpu/ },
+    // The key flows once more on fallback backends, forced with ?backend=.
+    { name: 'webgl', use: { backend: 'webgl' }, grep: /@key/, testIgnore: /no-webgpu/ },
+    { name: 'wasm', use: { backend: 'wasm' }, grep: /@key/, testIgnore: /no-webgpu/ },
+    // A browser without the WebGPU flag: the app falls back and says why.
+    {
+      name: 'no-webgpu',
+      testMatch: /no-webgpu/,
+      use: { backend: 'webgl', launchOptions: { executablePath, args: baseArgs } },
+    },
+  ],
+  webServer: {
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: !process.env['CI'],
+    timeout: 60_000,
+  },
+});
