@@ -1,14 +1,6 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { startApp } from './client/app-client';
-import { App } from './ui/App';
-import './ui/app.css';
 
+// The worker (and with it the MNIST download) starts before React and the UI are even parsed;
+// the UI arrives as its own chunk.
 startApp();
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void import('./ui/mount').then(({ mount }) => mount());

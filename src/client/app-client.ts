@@ -19,21 +19,23 @@ export function startApp(): void {
   client = c;
   const store = useAppStore.getState();
   c.on('backend/loading', (m) => store.setBackend({ status: 'loading', attempts: m.attempts }));
-  c.on('backend/ready', (m) =>
+  c.on('backend/ready', (m) => {
+    performance.mark('dp:backend-ready', { detail: m.backend });
     store.setBackend({
       status: 'ready',
       backend: m.backend,
       forced: m.forced,
       attempts: m.attempts,
       ms: m.ms,
-    }),
-  );
+    });
+  });
   c.on('backend/failed', (m) => store.setBackend({ status: 'failed', attempts: m.attempts }));
   c.on('backend/lost', (m) => {
     store.notify('error', m.message);
     store.setBackend({ status: 'loading', attempts: [] });
   });
   c.on('data/ready', (m) => {
+    performance.mark('dp:data-ready', { detail: m.ms });
     store.setData({ status: 'ready', count: m.count, perClass: m.perClass });
     if (!useAppStore.getState().x0) void pickDigit(DEFAULT_DIGIT.label, DEFAULT_DIGIT.index);
   });

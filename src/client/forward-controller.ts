@@ -1,7 +1,8 @@
 /**
  * Keeps the worker's forward run in step with the store: a new x0, schedule or noise seed starts
- * a new run (new runId); a new t asks for one frame, at most once per animation frame, always for
- * the newest t. Replies from older runs are dropped. Also records the latency from a t change to
+ * a new run (new runId); a new t asks for a frame at once, with at most one request in flight: when
+ * it comes back and t has moved on, the newest t is asked for next. Replies from older runs are
+ * dropped. Also records the latency from a t change to
  * its frame being on screen (performance.measure 'dp:t-to-frame') and the first frame
  * (performance.mark 'dp:first-frame').
  */
@@ -12,17 +13,14 @@ import type { WorkerClient } from './worker-client';
 
 export function startForwardController(client: WorkerClient): () => void {
   let runId = 0;
-  let frameQueued = false;
+  let inFlight = false;
   let firstFrameMarked = false;
   const changedAt = new Map<number, number>();
 
   const requestFrame = () => {
-    if (frameQueued || runId === 0) return;
-    frameQueued = true;
-    requestAnimationFrame(() => {
-      frameQueued = false;
-      client.send({ type: 'forward/frame', runId, t: useAppStore.getState().t });
-    });
+    if (inFlight || runId === 0) return;
+    inFlight = true;
+    client.send({ type: 'forward/frame', runId, t: useAppStore.getState().t });
   };
 
   const configure = (s: AppState) => {
@@ -30,6 +28,8 @@ export function startForwardController(client: WorkerClient): () => void {
     runId += 1;
     changedAt.clear();
     changedAt.set(s.t, performance.now());
+    // A request of the previous run may still be out; the worker answers them in order.
+    inFlight = false;
     publishFrame('x0', { width: IMAGE_SIZE, height: IMAGE_SIZE, pixels: s.x0 });
     client.send({
       type: 'forward/config',
@@ -45,7 +45,12 @@ export function startForwardController(client: WorkerClient): () => void {
   const offs = [
     client.on('forward/noise', (m) => m.runId === runId && publishFrame('noise', m.frame)),
     client.on('forward/strip', (m) => m.runId === runId && publishFrame('strip', m.frame)),
-    client.on('forward/frame', (m) => m.runId === runId && publishFrame('xt', m.frame, m.t)),
+    client.on('forward/frame', (m) => {
+      if (m.runId !== runId) return;
+      inFlight = false;
+      publishFrame('xt', m.frame, m.t);
+      if (useAppStore.getState().t !== m.t) requestFrame();
+    }),
   ];
 
   onFrameDrawn('xt', (_frame, t) => {

@@ -3,7 +3,7 @@
  * The worker: owns tfjs and every heavy computation. Dispatches typed messages to jobs; the
  * dataset and the forward visualizer answer at once while the tfjs backend starts up.
  */
-import type { FromWorker, ToWorker } from '../shared/protocol';
+import type { BackendName, FromWorker, ToWorker } from '../shared/protocol';
 import { chooseBackend } from './backends';
 import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
@@ -47,7 +47,7 @@ function loadDataset(): Promise<Dataset> {
   return dataset;
 }
 
-async function startBackend(forced: Parameters<typeof chooseBackend>[0]): Promise<void> {
+async function startBackend(forced: BackendName | null): Promise<void> {
   const start = performance.now();
   try {
     const chosen = await chooseBackend(forced, (attempts) =>
@@ -72,11 +72,29 @@ async function startBackend(forced: Parameters<typeof chooseBackend>[0]): Promis
   }
 }
 
+/**
+ * tfjs is parsed and the GPU device created on this same thread, which would hold up the first
+ * forward frame by seconds; so the backend starts right after that frame, or after a short grace
+ * period if no frame is asked for.
+ */
+let deferredBackendStart: (() => void) | null = null;
+const BACKEND_GRACE_MS = 1500;
+
+function deferBackendStart(forced: BackendName | null): void {
+  const start = () => {
+    if (deferredBackendStart !== start) return;
+    deferredBackendStart = null;
+    void startBackend(forced);
+  };
+  deferredBackendStart = start;
+  setTimeout(start, BACKEND_GRACE_MS);
+}
+
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
       void loadDataset();
-      void startBackend(message.forcedBackend);
+      deferBackendStart(message.forcedBackend);
       return;
     case 'data/pick': {
       try {
@@ -109,6 +127,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'forward/frame':
       forward.frame(message.runId, message.t);
+      if (deferredBackendStart) setTimeout(deferredBackendStart, 0);
       return;
     default: {
       const never: never = message;

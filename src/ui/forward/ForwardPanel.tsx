@@ -1,14 +1,16 @@
+import { lazy, Suspense } from 'react';
 import { IMAGE_SIZE } from '../../shared/protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { ExportButtons } from './ExportButtons';
 import { LiveFormula } from './LiveFormula';
 import { NoiseStrip } from './NoiseStrip';
-import { ScheduleChart } from './ScheduleChart';
 import { ScheduleControls } from './ScheduleControls';
 import { TimestepSlider } from './TimestepSlider';
 import { X0Picker } from './X0Picker';
 
 const SCALE = 6;
+// recharts is the largest part of the page bundle: load it after the first frames are up.
+const ScheduleChart = lazy(() => import('./ScheduleChart'));
 
 function Panel({
   channel,
@@ -70,7 +72,9 @@ export function ForwardPanel() {
         <TimestepSlider />
         <LiveFormula />
         <NoiseStrip />
-        <ScheduleChart />
+        <Suspense fallback={<section className="card charts">Loading charts…</section>}>
+          <ScheduleChart />
+        </Suspense>
       </div>
     </main>
   );

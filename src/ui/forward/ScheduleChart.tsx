@@ -56,7 +56,7 @@ function Cursor({ t, T }: { t: number; T: number }) {
   return <div className="chart-cursor" style={{ left: x }} aria-hidden="true" />;
 }
 
-export function ScheduleChart() {
+export default function ScheduleChart() {
   const kind = useAppStore((s) => s.scheduleKind);
   const compare = useAppStore((s) => s.compareKind);
   const T = useAppStore((s) => s.T);
