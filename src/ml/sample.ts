@@ -1,0 +1,195 @@
+/**
+ * The reverse process, one step at a time, so the worker can stream every step's x_t and x̂0.
+ * Model-agnostic: it calls a Denoiser, which is the UNet in the app and an exact oracle in tests.
+ * Randomness is ours (seeded Box–Muller uploaded as tensors), so a run is the same on every backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { gaussian, mulberry32, randomInt } from './random';
+import {
+  ddimStep,
+  ddpmStep,
+  guidedEpsilon,
+  inferenceTimesteps,
+  type DdpmVariance,
+  type Prediction,
+  type Spacing,
+} from './samplers';
+import type { Schedule } from './schedule';
+
+/** Model output for x_t at timesteps t with labels (10 = no label): ε, v or x̂0 per `prediction`. */
+export type Denoiser = (xt: tf.Tensor4D, t: tf.Tensor1D, labels: tf.Tensor1D) => tf.Tensor4D;
+
+export const NO_LABEL = 10;
+
+export type SamplerSettings =
+  | {
+      readonly kind: 'ddim';
+      readonly steps: number;
+      readonly spacing: Spacing;
+      readonly eta: number;
+    }
+  | {
+      readonly kind: 'ddpm';
+      readonly steps: number;
+      readonly spacing: Spacing;
+      readonly variance: DdpmVariance;
+    };
+
+export interface SampleOptions {
+  readonly sampler: SamplerSettings;
+  readonly prediction: Prediction;
+  readonly clip: boolean;
+  /** One label per sample, 0–9, or NO_LABEL for unconditional. */
+  readonly labels: Int32Array;
+  /** Classifier-free guidance scale s in ε̃ = ε_u + s·(ε_c − ε_u); 1 means conditional only. */
+  readonly guidance: number;
+  readonly seed: number;
+  readonly size: number;
+}
+
+export interface SampleStep {
+  /** 0-based index of the step just taken, of `total`. */
+  readonly index: number;
+  readonly total: number;
+  readonly t: number;
+  readonly prevT: number;
+  /** x at prevT (the new state) and the model's x̂0 at t; owned by the caller. */
+  readonly x: tf.Tensor4D;
+  readonly predX0: tf.Tensor4D;
+}
+
+export class ReverseProcess {
+  readonly timesteps: readonly number[];
+  private x: tf.Tensor4D;
+  private index = 0;
+
+  constructor(
+    private readonly denoise: Denoiser,
+    private readonly schedule: Schedule,
+    private readonly opts: SampleOptions,
+  ) {
+    const { steps, spacing } = opts.sampler;
+    this.timesteps = inferenceTimesteps(schedule.T, steps, spacing);
+    const n = opts.labels.length;
+    this.x = tf.tensor4d(gaussian(opts.seed, n * opts.size * opts.size), [
+      n,
+      opts.size,
+      opts.size,
+      1,
+    ]);
+  }
+
+  get done(): boolean {
+    return this.index >= this.timesteps.length;
+  }
+
+  /** The current x (x_T before the first step); still owned by the process. */
+  get current(): tf.Tensor4D {
+    return this.x;
+  }
+
+  /** The previous timestep: DDIM steps back T//n arithmetically as diffusers does, DDPM to the next listed t. */
+  private prevT(i: number): number {
+    const t = this.timesteps[i] ?? 0;
+    if (this.opts.sampler.kind === 'ddim')
+      return t - Math.floor(this.schedule.T / this.opts.sampler.steps);
+    return this.timesteps[i + 1] ?? -1;
+  }
+
+  private modelOutput(t: number): tf.Tensor4D {
+    const { labels, guidance } = this.opts;
+    const n = labels.length;
+    const guided = guidance !== 1 && labels.some((l) => l !== NO_LABEL);
+    return tf.tidy(() => {
+      if (!guided) {
+        return this.denoise(
+          this.x,
+          tf.fill([n], t, 'int32') as tf.Tensor1D,
+          tf.tensor1d(labels, 'int32'),
+        );
+      }
+      // Both passes in one batch: [conditional; unconditional].
+      const both = this.denoise(
+        tf.concat([this.x, this.x]),
+        tf.fill([2 * n], t, 'int32') as tf.Tensor1D,
+        tf.tensor1d([...labels, ...new Array<number>(n).fill(NO_LABEL)], 'int32'),
+      );
+      const [cond, uncond] = tf.split(both, 2);
+      return guidedEpsilon(uncond!, cond!, guidance) as tf.Tensor4D;
+    });
+  }
+
+  private stepNoise(i: number): tf.Tensor4D {
+    const n = this.opts.labels.length * this.opts.size * this.opts.size;
+    const seed = randomInt(
+      mulberry32((this.opts.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0),
+      2 ** 32,
+    );
+    return tf.tensor4d(gaussian(seed, n), this.x.shape);
+  }
+
+  step(): SampleStep {
+    if (this.done) throw new Error('the reverse process is finished');
+    const i = this.index;
+    const t = this.timesteps[i] ?? 0;
+    const prevT = this.prevT(i);
+    const { sampler, prediction, clip } = this.opts;
+    const result = tf.tidy(() => {
+      const out = this.modelOutput(t);
+      const needsNoise = prevT >= 0 && (sampler.kind === 'ddpm' || sampler.eta > 0);
+      const noise = needsNoise ? { noise: this.stepNoise(i) } : {};
+      const r =
+        sampler.kind === 'ddim'
+          ? ddimStep(this.schedule, t, prevT, this.x, out, {
+              prediction,
+              clip,
+              eta: sampler.eta,
+              ...noise,
+            })
+          : ddpmStep(this.schedule, t, prevT, this.x, out, {
+              prediction,
+              clip,
+              variance: sampler.variance,
+              ...noise,
+            });
+      return { x: r.prevSample as tf.Tensor4D, predX0: r.predX0 as tf.Tensor4D };
+    });
+    this.x.dispose();
+    this.x = result.x;
+    this.index += 1;
+    // The caller gets its own handle to x so it may dispose it independently.
+    return {
+      index: i,
+      total: this.timesteps.length,
+      t,
+      prevT,
+      x: tf.clone(result.x),
+      predX0: result.predX0,
+    };
+  }
+
+  dispose(): void {
+    this.x.dispose();
+  }
+}
+
+/** Runs all steps and returns the final images in [−1, 1], [n, size, size, 1]. */
+export async function sampleAll(
+  denoise: Denoiser,
+  schedule: Schedule,
+  opts: SampleOptions,
+): Promise<Float32Array> {
+  const process = new ReverseProcess(denoise, schedule, opts);
+  try {
+    while (!process.done) {
+      const s = process.step();
+      s.x.dispose();
+      s.predX0.dispose();
+      // Yield so the worker can handle a cancel or pause between steps.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return (await process.current.data()) as Float32Array;
+  } finally {
+    process.dispose();
+  }
+}
