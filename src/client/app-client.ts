@@ -5,6 +5,7 @@
 import { useAppStore } from '../state/store';
 import { isBackendName, type FromWorkerOf } from '../shared/protocol';
 import { startForwardController } from './forward-controller';
+import { startTrainClient } from './train-client';
 import { startWorker, type WorkerClient } from './worker-client';
 
 let client: WorkerClient | null = null;
@@ -45,6 +46,7 @@ export function startApp(): void {
   });
   c.on('error', (m) => store.notify('error', m.message));
   startForwardController(c);
+  startTrainClient(c);
 
   const requested = forcedBackendFromUrl();
   if (requested !== null && !isBackendName(requested)) {

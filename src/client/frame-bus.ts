@@ -4,7 +4,7 @@
  */
 import type { GrayFrame } from '../shared/protocol';
 
-export type Channel = 'x0' | 'noise' | 'xt' | 'strip';
+export type Channel = 'x0' | 'noise' | 'xt' | 'strip' | 'preview';
 /** `meta` travels with a frame, e.g. the timestep x_t was computed for. */
 type Drawer = (frame: GrayFrame, meta: number | null) => void;
 

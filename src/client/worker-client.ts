@@ -7,7 +7,11 @@ import type { FromWorker, FromWorkerOf, FromWorkerType, ToWorker } from '../shar
 type Listener<K extends FromWorkerType> = (message: FromWorkerOf<K>) => void;
 type AnyListener = (message: FromWorker) => void;
 
-type Reply = FromWorkerOf<'data/digit'> | FromWorkerOf<'image/decoded'>;
+type Reply =
+  | FromWorkerOf<'data/digit'>
+  | FromWorkerOf<'image/decoded'>
+  | FromWorkerOf<'model/file'>
+  | FromWorkerOf<'model/loaded'>;
 type RequestMessage = Extract<ToWorker, { requestId: number }>;
 type WithoutId<M> = M extends unknown ? Omit<M, 'requestId'> : never;
 
@@ -54,11 +58,7 @@ export class WorkerClient {
   }
 
   private dispatch(message: FromWorker): void {
-    if (
-      message.type === 'data/digit' ||
-      message.type === 'image/decoded' ||
-      message.type === 'request/failed'
-    ) {
+    if ('requestId' in message) {
       const waiter = this.pending.get(message.requestId);
       this.pending.delete(message.requestId);
       if (waiter) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeMnist, digitPixels, gunzip, type MnistSet } from './mnist';
+import { batchFrom, decodeMnist, digitPixels, gunzip, splitIndices, type MnistSet } from './mnist';
 
 const FILE = new URL('../../public/data/mnist.bin', import.meta.url);
 
@@ -48,5 +48,21 @@ describe('embedded MNIST', () => {
   it('gunzip round-trips', async () => {
     const data = new Uint8Array([1, 2, 3, 250]);
     expect(await gunzip(gzipSync(data))).toEqual(data);
+  });
+});
+
+describe('splits and batches', () => {
+  it('holds out every 10th digit of each class, disjoint from training', async () => {
+    execFileSync(process.execPath, ['scripts/build-mnist.mjs']);
+    const set = decodeMnist(await gunzip(readFileSync(FILE)));
+    const { train, heldOut } = splitIndices(set);
+    expect(train.length + heldOut.length).toBe(10_000);
+    expect(heldOut.length).toBeGreaterThan(950);
+    expect(new Set([...train, ...heldOut]).size).toBe(10_000);
+    const { x0, labels } = batchFrom(set, [heldOut[0]!, train[5]!]);
+    expect(x0).toHaveLength(2 * 784);
+    expect(Math.min(...x0)).toBe(-1);
+    expect(Math.max(...x0)).toBeLessThanOrEqual(1);
+    expect(labels[0]).toBe(set.labels[heldOut[0]!]);
   });
 });

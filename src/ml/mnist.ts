@@ -53,3 +53,27 @@ export async function gunzip(data: ArrayBuffer | Uint8Array): Promise<Uint8Array
   const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+/** Every 10th digit of each class is held out (for quality metrics); the rest is for training. */
+export function splitIndices(set: MnistSet): { train: number[]; heldOut: number[] } {
+  const train: number[] = [];
+  const heldOut: number[] = [];
+  for (const ids of set.byClass) ids.forEach((id, i) => (i % 10 === 9 ? heldOut : train).push(id));
+  return { train, heldOut };
+}
+
+/** Digits as model input: values in [−1, 1], [n·rows·cols], with their labels. */
+export function batchFrom(
+  set: MnistSet,
+  ids: readonly number[],
+): { x0: Float32Array; labels: Int32Array } {
+  const size = set.rows * set.cols;
+  const x0 = new Float32Array(ids.length * size);
+  const labels = new Int32Array(ids.length);
+  ids.forEach((id, k) => {
+    labels[k] = set.labels[id] ?? 0;
+    const base = id * size;
+    for (let p = 0; p < size; p++) x0[k * size + p] = ((set.pixels[base + p] ?? 0) / 255) * 2 - 1;
+  });
+  return { x0, labels };
+}

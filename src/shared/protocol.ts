@@ -4,6 +4,7 @@
  * Pixel payloads are grayscale uint8 (0 = black) whose buffers are transferred, not copied.
  */
 import type { ScheduleKind } from '../ml/schedule';
+import type { TrainFromWorker, TrainToWorker } from './train-protocol';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -56,7 +57,8 @@ export type ToWorker =
       readonly noiseSeed: number;
       readonly stripCount: number;
     }
-  | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number };
+  | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number }
+  | TrainToWorker;
 
 export type FromWorker =
   | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
@@ -98,7 +100,8 @@ export type FromWorker =
       readonly t: number;
       readonly frame: GrayFrame;
     }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  | TrainFromWorker;
 
 export type FromWorkerType = FromWorker['type'];
 export type FromWorkerOf<K extends FromWorkerType> = Extract<FromWorker, { type: K }>;

@@ -5,6 +5,12 @@
 import { create, type StateCreator } from 'zustand';
 import type { BackendAttempt, BackendName } from '../shared/protocol';
 import { T_MAX, T_MIN, type ScheduleKind } from '../ml/schedule';
+import {
+  DEFAULT_TRAIN_SETTINGS,
+  type ModelSummary,
+  type TrainSettings,
+  type TrainStatus,
+} from '../shared/train-protocol';
 
 export type BackendState =
   | { readonly status: 'loading'; readonly attempts: readonly BackendAttempt[] }
@@ -55,7 +61,33 @@ interface ForwardSlice {
   setX0: (x0: Uint8Array, source: X0Source) => void;
 }
 
-export type AppState = SystemSlice & ForwardSlice;
+export interface TrainStats {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly stepsPerSec: number;
+  readonly imagesPerSec: number;
+  readonly elapsedMs: number;
+  readonly etaMs: number;
+  readonly lr: number;
+  readonly gradNorm: number;
+  readonly bucketLoss: readonly number[];
+}
+
+interface TrainSlice {
+  /** The form's values; applied when training starts. */
+  trainSettings: TrainSettings;
+  trainStatus: TrainStatus;
+  model: ModelSummary | null;
+  trainMessage: string | null;
+  trainStats: TrainStats | null;
+  previewStep: number | null;
+  setTrainSettings: (patch: Partial<TrainSettings>) => void;
+  setTrainStatus: (status: TrainStatus, model: ModelSummary | null, message: string | null) => void;
+  setTrainStats: (stats: TrainStats | null) => void;
+  setPreviewStep: (step: number | null) => void;
+}
+
+export type AppState = SystemSlice & ForwardSlice & TrainSlice;
 
 export const DEFAULT_T = 1000;
 export const DEFAULT_SEED = 1;
@@ -96,7 +128,28 @@ const forwardSlice: StateCreator<AppState, [], [], ForwardSlice> = (set) => ({
   setX0: (x0, x0Source) => set({ x0, x0Source }),
 });
 
+const trainSlice: StateCreator<AppState, [], [], TrainSlice> = (set) => ({
+  trainSettings: DEFAULT_TRAIN_SETTINGS,
+  trainStatus: 'empty',
+  model: null,
+  trainMessage: null,
+  trainStats: null,
+  previewStep: null,
+  setTrainSettings: (patch) => set((s) => ({ trainSettings: { ...s.trainSettings, ...patch } })),
+  setTrainStatus: (trainStatus, model, trainMessage) =>
+    set((s) => ({
+      trainStatus,
+      model,
+      trainMessage,
+      // A restored or loaded model brings its own settings into the form.
+      trainSettings: model && trainStatus !== 'running' ? model.settings : s.trainSettings,
+    })),
+  setTrainStats: (trainStats) => set({ trainStats }),
+  setPreviewStep: (previewStep) => set({ previewStep }),
+});
+
 export const useAppStore = create<AppState>()((...a) => ({
   ...systemSlice(...a),
   ...forwardSlice(...a),
+  ...trainSlice(...a),
 }));

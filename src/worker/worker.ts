@@ -9,6 +9,7 @@ import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
 import { decodeToDigit } from './image-decode';
 import { watchDeviceLoss } from './device-loss';
+import type { TrainJob } from './train-job';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -47,6 +48,27 @@ function loadDataset(): Promise<Dataset> {
   return dataset;
 }
 
+let trainJob: Promise<TrainJob> | null = null;
+let resolveBackend: (backend: BackendName) => void = () => undefined;
+const firstBackend = new Promise<BackendName>((resolve) => (resolveBackend = resolve));
+
+/** The training job, loaded (with the model code) once a backend runs; restores the autosave. */
+function train() {
+  trainJob ??= firstBackend.then(async (backend) => {
+    const { TrainJob } = await import('./train-job');
+    const job = new TrainJob(post, loadDataset, backend);
+    await job.restoreAutosave();
+    return job;
+  });
+  return trainJob;
+}
+
+async function onBackendReady(backend: BackendName): Promise<void> {
+  if (trainJob) await (await trainJob).moveToBackend(backend);
+  resolveBackend(backend);
+  void train();
+}
+
 async function startBackend(forced: BackendName | null): Promise<void> {
   const start = performance.now();
   try {
@@ -60,6 +82,9 @@ async function startBackend(forced: BackendName | null): Promise<void> {
       attempts: chosen.attempts,
       ms: performance.now() - start,
     });
+    void onBackendReady(chosen.backend).catch((error: unknown) =>
+      post({ type: 'error', message: `The model could not be restored: ${errorMessage(error)}` }),
+    );
     if (chosen.backend === 'webgpu') {
       watchDeviceLoss(chosen.tf, (message) => {
         post({ type: 'backend/lost', backend: 'webgpu', message });
@@ -129,6 +154,35 @@ async function handle(message: ToWorker): Promise<void> {
       forward.frame(message.runId, message.t);
       if (deferredBackendStart) setTimeout(deferredBackendStart, 0);
       return;
+    case 'train/start':
+      await (await train()).start(message.runId, message.settings, message.fresh);
+      return;
+    case 'train/pause':
+      await (await train()).pause(message.runId);
+      return;
+    case 'train/reset':
+      await (await train()).reset(message.runId);
+      return;
+    case 'model/export':
+    case 'model/import': {
+      try {
+        const job = await train();
+        if (message.type === 'model/export') {
+          const file = await job.exportModel();
+          post({ type: 'model/file', requestId: message.requestId, ...file }, [file.bytes.buffer]);
+        } else {
+          await job.importModel(job.currentRunId() + 1, message.file, message.name);
+          post({ type: 'model/loaded', requestId: message.requestId });
+        }
+      } catch (error) {
+        post({
+          type: 'request/failed',
+          requestId: message.requestId,
+          message: errorMessage(error),
+        });
+      }
+      return;
+    }
     default: {
       const never: never = message;
       throw new Error(`unknown message ${JSON.stringify(never)}`);

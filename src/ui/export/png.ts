@@ -3,6 +3,7 @@
  * the browser's own PNG encoder.
  */
 import type { GrayFrame } from '../../shared/protocol';
+import { downloadBlob } from './download';
 
 export function upscale(frame: GrayFrame, scale: number): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
@@ -34,13 +35,7 @@ export function downloadPng(canvas: HTMLCanvasElement, fileName: string): Promis
         reject(new Error('The browser could not encode the PNG.'));
         return;
       }
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
-      // Revoke later: some browsers start the download asynchronously.
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(blob, fileName);
       resolve();
     }, 'image/png');
   });

@@ -1,0 +1,82 @@
+/**
+ * The page side of training: wires the worker's training messages into the store, the loss and
+ * throughput series and the preview frame; exposes the actions the Train panel calls.
+ */
+import { useAppStore } from '../state/store';
+import type { FromWorkerOf } from '../shared/protocol';
+import { needsNewModel, type TrainSettings } from '../shared/train-protocol';
+import { publishFrame } from './frame-bus';
+import { lossSeries, throughputSeries } from './series';
+import type { WorkerClient } from './worker-client';
+
+let client: WorkerClient | null = null;
+let runId = 0;
+
+export function startTrainClient(c: WorkerClient): void {
+  client = c;
+  const store = useAppStore.getState();
+  c.on('train/status', (m) => {
+    store.setTrainStatus(m.status, m.model, m.message);
+    if (m.status === 'empty') store.setTrainStats(null);
+  });
+  c.on('train/history', (m) => {
+    lossSeries.replace(m.points.map((p) => ({ step: p.step, value: p.loss })));
+    if (m.points.length === 0) throughputSeries.replace([]);
+  });
+  c.on('train/progress', (m) => {
+    lossSeries.append(m.points.map((p) => ({ step: p.step, value: p.loss })));
+    if (m.stepsPerSec > 0) throughputSeries.append([{ step: m.step, value: m.stepsPerSec }]);
+    store.setTrainStats({
+      step: m.step,
+      totalSteps: m.totalSteps,
+      stepsPerSec: m.stepsPerSec,
+      imagesPerSec: m.imagesPerSec,
+      elapsedMs: m.elapsedMs,
+      etaMs: m.etaMs,
+      lr: m.lr,
+      gradNorm: m.gradNorm,
+      bucketLoss: m.bucketLoss,
+    });
+  });
+  c.on('train/preview', (m) => {
+    publishFrame('preview', m.frame, m.step);
+    store.setPreviewStep(m.step);
+  });
+}
+
+function need(): WorkerClient {
+  if (!client) throw new Error('the app has not started');
+  return client;
+}
+
+/** Whether starting with these settings would discard the current model. */
+export function wouldDiscardModel(settings: TrainSettings): boolean {
+  const model = useAppStore.getState().model;
+  return model !== null && needsNewModel(model.settings, settings);
+}
+
+export function startTraining(fresh: boolean): void {
+  const { trainSettings } = useAppStore.getState();
+  need().send({ type: 'train/start', runId: ++runId, settings: trainSettings, fresh });
+}
+
+export function pauseTraining(): void {
+  need().send({ type: 'train/pause', runId: ++runId });
+}
+
+export function resetTraining(): void {
+  need().send({ type: 'train/reset', runId: ++runId });
+}
+
+export async function downloadModel(): Promise<{ bytes: Uint8Array; name: string }> {
+  const m = await need().request<FromWorkerOf<'model/file'>>({ type: 'model/export' });
+  return { bytes: m.bytes, name: m.name };
+}
+
+export async function loadModelFile(file: File): Promise<void> {
+  await need().request<FromWorkerOf<'model/loaded'>>({
+    type: 'model/import',
+    file,
+    name: file.name,
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Adam over named variables, with its moments kept in one flat buffer each (see flat.ts).
+ * Math follows torch.optim.Adam / AdamW exactly so numbers can be checked against a reference:
+ *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,
+ *   p ← p·(1 − lr·wd) − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)
+ * Weight decay is decoupled (AdamW) and 0 by default.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { FlatLayout } from './flat';
+
+export interface AdamOptions {
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+  readonly weightDecay?: number;
+}
+
+/** Plain arrays keyed by parameter name, for checkpoints. */
+export interface AdamState {
+  readonly step: number;
+  readonly m: ReadonlyMap<string, Float32Array>;
+  readonly v: ReadonlyMap<string, Float32Array>;
+}
+
+/** torch.nn.utils.clip_grad_norm_'s factor: max / (norm + 1e-6), never above 1. */
+export function clipScale(norm: number, maxNorm: number): number {
+  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) return 1;
+  return Math.min(1, maxNorm / (norm + 1e-6));
+}
+
+/** Σ g² over a flat gradient, left on the device so the caller can batch it into one read. */
+export function squaredNorm(flatGrad: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.square(flatGrad)));
+}
+
+export class Adam {
+  readonly layout: FlatLayout;
+  private readonly vars: ReadonlyMap<string, tf.Variable>;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly eps: number;
+  private readonly weightDecay: number;
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
+  private t = 0;
+
+  constructor(vars: ReadonlyMap<string, tf.Variable>, opts: AdamOptions = {}) {
+    this.vars = vars;
+    this.layout = new FlatLayout(vars);
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-8;
+    this.weightDecay = opts.weightDecay ?? 0;
+    this.m = tf.variable(tf.zeros([this.layout.size]), false);
+    this.v = tf.variable(tf.zeros([this.layout.size]), false);
+  }
+
+  /** Updates applied so far (t in the bias correction). */
+  get step(): number {
+    return this.t;
+  }
+
+  /** Concatenates per-variable gradients (keyed by our names) in this optimizer's order. */
+  flatten(grads: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D {
+    return this.layout.flatten(grads);
+  }
+
+  /**
+   * One update from a flat gradient. `gradScale` multiplies the gradient first (the clipping
+   * factor, computed by the caller from a norm it has already read back).
+   */
+  applyFlat(flatGrad: tf.Tensor1D, lr: number, gradScale = 1): void {
+    if (flatGrad.size !== this.layout.size) {
+      throw new Error(`Adam: gradient has ${flatGrad.size} values, need ${this.layout.size}`);
+    }
+    const t = this.t + 1;
+    const { beta1: b1, beta2: b2 } = this;
+    const stepSize = lr / (1 - b1 ** t);
+    const vScale = 1 / Math.sqrt(1 - b2 ** t);
+    tf.tidy(() => {
+      const g = gradScale === 1 ? flatGrad : tf.mul(flatGrad, tf.scalar(gradScale));
+      const m = tf.add(tf.mul(this.m, tf.scalar(b1)), tf.mul(g, tf.scalar(1 - b1)));
+      const v = tf.add(tf.mul(this.v, tf.scalar(b2)), tf.mul(tf.square(g), tf.scalar(1 - b2)));
+      this.m.assign(m);
+      this.v.assign(v);
+      const denom = tf.add(tf.mul(tf.sqrt(v), tf.scalar(vScale)), tf.scalar(this.eps));
+      const delta = tf.mul(tf.div(m, denom), tf.scalar(stepSize)) as tf.Tensor1D;
+      const decay = 1 - lr * this.weightDecay;
+      for (const [name, d] of this.layout.split(delta)) {
+        const p = this.vars.get(name);
+        if (!p) throw new Error(`Adam: no variable ${name}`);
+        p.assign(tf.sub(decay === 1 ? p : tf.mul(p, tf.scalar(decay)), d));
+      }
+    });
+    this.t = t;
+  }
+
+  /**
+   * Clips to `maxNorm` (global L2 over all gradients; ≤ 0 or ∞ means no clipping), applies, and
+   * returns the norm before clipping. Reads the norm back, hence async; the trainer instead folds
+   * that read into its single per-step read.
+   */
+  async apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, maxNorm = 0): Promise<number> {
+    const flat = this.flatten(grads);
+    try {
+      const sq = squaredNorm(flat);
+      const norm = Math.sqrt((await sq.data())[0] ?? NaN);
+      sq.dispose();
+      this.applyFlat(flat, lr, clipScale(norm, maxNorm));
+      return norm;
+    } finally {
+      flat.dispose();
+    }
+  }
+
+  async getState(): Promise<AdamState> {
+    const [m, v] = await Promise.all([this.m.data(), this.v.data()]);
+    return {
+      step: this.t,
+      m: this.layout.view(m as Float32Array),
+      v: this.layout.view(v as Float32Array),
+    };
+  }
+
+  setState(state: AdamState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      throw new RangeError(`Adam state step must be a non-negative integer, got ${state.step}`);
+    }
+    // Pack both before assigning either, so a bad state leaves the optimizer as it was.
+    const m = this.layout.pack(state.m);
+    const v = this.layout.pack(state.v);
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(m));
+      this.v.assign(tf.tensor1d(v));
+    });
+    this.t = state.step;
+  }
+
+  dispose(): void {
+    this.m.dispose();
+    this.v.dispose();
+  }
+}

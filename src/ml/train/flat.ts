@@ -1,0 +1,80 @@
+/**
+ * One flat float32 buffer over all named parameters. Optimizer and EMA math on a single buffer
+ * costs a handful of kernels instead of a handful per parameter, and kernel dispatch is what
+ * dominates a tfjs training step (DESIGN.md §2).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface FlatEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly size: number;
+}
+
+export class FlatLayout {
+  readonly entries: readonly FlatEntry[];
+  readonly size: number;
+
+  /** Order follows the map's iteration order (paramShapes order for UNet params). */
+  constructor(tensors: ReadonlyMap<string, tf.Tensor>) {
+    const entries: FlatEntry[] = [];
+    let offset = 0;
+    for (const [name, t] of tensors) {
+      entries.push({ name, shape: t.shape, offset, size: t.size });
+      offset += t.size;
+    }
+    this.entries = entries;
+    this.size = offset;
+  }
+
+  /** Concatenates in layout order; throws on a missing name or a size mismatch. */
+  flatten(tensors: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D {
+    return tf.tidy(() => {
+      const parts = this.entries.map((e) => {
+        const t = tensors.get(e.name);
+        if (!t || t.size !== e.size) throw new Error(`flatten: ${e.name} missing or mis-sized`);
+        return tf.reshape(t, [e.size]);
+      });
+      return (
+        parts.length === 1 && parts[0] ? tf.clone(parts[0]) : tf.concat(parts)
+      ) as tf.Tensor1D;
+    });
+  }
+
+  /** Pieces reshaped to each parameter's shape. */
+  split(flat: tf.Tensor1D): Map<string, tf.Tensor> {
+    if (flat.size !== this.size) throw new Error(`split: ${flat.size} values, need ${this.size}`);
+    const pieces = tf.split(
+      flat,
+      this.entries.map((e) => e.size),
+    );
+    const out = new Map<string, tf.Tensor>();
+    this.entries.forEach((e, i) => {
+      const piece = pieces[i];
+      if (!piece) throw new Error('split: too few pieces');
+      out.set(e.name, tf.reshape(piece, [...e.shape]));
+      // reshape shares data, so the flat piece itself is garbage.
+      piece.dispose();
+    });
+    return out;
+  }
+
+  /** Views into a flat read-back, keyed by name (no copies). */
+  view(values: Float32Array): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    for (const e of this.entries) out.set(e.name, values.subarray(e.offset, e.offset + e.size));
+    return out;
+  }
+
+  /** Packs named arrays into one buffer, validating names and sizes. */
+  pack(values: ReadonlyMap<string, Float32Array>): Float32Array {
+    const out = new Float32Array(this.size);
+    for (const e of this.entries) {
+      const v = values.get(e.name);
+      if (!v || v.length !== e.size) throw new Error(`pack: ${e.name} missing or mis-sized`);
+      out.set(v, e.offset);
+    }
+    return out;
+  }
+}

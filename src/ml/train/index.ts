@@ -1,0 +1,4 @@
+export * from './adam';
+export * from './ema';
+export * from './lr';
+export * from './step';

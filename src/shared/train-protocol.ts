@@ -1,0 +1,136 @@
+/** Settings and messages of the training job (page ⇄ worker). */
+import type { ScheduleConfig, GrayFrame } from './protocol';
+
+export const TRAIN_PRESETS = ['tiny', 'small'] as const;
+export type PresetName = (typeof TRAIN_PRESETS)[number];
+export const PREDICTIONS = ['epsilon', 'v', 'x0'] as const;
+export type PredictionName = (typeof PREDICTIONS)[number];
+
+export interface TrainSettings {
+  readonly preset: PresetName;
+  readonly prediction: PredictionName;
+  readonly schedule: ScheduleConfig;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly warmupSteps: number;
+  readonly totalSteps: number;
+  readonly clipNorm: number;
+  readonly emaDecay: number;
+  readonly seed: number;
+  /** A preview grid every this many steps (0: never). */
+  readonly previewEvery: number;
+  /** An IndexedDB autosave every this many steps (0: only on pause). */
+  readonly autosaveEvery: number;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  preset: 'tiny',
+  prediction: 'epsilon',
+  schedule: { kind: 'linear', T: 1000 },
+  batchSize: 32,
+  learningRate: 2e-3,
+  warmupSteps: 100,
+  totalSteps: 3000,
+  clipNorm: 1,
+  emaDecay: 0.995,
+  seed: 1,
+  previewEvery: 100,
+  autosaveEvery: 200,
+};
+
+/** Settings that define the model or its meaning: changing one needs a new model. */
+export const MODEL_DEFINING: readonly (keyof TrainSettings)[] = [
+  'preset',
+  'prediction',
+  'schedule',
+];
+
+export function needsNewModel(a: TrainSettings, b: TrainSettings): boolean {
+  return (
+    a.preset !== b.preset ||
+    a.prediction !== b.prediction ||
+    a.schedule.kind !== b.schedule.kind ||
+    a.schedule.T !== b.schedule.T
+  );
+}
+
+export const TIMESTEP_BUCKETS = 10;
+
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+}
+
+export type TrainStatus = 'empty' | 'ready' | 'running' | 'paused' | 'finished';
+
+export interface ModelSummary {
+  readonly settings: TrainSettings;
+  readonly step: number;
+  readonly params: number;
+  /** Where the weights came from. */
+  readonly origin: 'new' | 'autosave' | 'file';
+  readonly backend: string;
+}
+
+export type TrainToWorker =
+  | {
+      readonly type: 'train/start';
+      readonly runId: number;
+      readonly settings: TrainSettings;
+      readonly fresh: boolean;
+    }
+  | { readonly type: 'train/pause'; readonly runId: number }
+  | { readonly type: 'train/reset'; readonly runId: number }
+  | { readonly type: 'model/export'; readonly requestId: number }
+  | {
+      readonly type: 'model/import';
+      readonly requestId: number;
+      readonly file: Blob;
+      readonly name: string;
+    };
+
+export type TrainFromWorker =
+  | {
+      readonly type: 'train/status';
+      readonly runId: number;
+      readonly status: TrainStatus;
+      readonly model: ModelSummary | null;
+      readonly message: string | null;
+    }
+  | {
+      readonly type: 'train/progress';
+      readonly runId: number;
+      /** Only the points since the last progress message. */
+      readonly points: readonly LossPoint[];
+      readonly step: number;
+      readonly totalSteps: number;
+      readonly stepsPerSec: number;
+      readonly imagesPerSec: number;
+      readonly elapsedMs: number;
+      readonly etaMs: number;
+      readonly lr: number;
+      readonly gradNorm: number;
+      /** Mean loss per timestep bucket (t·10/T), recent steps; NaN where no sample fell yet. */
+      readonly bucketLoss: readonly number[];
+    }
+  /** The whole loss history, once, after a restore from IndexedDB or a file. */
+  | {
+      readonly type: 'train/history';
+      readonly runId: number;
+      readonly points: readonly LossPoint[];
+    }
+  | {
+      readonly type: 'train/preview';
+      readonly runId: number;
+      readonly step: number;
+      readonly frame: GrayFrame;
+      readonly columns: number;
+      readonly labels: readonly number[];
+    }
+  | {
+      readonly type: 'model/file';
+      readonly requestId: number;
+      readonly bytes: Uint8Array;
+      readonly name: string;
+    }
+  | { readonly type: 'model/loaded'; readonly requestId: number };

@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import {
+  downloadModel,
+  loadModelFile,
+  pauseTraining,
+  resetTraining,
+  startTraining,
+  wouldDiscardModel,
+} from '../../client/train-client';
+import { useAppStore } from '../../state/store';
+import { downloadBlob } from '../export/download';
+
+/** Start / pause / resume / reset, and the model file. */
+export function TrainControls() {
+  const status = useAppStore((s) => s.trainStatus);
+  const backend = useAppStore((s) => s.backend);
+  const notify = useAppStore((s) => s.notify);
+  const [confirming, setConfirming] = useState(false);
+  const ready = backend.status === 'ready';
+  const hasModel = status !== 'empty';
+
+  const train = () => {
+    if (!hasModel) return startTraining(true);
+    if (wouldDiscardModel(useAppStore.getState().trainSettings)) return setConfirming(true);
+    startTraining(false);
+  };
+
+  return (
+    <section className="card" aria-label="Training controls">
+      <div className="row wrap">
+        {status === 'running' ? (
+          <button type="button" onClick={pauseTraining}>
+            Pause
+          </button>
+        ) : (
+          <button type="button" className="primary" disabled={!ready} onClick={train}>
+            {hasModel ? (status === 'finished' ? 'Train more' : 'Resume') : 'Train'}
+          </button>
+        )}
+        <button type="button" disabled={!hasModel} onClick={() => setConfirming(true)}>
+          New model
+        </button>
+        <button
+          type="button"
+          disabled={!hasModel}
+          onClick={() =>
+            downloadModel()
+              .then(({ bytes, name }) => downloadBlob(new Blob([bytes as BlobPart]), name))
+              .catch((e: unknown) => notify('error', e instanceof Error ? e.message : String(e)))
+          }
+        >
+          Download model
+        </button>
+        <label className="file-button">
+          Load model file
+          <input
+            type="file"
+            accept=".dpmodel,application/octet-stream"
+            data-testid="model-file"
+            disabled={!ready}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) {
+                loadModelFile(file).catch((err: unknown) =>
+                  notify(
+                    'error',
+                    `Could not load the model: ${err instanceof Error ? err.message : String(err)}`,
+                  ),
+                );
+              }
+            }}
+          />
+        </label>
+      </div>
+      {confirming && (
+        <div className="confirm" role="alertdialog" aria-label="Discard the current model?">
+          <p>
+            {hasModel && wouldDiscardModel(useAppStore.getState().trainSettings)
+              ? 'These settings need a new model. '
+              : ''}
+            Discard the current model and its training history? (Download it first to keep it.)
+          </p>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              setConfirming(false);
+              resetTraining();
+              startTraining(true);
+            }}
+          >
+            Discard and train a new model
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep the current model
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

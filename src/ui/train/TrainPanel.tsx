@@ -1,0 +1,52 @@
+import { lazy, Suspense } from 'react';
+import { useAppStore } from '../../state/store';
+import { FrameCanvas } from '../components/FrameCanvas';
+import { TrainControls } from './TrainControls';
+import { TrainSettingsForm } from './TrainSettingsForm';
+import { TrainStats } from './TrainStats';
+
+const TrainCharts = lazy(() => import('./TrainCharts'));
+const PREVIEW_WIDTH = 10 * 28 + 9 * 2;
+const PREVIEW_HEIGHT = 2 * 28 + 2;
+
+function Preview() {
+  const step = useAppStore((s) => s.previewStep);
+  return (
+    <section className="card" aria-label="Preview samples">
+      <h4>
+        Samples from the EMA weights (DDIM, 20 steps, fixed noise; columns are classes 0–9)
+        {step !== null && <span className="muted"> · step {step}</span>}
+      </h4>
+      {step === null && (
+        <p className="muted">A preview appears every few steps once training runs.</p>
+      )}
+      <FrameCanvas
+        channel="preview"
+        scale={3}
+        width={PREVIEW_WIDTH}
+        height={PREVIEW_HEIGHT}
+        label="Preview samples"
+        testId="preview-canvas"
+      />
+    </section>
+  );
+}
+
+/** Train a small UNet denoiser in this tab and watch it learn. */
+export function TrainPanel() {
+  return (
+    <main className="train">
+      <div className="col controls">
+        <TrainControls />
+        <TrainSettingsForm />
+      </div>
+      <div className="col view">
+        <TrainStats />
+        <Preview />
+        <Suspense fallback={<section className="card charts">Loading charts…</section>}>
+          <TrainCharts />
+        </Suspense>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,126 @@
+import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
+import { useAppStore } from '../../state/store';
+import { PREDICTIONS, TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
+
+type NumberKey = {
+  [K in keyof TrainSettings]: TrainSettings[K] extends number ? K : never;
+}[keyof TrainSettings];
+
+function NumberField({
+  k,
+  label,
+  min,
+  max,
+  step,
+}: {
+  k: NumberKey;
+  label: string;
+  min: number;
+  max: number;
+  step?: number;
+}) {
+  const value = useAppStore((s) => s.trainSettings[k]);
+  const set = useAppStore((s) => s.setTrainSettings);
+  const disabled = useAppStore((s) => s.trainStatus === 'running');
+  return (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={min}
+        max={max}
+        step={step ?? 1}
+        value={value}
+        disabled={disabled}
+        aria-label={label}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v)) set({ [k]: Math.min(max, Math.max(min, v)) });
+        }}
+      />
+    </label>
+  );
+}
+
+/** Model and optimiser settings; the schedule defaults to the one chosen in the forward panel. */
+export function TrainSettingsForm() {
+  const s = useAppStore((st) => st.trainSettings);
+  const set = useAppStore((st) => st.setTrainSettings);
+  const running = useAppStore((st) => st.trainStatus === 'running');
+  return (
+    <section className="card settings-grid" aria-label="Training settings">
+      <label>
+        Model
+        <select
+          value={s.preset}
+          disabled={running}
+          aria-label="Model preset"
+          onChange={(e) => set({ preset: e.target.value as TrainSettings['preset'] })}
+        >
+          {TRAIN_PRESETS.map((p) => (
+            <option key={p} value={p}>
+              {p === 'tiny' ? 'tiny UNet (≈0.34M params)' : 'small UNet (≈1.1M params)'}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Predicts
+        <select
+          value={s.prediction}
+          disabled={running}
+          aria-label="Prediction target"
+          onChange={(e) => set({ prediction: e.target.value as TrainSettings['prediction'] })}
+        >
+          {PREDICTIONS.map((p) => (
+            <option key={p} value={p}>
+              {p === 'epsilon' ? 'ε (noise)' : p === 'v' ? 'v (velocity)' : 'x₀ (clean image)'}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Schedule
+        <select
+          value={s.schedule.kind}
+          disabled={running}
+          aria-label="Training schedule"
+          onChange={(e) =>
+            isScheduleKind(e.target.value) &&
+            set({ schedule: { ...s.schedule, kind: e.target.value } })
+          }
+        >
+          {SCHEDULE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        T
+        <input
+          type="number"
+          min={T_MIN}
+          max={T_MAX}
+          value={s.schedule.T}
+          disabled={running}
+          aria-label="Training T"
+          onChange={(e) => {
+            const T = Math.round(Number(e.target.value));
+            if (T >= T_MIN && T <= T_MAX) set({ schedule: { ...s.schedule, T } });
+          }}
+        />
+      </label>
+      <NumberField k="batchSize" label="Batch" min={1} max={256} />
+      <NumberField k="learningRate" label="Learning rate" min={1e-6} max={1e-1} step={1e-4} />
+      <NumberField k="warmupSteps" label="Warmup steps" min={0} max={100_000} />
+      <NumberField k="totalSteps" label="Steps" min={1} max={1_000_000} />
+      <NumberField k="clipNorm" label="Clip grad norm" min={0} max={100} step={0.1} />
+      <NumberField k="emaDecay" label="EMA decay" min={0} max={0.9999} step={0.001} />
+      <NumberField k="previewEvery" label="Preview every" min={0} max={100_000} />
+      <NumberField k="autosaveEvery" label="Autosave every" min={0} max={100_000} />
+      <NumberField k="seed" label="Seed" min={0} max={2 ** 31 - 1} />
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import { useAppStore } from '../../state/store';
+import { fmt } from '../format';
+
+function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : `${m}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+export function TrainStats() {
+  const status = useAppStore((s) => s.trainStatus);
+  const model = useAppStore((s) => s.model);
+  const stats = useAppStore((s) => s.trainStats);
+  const message = useAppStore((s) => s.trainMessage);
+  const step = stats?.step ?? model?.step ?? 0;
+  const total = stats?.totalSteps ?? model?.settings.totalSteps ?? 0;
+  return (
+    <section className="card" aria-label="Training status">
+      <p>
+        Status: <b data-testid="train-status">{status}</b>
+        {model && (
+          <span className="muted">
+            {' '}
+            · {model.settings.preset} UNet, {model.params.toLocaleString('en')} parameters, predicts{' '}
+            {model.settings.prediction}, {model.settings.schedule.kind} T=
+            {model.settings.schedule.T} · on {model.backend}
+          </span>
+        )}
+      </p>
+      {message && (
+        <p className="train-message" data-testid="train-message">
+          {message}
+        </p>
+      )}
+      <dl className="stats">
+        <dt>step</dt>
+        <dd data-testid="train-step">
+          {step} / {total}
+        </dd>
+        <dt>steps/s</dt>
+        <dd data-testid="steps-per-sec">{stats ? fmt(stats.stepsPerSec, 3) : '–'}</dd>
+        <dt>images/s</dt>
+        <dd>{stats ? fmt(stats.imagesPerSec, 3) : '–'}</dd>
+        <dt>elapsed</dt>
+        <dd>{stats ? duration(stats.elapsedMs) : '–'}</dd>
+        <dt>ETA</dt>
+        <dd>{stats && status === 'running' ? duration(stats.etaMs) : '–'}</dd>
+        <dt>learning rate</dt>
+        <dd>{stats ? fmt(stats.lr, 3) : '–'}</dd>
+        <dt>‖grad‖</dt>
+        <dd>{stats ? fmt(stats.gradNorm, 3) : '–'}</dd>
+      </dl>
+    </section>
+  );
+}

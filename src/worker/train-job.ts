@@ -1,0 +1,453 @@
+/**
+ * The training job: owns the trainer, runs the loop between message handling, streams loss
+ * points (new ones only), throughput, loss by timestep bucket and preview grids, autosaves to
+ * IndexedDB, and guards against NaN losses and lost devices. Loaded lazily by the worker so that
+ * tfjs never delays the first forward frame.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../ml/checkpoint';
+import type { FilterGradVariant } from '../ml/conv2d';
+import { tileGrid } from '../ml/grid';
+import { batchFrom, splitIndices } from '../ml/mnist';
+import { mulberry32, randomInt } from '../ml/random';
+import { ReverseProcess, type Denoiser } from '../ml/sample';
+import { makeSchedule } from '../ml/schedule';
+import { modelMeta, restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
+import { createTrainer, type Trainer } from '../ml/train/step';
+import { PRESETS, type UNetConfig } from '../ml/unet/config';
+import { countParams } from '../ml/unet/layout';
+import { unetForward } from '../ml/unet/model';
+import type { BackendName, FromWorker } from '../shared/protocol';
+import {
+  TIMESTEP_BUCKETS,
+  TRAIN_PRESETS,
+  type LossPoint,
+  type ModelSummary,
+  type TrainSettings,
+  type TrainStatus,
+} from '../shared/train-protocol';
+import type { Dataset } from './dataset';
+import { clearAutosave, loadAutosave, saveAutosave } from './model-store';
+
+type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+type Meta = ModelMeta<TrainSettings>;
+
+const PROGRESS_INTERVAL_MS = 250;
+const PREVIEW_STEPS = 20;
+const PREVIEW_SEED = 1234;
+const PREVIEW_LABELS = Int32Array.from({ length: 20 }, (_, i) => i % 10);
+const BUCKET_SMOOTHING = 0.05;
+
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function filterGradFor(backend: BackendName): FilterGradVariant {
+  // wasm's XNNPACK matMul is fast only untransposed (see conv2d.ts).
+  return backend === 'wasm' ? 'matmul2dT' : 'matmul2d';
+}
+
+function presetConfig(settings: TrainSettings): UNetConfig {
+  if (!(TRAIN_PRESETS as readonly string[]).includes(settings.preset)) {
+    throw new Error(`unknown model preset "${settings.preset}"`);
+  }
+  return PRESETS[settings.preset];
+}
+
+function buildTrainer(settings: TrainSettings, backend: BackendName): Trainer {
+  return createTrainer({
+    config: presetConfig(settings),
+    schedule: makeSchedule(settings.schedule.kind, settings.schedule.T),
+    prediction: settings.prediction,
+    lr: {
+      peak: settings.learningRate,
+      warmup: Math.min(settings.warmupSteps, settings.totalSteps),
+      total: settings.totalSteps,
+      floor: settings.learningRate * 0.05,
+    },
+    clipNorm: settings.clipNorm,
+    emaDecay: settings.emaDecay,
+    labelDropout: 0.1,
+    filterGrad: filterGradFor(backend),
+    seed: settings.seed,
+  });
+}
+
+export function modelFileName(meta: Pick<Meta, 'settings' | 'step'>): string {
+  const s = meta.settings;
+  return `dp-model_${s.preset}_${s.prediction}_${s.schedule.kind}-T${s.schedule.T}_step${meta.step}.dpmodel`;
+}
+
+export class TrainJob {
+  private trainer: Trainer | null = null;
+  private settings: TrainSettings | null = null;
+  private status: TrainStatus = 'empty';
+  private origin: ModelSummary['origin'] = 'new';
+  private runId = 0;
+  private loop: Promise<void> | null = null;
+  private history: LossPoint[] = [];
+  private unsent: LossPoint[] = [];
+  private buckets = new Array<number>(TIMESTEP_BUCKETS).fill(NaN);
+  private stepTimes: number[] = [];
+  private elapsedMs = 0;
+  /** The last state known to be good: NaN recovery and device-loss recovery start from it. */
+  private lastGood: Uint8Array | null = null;
+
+  constructor(
+    private readonly post: Post,
+    private readonly dataset: () => Promise<Dataset>,
+    private backend: BackendName,
+  ) {}
+
+  private summary(): ModelSummary | null {
+    if (!this.trainer || !this.settings) return null;
+    return {
+      settings: this.settings,
+      step: this.trainer.optimizer.step,
+      params: countParams(this.trainer.options.config),
+      origin: this.origin,
+      backend: this.backend,
+    };
+  }
+
+  private postStatus(status: TrainStatus, message: string | null = null): void {
+    this.status = status;
+    this.post({ type: 'train/status', runId: this.runId, status, model: this.summary(), message });
+  }
+
+  private meta(): Omit<Meta, 'kind' | 'step' | 'emaUpdates'> {
+    if (!this.settings) throw new Error('no model');
+    return {
+      settings: this.settings,
+      history: { steps: this.history.map((p) => p.step), losses: this.history.map((p) => p.loss) },
+      backend: this.backend,
+      savedAt: new Date().toISOString(),
+    };
+  }
+
+  private async encode(optimizer = true): Promise<Uint8Array> {
+    if (!this.trainer) throw new Error('There is no model yet: train one or load a model file.');
+    return encodeCheckpoint(await snapshotTrainer(this.trainer, this.meta(), { optimizer }));
+  }
+
+  private async autosave(): Promise<void> {
+    const bytes = await this.encode();
+    this.lastGood = bytes;
+    try {
+      await saveAutosave(bytes);
+    } catch (error) {
+      this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Builds a trainer from a checkpoint; the current model is untouched unless this succeeds. */
+  private adopt(ckpt: Checkpoint<unknown>, name: string, origin: ModelSummary['origin']): void {
+    const meta = modelMeta<TrainSettings>(ckpt, name);
+    const config = presetConfig(meta.settings);
+    const next = buildTrainer(meta.settings, this.backend);
+    try {
+      restoreTrainer(next, config, ckpt as Checkpoint<Meta>, name);
+    } catch (error) {
+      next.dispose();
+      throw error;
+    }
+    this.trainer?.dispose();
+    this.trainer = next;
+    this.settings = meta.settings;
+    this.origin = origin;
+    this.history = meta.history.steps.map((step, i) => ({
+      step,
+      loss: meta.history.losses[i] ?? NaN,
+    }));
+    this.unsent = [];
+    this.post({ type: 'train/history', runId: this.runId, points: this.history });
+  }
+
+  async restoreAutosave(): Promise<void> {
+    const bytes = await loadAutosave();
+    if (!bytes) {
+      this.postStatus('empty');
+      return;
+    }
+    try {
+      this.adopt(decodeCheckpoint(bytes, 'The autosaved model'), 'The autosaved model', 'autosave');
+      this.lastGood = bytes;
+      this.postStatus(
+        'paused',
+        `Restored the autosaved model at step ${this.trainer?.optimizer.step ?? 0}.`,
+      );
+    } catch (error) {
+      await clearAutosave();
+      this.postStatus(
+        'empty',
+        `The autosaved model could not be restored and was discarded: ${String(error)}`,
+      );
+    }
+  }
+
+  async start(runId: number, settings: TrainSettings, fresh: boolean): Promise<void> {
+    await this.stop(runId);
+    if (fresh || !this.trainer || !this.settings) {
+      this.trainer?.dispose();
+      this.trainer = buildTrainer(settings, this.backend);
+      this.settings = settings;
+      this.origin = 'new';
+      this.history = [];
+      this.unsent = [];
+      this.buckets.fill(NaN);
+      this.elapsedMs = 0;
+      this.lastGood = null;
+      this.post({ type: 'train/history', runId, points: [] });
+    } else if (JSON.stringify(settings) !== JSON.stringify(this.settings)) {
+      // New optimiser settings on the same model: carry the whole state over.
+      const ckpt = decodeCheckpoint(await this.encode());
+      const old = this.settings;
+      this.settings = settings;
+      try {
+        this.adopt(
+          { ...ckpt, config: { ...(ckpt.config as Meta), settings } },
+          'the current model',
+          this.origin,
+        );
+      } catch (error) {
+        this.settings = old;
+        throw error;
+      }
+    }
+    this.runId = runId;
+    this.postStatus('running');
+    this.loop = this.run(runId).catch((error: unknown) => {
+      this.postStatus(
+        'paused',
+        `Training stopped: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
+
+  /** Stops the loop (if any) and waits until the current step is done. */
+  private async stop(runId: number): Promise<void> {
+    this.runId = runId;
+    const loop = this.loop;
+    this.loop = null;
+    if (loop) await loop;
+  }
+
+  async pause(runId: number): Promise<void> {
+    const wasRunning = this.status === 'running';
+    await this.stop(runId);
+    if (!this.trainer) return;
+    this.flushProgress();
+    if (wasRunning) await this.autosave();
+    this.postStatus('paused');
+  }
+
+  async reset(runId: number): Promise<void> {
+    await this.stop(runId);
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.settings = null;
+    this.history = [];
+    this.unsent = [];
+    this.lastGood = null;
+    this.elapsedMs = 0;
+    this.buckets.fill(NaN);
+    await clearAutosave();
+    this.post({ type: 'train/history', runId, points: [] });
+    this.postStatus('empty');
+  }
+
+  async exportModel(): Promise<{ bytes: Uint8Array; name: string }> {
+    const bytes = await this.encode();
+    return {
+      bytes,
+      name: modelFileName({ settings: this.settings!, step: this.trainer!.optimizer.step }),
+    };
+  }
+
+  async importModel(runId: number, file: Blob, name: string): Promise<void> {
+    const ckpt = decodeCheckpoint(new Uint8Array(await file.arrayBuffer()), `“${name}”`);
+    modelMeta<TrainSettings>(ckpt, `“${name}”`);
+    await this.stop(runId);
+    this.adopt(ckpt, `“${name}”`, 'file');
+    this.lastGood = encodeCheckpoint(ckpt);
+    this.postStatus('paused', `Loaded “${name}” (step ${this.trainer?.optimizer.step ?? 0}).`);
+  }
+
+  /** After a device loss the tensors are gone: rebuild on the new backend from the last good state. */
+  async moveToBackend(backend: BackendName): Promise<void> {
+    const wasRunning = this.status === 'running';
+    this.backend = backend;
+    await this.stop(this.runId + 1);
+    if (!this.lastGood) {
+      this.trainer = null;
+      this.postStatus('empty', 'The model was lost with the GPU before it was first saved.');
+      return;
+    }
+    try {
+      this.trainer?.dispose();
+    } catch {
+      // Disposing tensors of a lost device may throw; they are gone either way.
+    }
+    this.trainer = null;
+    this.adopt(decodeCheckpoint(this.lastGood), 'the last checkpoint', this.origin);
+    const message = `Continuing on ${backend} from step ${this.trainer!.optimizer.step}.`;
+    if (wasRunning && this.settings) await this.start(this.runId + 1, this.settings, false);
+    else this.postStatus('paused', message);
+  }
+
+  currentRunId(): number {
+    return this.runId;
+  }
+
+  private denoiser(): Denoiser {
+    const trainer = this.trainer!;
+    const ema = trainer.ema.params();
+    return (xt, t, labels) => unetForward(ema, trainer.options.config, xt, t, labels);
+  }
+
+  private async preview(runId: number): Promise<void> {
+    const trainer = this.trainer!;
+    const T = trainer.options.schedule.T;
+    const process = new ReverseProcess(this.denoiser(), trainer.options.schedule, {
+      sampler: { kind: 'ddim', steps: Math.min(PREVIEW_STEPS, T), spacing: 'trailing', eta: 0 },
+      prediction: trainer.options.prediction,
+      clip: true,
+      labels: PREVIEW_LABELS,
+      guidance: 1,
+      seed: PREVIEW_SEED,
+      size: 28,
+    });
+    try {
+      while (!process.done) {
+        const s = process.step();
+        s.x.dispose();
+        s.predX0.dispose();
+        await yieldToEvents();
+        if (this.runId !== runId) return;
+      }
+      const images = (await process.current.data()) as Float32Array;
+      const grid = tileGrid(images, 28, 10);
+      this.post(
+        {
+          type: 'train/preview',
+          runId,
+          step: trainer.optimizer.step,
+          frame: grid,
+          columns: 10,
+          labels: Array.from(PREVIEW_LABELS),
+        },
+        [grid.pixels.buffer],
+      );
+    } finally {
+      process.dispose();
+    }
+  }
+
+  private flushProgress(): void {
+    const trainer = this.trainer;
+    const settings = this.settings;
+    if (!trainer || !settings) return;
+    const times = this.stepTimes;
+    const span = times.length > 1 ? (times[times.length - 1]! - times[0]!) / 1000 : 0;
+    const stepsPerSec = span > 0 ? (times.length - 1) / span : 0;
+    const step = trainer.optimizer.step;
+    this.post({
+      type: 'train/progress',
+      runId: this.runId,
+      points: this.unsent,
+      step,
+      totalSteps: settings.totalSteps,
+      stepsPerSec,
+      imagesPerSec: stepsPerSec * settings.batchSize,
+      elapsedMs: this.elapsedMs,
+      etaMs: stepsPerSec > 0 ? ((settings.totalSteps - step) / stepsPerSec) * 1000 : NaN,
+      lr: this.lastLr,
+      gradNorm: this.lastGradNorm,
+      bucketLoss: [...this.buckets],
+    });
+    this.unsent = [];
+  }
+
+  private lastLr = 0;
+  private lastGradNorm = 0;
+
+  private async run(runId: number): Promise<void> {
+    const trainer = this.trainer!;
+    const settings = this.settings!;
+    const set = (await this.dataset()).set;
+    const { train } = splitIndices(set);
+    const T = settings.schedule.T;
+    this.stepTimes = [];
+    let lastPost = performance.now();
+    let last = performance.now();
+    while (this.runId === runId && trainer.optimizer.step < settings.totalSteps) {
+      const rng = mulberry32((settings.seed * 7919 + trainer.optimizer.step) >>> 0);
+      const ids = Array.from(
+        { length: settings.batchSize },
+        () => train[randomInt(rng, train.length)] ?? 0,
+      );
+      const batch = batchFrom(set, ids);
+      const x0 = tf.tensor4d(batch.x0, [ids.length, 28, 28, 1]);
+      let result;
+      try {
+        result = await trainer.step(x0, batch.labels);
+      } finally {
+        x0.dispose();
+      }
+      if (result.nonFinite) {
+        await this.recoverFromNonFinite(runId, result.step + 1);
+        return;
+      }
+      const now = performance.now();
+      this.elapsedMs += now - last;
+      last = now;
+      this.stepTimes.push(now);
+      if (this.stepTimes.length > 30) this.stepTimes.shift();
+      this.lastLr = result.lr;
+      this.lastGradNorm = result.gradNorm;
+      const point = { step: result.step, loss: result.loss };
+      this.history.push(point);
+      this.unsent.push(point);
+      result.timesteps.forEach((t, i) => {
+        const b = Math.min(TIMESTEP_BUCKETS - 1, Math.floor((t * TIMESTEP_BUCKETS) / T));
+        const l = result.perSampleLoss[i] ?? NaN;
+        const prev = this.buckets[b] ?? NaN;
+        this.buckets[b] = Number.isNaN(prev) ? l : prev + BUCKET_SMOOTHING * (l - prev);
+      });
+      if (now - lastPost > PROGRESS_INTERVAL_MS) {
+        this.flushProgress();
+        lastPost = now;
+      }
+      if (settings.previewEvery > 0 && result.step % settings.previewEvery === 0) {
+        await this.preview(runId);
+        last = performance.now();
+      }
+      if (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0) {
+        await this.autosave();
+        last = performance.now();
+      }
+      await yieldToEvents();
+    }
+    if (this.runId !== runId) return;
+    this.flushProgress();
+    await this.preview(runId);
+    await this.autosave();
+    this.loop = null;
+    this.postStatus('finished', `Finished ${trainer.optimizer.step} steps.`);
+  }
+
+  private async recoverFromNonFinite(runId: number, step: number): Promise<void> {
+    this.flushProgress();
+    this.loop = null;
+    let restored = 'the weights before that step were kept';
+    if (this.lastGood) {
+      this.adopt(decodeCheckpoint(this.lastGood), 'the last good checkpoint', this.origin);
+      restored = `the weights from step ${this.trainer?.optimizer.step ?? 0} were restored`;
+    }
+    if (this.runId === runId) {
+      this.postStatus(
+        'paused',
+        `The loss became NaN or infinite at step ${step}: training stopped and ${restored}. Try a lower learning rate.`,
+      );
+    }
+  }
+}
