@@ -29,3 +29,15 @@ describe('forward settings', () => {
     expect(useAppStore.getState().T).toBe(10);
   });
 });
+
+describe('training settings', () => {
+  it('follow the forward panel schedule until a model exists', () => {
+    const s = useAppStore.getState();
+    s.setScheduleKind('cosine');
+    s.setT(200);
+    expect(useAppStore.getState().trainSettings.schedule).toEqual({ kind: 'cosine', T: 200 });
+    useAppStore.setState({ trainStatus: 'paused' });
+    useAppStore.getState().setScheduleKind('sigmoid');
+    expect(useAppStore.getState().trainSettings.schedule).toEqual({ kind: 'cosine', T: 200 });
+  });
+});

@@ -105,6 +105,11 @@ const systemSlice: StateCreator<AppState, [], [], SystemSlice> = (set) => ({
   dismissNotice: () => set({ notice: null }),
 });
 
+/** Until a model exists, training uses the schedule the learner is exploring in the forward panel. */
+function followForward(s: AppState, schedule: TrainSettings['schedule']): Partial<AppState> {
+  return s.trainStatus === 'empty' ? { trainSettings: { ...s.trainSettings, schedule } } : {};
+}
+
 const forwardSlice: StateCreator<AppState, [], [], ForwardSlice> = (set) => ({
   scheduleKind: 'linear',
   compareKind: 'cosine',
@@ -113,14 +118,15 @@ const forwardSlice: StateCreator<AppState, [], [], ForwardSlice> = (set) => ({
   noiseSeed: DEFAULT_SEED,
   x0: null,
   x0Source: null,
-  setScheduleKind: (scheduleKind) => set({ scheduleKind }),
+  setScheduleKind: (scheduleKind) =>
+    set((s) => ({ scheduleKind, ...followForward(s, { kind: scheduleKind, T: s.T }) })),
   setCompareKind: (compareKind) => set({ compareKind }),
   // Keep t at the same fraction of the way through the process when T changes.
   setT: (value) =>
     set((s) => {
       const T = clampInt(value, T_MIN, T_MAX);
       const t = clampInt((s.t / Math.max(1, s.T - 1)) * (T - 1), 0, T - 1);
-      return { T, t };
+      return { T, t, ...followForward(s, { kind: s.scheduleKind, T }) };
     }),
   setTimestep: (t) => set((s) => ({ t: clampInt(t, 0, s.T - 1) })),
   stepTimestep: (delta) => set((s) => ({ t: clampInt(s.t + delta, 0, s.T - 1) })),

@@ -33,7 +33,7 @@ import { clearAutosave, loadAutosave, saveAutosave } from './model-store';
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 type Meta = ModelMeta<TrainSettings>;
 
-const PROGRESS_INTERVAL_MS = 250;
+const PROGRESS_INTERVAL_MS = 500;
 const PREVIEW_STEPS = 20;
 const PREVIEW_SEED = 1234;
 const PREVIEW_LABELS = Int32Array.from({ length: 20 }, (_, i) => i % 10);

@@ -59,7 +59,7 @@ export interface Trainer {
   dispose(): void;
 }
 
-interface Draws {
+export interface Draws {
   readonly timesteps: Int32Array;
   readonly labels: Int32Array;
   readonly noise: Float32Array;
@@ -72,7 +72,13 @@ function stepSeed(seed: number, step: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-function draw(opts: TrainerOptions, step: number, labels: Int32Array, size: number): Draws {
+/** The random draws of update number `step` (exported for tests). */
+export function drawStep(
+  opts: Pick<TrainerOptions, 'seed' | 'schedule' | 'labelDropout'>,
+  step: number,
+  labels: Int32Array,
+  size: number,
+): Draws {
   const rng = mulberry32(stepSeed(opts.seed, step));
   const b = labels.length;
   const timesteps = new Int32Array(b);
@@ -158,7 +164,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     try {
       const k = optimizer.step + 1;
       const lr = learningRate(k, opts.lr);
-      const d = draw(opts, k, labels, x0.size);
+      const d = drawStep(opts, k, labels, x0.size);
       const kept: { perSample?: tf.Tensor1D } = {};
       const { value, grads } = tf.variableGrads(() => {
         // keep: variableGrads disposes everything f creates except the returned loss.

@@ -5,8 +5,8 @@ import { useAppStore } from '../../state/store';
 import { TIMESTEP_BUCKETS } from '../../shared/train-protocol';
 import { fmt } from '../format';
 
-const MAX_POINTS = 300;
-const REDRAW_MS = 500;
+const MAX_POINTS = 200;
+const REDRAW_MS = 1000;
 
 /** The series' points, re-read at most every REDRAW_MS however fast they arrive. */
 function useThrottledSeries(series: Series): number {
@@ -84,7 +84,9 @@ function LossChart() {
 }
 
 function BucketChart() {
-  const buckets = useAppStore((s) => s.trainStats?.bucketLoss);
+  // Follows the loss series' throttle so the bars redraw at the same slow pace.
+  useThrottledSeries(lossSeries);
+  const buckets = useAppStore.getState().trainStats?.bucketLoss;
   const T = useAppStore((s) => s.model?.settings.schedule.T ?? s.trainSettings.schedule.T);
   const data = Array.from({ length: TIMESTEP_BUCKETS }, (_, b) => ({
     bucket: `${Math.round((b * T) / TIMESTEP_BUCKETS)}–${Math.round(((b + 1) * T) / TIMESTEP_BUCKETS) - 1}`,

@@ -22,7 +22,7 @@ function Preview() {
       )}
       <FrameCanvas
         channel="preview"
-        scale={3}
+        scale={2}
         width={PREVIEW_WIDTH}
         height={PREVIEW_HEIGHT}
         label="Preview samples"

@@ -1,0 +1,112 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, expect, it } from 'vitest';
+import { gaussian } from '../random';
+import { makeSchedule } from '../schedule';
+import type { UNetConfig } from '../unet/config';
+import { unetForward } from '../unet/model';
+import type { ParamsLike } from '../unet/params';
+import { createTrainer } from './step';
+
+const MICRO: UNetConfig = {
+  preset: 'custom',
+  channels: [8, 16, 16],
+  blocksPerLevel: 1,
+  timeEmbedDim: 32,
+  groups: 4,
+  attention: true,
+  numClasses: 10,
+};
+// 8×8 keeps cpu steps well under a second (see step.test.ts); the UNet is size-agnostic.
+const SIZE = 8;
+const N = 8;
+const BATCH = N / 2;
+const STEPS = Number(process.env.OVERFIT_STEPS ?? 30);
+const schedule = makeSchedule('linear', 1000);
+const EVAL_T = [50, 200, 400, 600];
+
+/** Eight distinct patterns in [−1, 1]: bars, a diagonal, a box, a checker, a dot. */
+function patterns(): Float32Array {
+  const out = new Float32Array(N * SIZE * SIZE).fill(-1);
+  const set = (k: number, y: number, x: number): void => {
+    out[(k * SIZE + y) * SIZE + x] = 1;
+  };
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      if (x === 3 || x === 4) set(0, y, x);
+      if (y === 3 || y === 4) set(1, y, x);
+      if (x === y) set(2, y, x);
+      if (x + y === SIZE - 1) set(3, y, x);
+      if (x === 1 || x === 6 || y === 1 || y === 6) set(4, y, x);
+      if ((x + y) % 2 === 0) set(5, y, x);
+      if ((x - 3.5) ** 2 + (y - 3.5) ** 2 < 5) set(6, y, x);
+      if (y < 4) set(7, y, x);
+    }
+  }
+  return out;
+}
+
+/** ε-MSE on fixed (image, t, ε) triples: a noise-free view of what the training loss estimates. */
+function evalLoss(params: ParamsLike, x0: tf.Tensor4D, labels: Int32Array): number {
+  return tf.tidy(() => {
+    const b = N * EVAL_T.length;
+    const xs = tf.tile(x0, [EVAL_T.length, 1, 1, 1]);
+    const ts = EVAL_T.flatMap((t) => Array<number>(N).fill(t));
+    const ab = ts.map((t) => schedule.alphasCumprod[t] ?? NaN);
+    const eps = tf.tensor4d(gaussian(99, b * SIZE * SIZE), [b, SIZE, SIZE, 1]);
+    const xt = tf.add(
+      tf.mul(xs, tf.tensor4d(ab.map(Math.sqrt), [b, 1, 1, 1])),
+      tf.mul(
+        eps,
+        tf.tensor4d(
+          ab.map((a) => Math.sqrt(1 - a)),
+          [b, 1, 1, 1],
+        ),
+      ),
+    ) as tf.Tensor4D;
+    const lab = tf.tensor1d(
+      EVAL_T.flatMap(() => Array.from(labels)),
+      'int32',
+    );
+    const out = unetForward(params, MICRO, xt, tf.tensor1d(ts, 'int32'), lab);
+    return tf.mean(tf.squaredDifference(out, eps)).dataSync()[0] ?? NaN;
+  });
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+}, 120_000);
+
+it(`overfits ${N} fixed images in ${STEPS} steps`, async () => {
+  const trainer = createTrainer({
+    config: MICRO,
+    schedule,
+    prediction: 'epsilon',
+    lr: { peak: 4e-3, warmup: 3, total: STEPS, floor: 4e-4 },
+    clipNorm: 1,
+    emaDecay: 0.9,
+    labelDropout: 0.1,
+    seed: 7,
+  });
+  const x0 = tf.tensor4d(patterns(), [N, SIZE, SIZE, 1]);
+  const labels = Int32Array.from({ length: N }, (_, i) => i);
+  const before = evalLoss(trainer.params, x0, labels);
+  const losses: number[] = [];
+  // Alternate halves: batch 4 halves the cpu cost per step, and each image is still seen often.
+  const halves = [0, 1].map((h) => tf.slice(x0, [h * BATCH, 0, 0, 0], [BATCH, SIZE, SIZE, 1]));
+  for (let i = 0; i < STEPS; i++) {
+    const h = i % 2;
+    const r = await trainer.step(halves[h] ?? x0, labels.slice(h * BATCH, (h + 1) * BATCH));
+    expect(r.nonFinite).toBe(false);
+    losses.push(r.loss);
+  }
+  const after = evalLoss(trainer.params, x0, labels);
+  const afterEma = evalLoss(trainer.ema.params(), x0, labels);
+  console.log({ before, after, afterEma, losses: losses.map((l) => l.toFixed(3)).join(' ') });
+  expect(before).toBeGreaterThan(0.8);
+  expect(after).toBeLessThan(before * 0.6);
+  expect(afterEma).toBeLessThan(before);
+  trainer.dispose();
+  tf.dispose([x0, ...halves]);
+}, 120_000);
