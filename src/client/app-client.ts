@@ -5,6 +5,7 @@
 import { useAppStore } from '../state/store';
 import { isBackendName, type FromWorkerOf } from '../shared/protocol';
 import { startForwardController } from './forward-controller';
+import { startSampleClient } from './sample-client';
 import { startTrainClient } from './train-client';
 import { startWorker, type WorkerClient } from './worker-client';
 
@@ -47,6 +48,7 @@ export function startApp(): void {
   c.on('error', (m) => store.notify('error', m.message));
   startForwardController(c);
   startTrainClient(c);
+  startSampleClient(c);
 
   const requested = forcedBackendFromUrl();
   if (requested !== null && !isBackendName(requested)) {

@@ -4,7 +4,16 @@
  */
 import type { GrayFrame } from '../shared/protocol';
 
-export type Channel = 'x0' | 'noise' | 'xt' | 'strip' | 'preview';
+export type Channel =
+  | 'x0'
+  | 'noise'
+  | 'xt'
+  | 'strip'
+  | 'preview'
+  | 'sample-xt'
+  | 'sample-x0'
+  | 'compare-a'
+  | 'compare-b';
 /** `meta` travels with a frame, e.g. the timestep x_t was computed for. */
 type Drawer = (frame: GrayFrame, meta: number | null) => void;
 

@@ -11,7 +11,8 @@ type Reply =
   | FromWorkerOf<'data/digit'>
   | FromWorkerOf<'image/decoded'>
   | FromWorkerOf<'model/file'>
-  | FromWorkerOf<'model/loaded'>;
+  | FromWorkerOf<'model/loaded'>
+  | FromWorkerOf<'export/file'>;
 type RequestMessage = Extract<ToWorker, { requestId: number }>;
 type WithoutId<M> = M extends unknown ? Omit<M, 'requestId'> : never;
 

@@ -23,3 +23,56 @@ export function tileGrid(images: Float32Array, size: number, columns: number, ga
   }
   return { width, height, pixels };
 }
+
+/** Tile k of a grid made by tileGrid. */
+export function cropTile(
+  grid: GridImage,
+  k: number,
+  size: number,
+  columns: number,
+  gap = 2,
+): GridImage {
+  const x0 = (k % columns) * (size + gap);
+  const y0 = Math.floor(k / columns) * (size + gap);
+  if (x0 + size > grid.width || y0 + size > grid.height)
+    throw new RangeError(`the grid has no tile ${k}`);
+  const pixels = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++)
+    pixels.set(
+      grid.pixels.subarray((y0 + y) * grid.width + x0, (y0 + y) * grid.width + x0 + size),
+      y * size,
+    );
+  return { width: size, height: size, pixels };
+}
+
+/** The same image with a border of `margin` pixels of `value`. */
+export function withMargin(image: GridImage, margin: number, value = 0): GridImage {
+  if (margin <= 0) return image;
+  const width = image.width + 2 * margin;
+  const height = image.height + 2 * margin;
+  const pixels = new Uint8Array(width * height).fill(value);
+  for (let y = 0; y < image.height; y++) {
+    pixels.set(
+      image.pixels.subarray(y * image.width, (y + 1) * image.width),
+      (y + margin) * width + margin,
+    );
+  }
+  return { width, height, pixels };
+}
+
+/** Images of equal size side by side with `gap` black columns. */
+export function hstackImages(images: readonly GridImage[], gap = 2): GridImage {
+  const first = images[0];
+  if (!first) throw new RangeError('nothing to lay out');
+  const width = images.length * first.width + (images.length - 1) * gap;
+  const pixels = new Uint8Array(width * first.height);
+  images.forEach((img, k) => {
+    for (let y = 0; y < first.height; y++) {
+      pixels.set(
+        img.pixels.subarray(y * img.width, (y + 1) * img.width),
+        y * width + k * (first.width + gap),
+      );
+    }
+  });
+  return { width, height: first.height, pixels };
+}

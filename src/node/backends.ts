@@ -33,7 +33,10 @@ export interface NodeBackend {
 export interface NodeBackendOptions {
   /** Directory holding tfjs-backend-wasm's .wasm files (needed once bundled); else TFJS_WASM_DIR. */
   readonly wasmDir?: string;
-  /** Flags handed to Dawn's `create()`, e.g. ['backend=vulkan']; else DAWN_FLAGS (comma-separated). */
+  /**
+   * Flags handed to Dawn's `create()`, e.g. ['enable-dawn-features=disable_robustness']; else
+   * DAWN_FLAGS, split on spaces or ';' (a flag's value may itself hold commas).
+   */
   readonly dawnFlags?: readonly string[];
 }
 
@@ -102,7 +105,10 @@ async function loadDawn(): Promise<DawnModule> {
     const req = createRequire(join(process.cwd(), 'noop.js'));
     return req(path) as DawnModule;
   }
-  return (await import('webgpu')) as unknown as DawnModule;
+  // Not a literal specifier, so a bundler leaves it alone: inside a bundle Dawn comes from
+  // DAWN_NODE, and the package's own loader (import.meta.url) would not survive bundling anyway.
+  const pkg = 'webgpu';
+  return (await import(pkg)) as DawnModule;
 }
 
 function describeAdapter(adapter: GPUAdapter): string {
@@ -115,7 +121,7 @@ function describeAdapter(adapter: GPUAdapter): string {
 
 function envFlags(): string[] {
   const raw = process.env.DAWN_FLAGS;
-  return raw ? raw.split(',').filter((s) => s !== '') : [];
+  return raw ? raw.split(/[;\s]+/).filter((s) => s !== '') : [];
 }
 
 /** Installs Dawn as navigator.gpu and returns a description of its adapter. */
@@ -190,9 +196,9 @@ function registerAllGradients(): Promise<void> {
     try {
       await import('@tensorflow/tfjs-core/dist/register_all_gradients');
     } catch {
-      // Not bundled: fall back to require(), anchored here (or at the cwd where import.meta is
-      // absent). A failed import fails while linking, before any of its code has run.
-      const anchor = (import.meta as { url?: string }).url ?? join(process.cwd(), 'noop.js');
+      // Not bundled: fall back to require(), resolved from the entry script (or the cwd). A failed
+      // import fails while linking, before any of its code has run.
+      const anchor = process.argv[1] ?? join(process.cwd(), 'noop.js');
       createRequire(anchor)('@tensorflow/tfjs-core/dist/register_all_gradients');
     }
   })();

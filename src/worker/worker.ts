@@ -9,6 +9,7 @@ import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
 import { decodeToDigit } from './image-decode';
 import { watchDeviceLoss } from './device-loss';
+import type { SampleJob } from './sample-job';
 import type { TrainJob } from './train-job';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -61,6 +62,16 @@ function train() {
     return job;
   });
   return trainJob;
+}
+
+let sampleJob: Promise<SampleJob> | null = null;
+
+function sampler() {
+  sampleJob ??= train().then(async (job) => {
+    const { SampleJob } = await import('./sample-job');
+    return new SampleJob(post, () => job.samplingModel());
+  });
+  return sampleJob;
 }
 
 async function onBackendReady(backend: BackendName): Promise<void> {
@@ -174,6 +185,38 @@ async function handle(message: ToWorker): Promise<void> {
           await job.importModel(job.currentRunId() + 1, message.file, message.name);
           post({ type: 'model/loaded', requestId: message.requestId });
         }
+      } catch (error) {
+        post({
+          type: 'request/failed',
+          requestId: message.requestId,
+          message: errorMessage(error),
+        });
+      }
+      return;
+    }
+    case 'sample/start':
+      (await sampler()).start(message.runId, message.settings, message.play);
+      return;
+    case 'sample/play':
+      (await sampler()).play(message.runId, message.delayMs);
+      return;
+    case 'sample/pause':
+      (await sampler()).pause(message.runId);
+      return;
+    case 'sample/step':
+      await (await sampler()).step(message.runId);
+      return;
+    case 'sample/cancel':
+      (await sampler()).cancel(message.runId);
+      return;
+    case 'sample/compare':
+      await (await sampler()).compare(message.runId, message.a, message.b);
+      return;
+    case 'export/apng': {
+      try {
+        const { encodeApng } = await import('./apng');
+        const bytes = encodeApng(message.frames, message.scale, message.delayMs);
+        post({ type: 'export/file', requestId: message.requestId, bytes }, [bytes.buffer]);
       } catch (error) {
         post({
           type: 'request/failed',

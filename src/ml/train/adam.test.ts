@@ -11,10 +11,17 @@ beforeAll(async () => {
 const TARGET = [1, 2, -1];
 const C = [1, 0.5, 3];
 
+/** A variable that owns its data alone, so disposing it frees everything. */
+function variable(t: tf.Tensor): tf.Variable {
+  const v = tf.variable(t);
+  t.dispose();
+  return v;
+}
+
 function toyParams(): Map<string, tf.Variable> {
   return new Map([
-    ['a', tf.variable(tf.tensor1d([0.5, -1, 2]))],
-    ['b', tf.variable(tf.tensor2d([0.1, 0.2, 0.3, -0.4], [2, 2]))],
+    ['a', variable(tf.tensor1d([0.5, -1, 2]))],
+    ['b', variable(tf.tensor2d([0.1, 0.2, 0.3, -0.4], [2, 2]))],
   ]);
 }
 

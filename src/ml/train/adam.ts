@@ -97,7 +97,7 @@ export class Adam {
 
   /**
    * Clips to `maxNorm` (global L2 over all gradients; ≤ 0 or ∞ means no clipping), applies, and
-   * returns the norm before clipping. Reads the norm back, hence async; the trainer instead folds
+   * returns the norm before clipping; a non-finite norm skips the update. Reads the norm back, hence async; the trainer instead folds
    * that read into its single per-step read.
    */
   async apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, maxNorm = 0): Promise<number> {
@@ -106,7 +106,8 @@ export class Adam {
       const sq = squaredNorm(flat);
       const norm = Math.sqrt((await sq.data())[0] ?? NaN);
       sq.dispose();
-      this.applyFlat(flat, lr, clipScale(norm, maxNorm));
+      // A NaN/∞ gradient would poison m and v for good; leave everything as it was.
+      if (Number.isFinite(norm)) this.applyFlat(flat, lr, clipScale(norm, maxNorm));
       return norm;
     } finally {
       flat.dispose();

@@ -19,7 +19,7 @@ describe('emaDecayAt', () => {
 
 describe('Ema', () => {
   it('averages as shadow ← shadow − (1 − d_k)(shadow − param), with its own tensors', async () => {
-    const params = new Map([
+    const params = new Map<string, tf.Variable>([
       ['w', tf.variable(tf.tensor2d([1, 2, 3, 4], [2, 2]))],
       ['b', tf.variable(tf.tensor1d([-1]))],
     ]);

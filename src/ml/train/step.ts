@@ -161,11 +161,11 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     }
     busy = true;
     const owned: tf.Tensor[] = [];
+    const kept: { perSample?: tf.Tensor1D } = {};
     try {
       const k = optimizer.step + 1;
       const lr = learningRate(k, opts.lr);
       const d = drawStep(opts, k, labels, x0.size);
-      const kept: { perSample?: tf.Tensor1D } = {};
       const { value, grads } = tf.variableGrads(() => {
         // keep: variableGrads disposes everything f creates except the returned loss.
         const perSample = tf.keep(perSampleLoss(opts, params, x0, d));
@@ -175,7 +175,6 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       owned.push(value, ...Object.values(grads));
       const perSample = kept.perSample;
       if (!perSample) throw new Error('trainer: loss function did not run');
-      owned.push(perSample);
       const named = new Map(names.map((n, i) => [n, grads[vars[i]?.name ?? ''] as tf.Tensor]));
       const flat = optimizer.flatten(named);
       owned.push(flat);
@@ -202,7 +201,8 @@ export function createTrainer(opts: TrainerOptions): Trainer {
         nonFinite,
       };
     } finally {
-      tf.dispose(owned);
+      // Also frees the kept per-sample loss if variableGrads threw after running f.
+      tf.dispose(kept.perSample ? [...owned, kept.perSample] : owned);
       busy = false;
     }
   }

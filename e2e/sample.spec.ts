@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { expect, pngSize, test } from './fixtures';
+
+/** Frame count from an animated PNG's acTL chunk (0 when it is not animated). */
+function apngFrames(bytes: Buffer): number {
+  for (let at = 8; at < bytes.length;) {
+    const len = bytes.readUInt32BE(at);
+    if (bytes.subarray(at + 4, at + 8).toString('latin1') === 'acTL')
+      return bytes.readUInt32BE(at + 8);
+    at += 12 + len;
+  }
+  return 0;
+}
+
+// Sampling needs a model: a few quick training steps on wasm (T = 50 keeps DDPM short).
+test('sample step by step, step back, scrub, export PNG and APNG, cancel, compare', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  await expect(page.getByTestId('sample-no-model')).toContainText('No model yet');
+
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await page.getByLabel('Training T').fill('50');
+  await page.getByLabel('Batch').fill('2');
+  await page.getByLabel('Steps', { exact: true }).fill('3');
+  await page.getByLabel('Preview every').fill('0');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 300_000 });
+
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  await page.getByLabel('Samples', { exact: true }).fill('4');
+  await page.getByLabel('Steps', { exact: true }).fill('10');
+  await page.getByLabel('Class', { exact: true }).selectOption('3');
+  await page.getByRole('button', { name: 'New run, paused' }).click();
+  await expect(page.getByTestId('sample-state')).toHaveText('paused');
+  const progress = page.getByTestId('sample-progress');
+  for (let i = 1; i <= 3; i++) {
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(progress).toContainText(`step ${i} of 10`);
+  }
+  await expect(progress).toContainText('t = 39 → 34');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(progress).toContainText('step 2 of 10 · t = 44 → 39');
+  await page.getByTestId('sample-scrub').fill('0');
+  await expect(progress).toContainText('step 1 of 10 · t = 49 → 44');
+  await expect(page.getByTestId('sample-xt')).toHaveAttribute('data-frame', '0');
+
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 120_000 });
+  await expect(progress).toContainText('step 10 of 10 · t = 4 → -1');
+  const xt = await app.pixels('sample-xt');
+  expect(xt).toHaveLength(58 * 58);
+  expect(new Set(xt).size).toBeGreaterThan(10);
+
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-sample-xt').click(),
+  ]);
+  expect(png.suggestedFilename()).toBe('xt_ddim10-eta0_seed1_class3_cfg2_grid_step10of10.png');
+  expect(pngSize(await readFile((await png.path())!))).toEqual({ width: 464, height: 464 });
+
+  const [strip] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-trajectory').click(),
+  ]);
+  expect(pngSize(await readFile((await strip.path())!))).toEqual({
+    width: (8 * 28 + 7 * 2) * 8,
+    height: 224,
+  });
+
+  const [anim] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-apng').click(),
+  ]);
+  expect(anim.suggestedFilename()).toBe('denoising_ddim10-eta0_seed1_class3_cfg2_10frames.png');
+  const apng = await readFile((await anim.path())!);
+  expect(pngSize(apng)).toEqual({ width: 232, height: 232 });
+  expect(apngFrames(apng)).toBe(10);
+
+  // Cancel mid-run: nothing more arrives.
+  await page.getByLabel('Delay per step').fill('300');
+  await expect(page.getByText('300 ms')).toBeVisible();
+  await page.getByRole('button', { name: 'Sample', exact: true }).click();
+  await expect(progress).toContainText(/step [2-7] of 10/, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('sample-state')).toHaveText('cancelled');
+  const stopped = await progress.innerText();
+  expect(stopped).not.toContain('step 10 of 10');
+  await page.waitForTimeout(1500);
+  await expect(progress).toHaveText(stopped);
+
+  await page.getByLabel('DDIM steps to compare').fill('5');
+  await page.getByRole('button', { name: 'Run both' }).click();
+  await expect(page.getByTestId('compare-a-result')).toContainText('50 steps in', {
+    timeout: 300_000,
+  });
+  await expect(page.getByTestId('compare-b-result')).toContainText('5 steps in');
+  expect(app.consoleErrors).toEqual([]);
+});

@@ -1,0 +1,133 @@
+/**
+ * The page side of sampling: records the trajectory streamed by the worker (so the learner can
+ * step back and scrub without recomputing), shows the chosen step, and drives play / pause /
+ * step / cancel / compare. Frames live here, outside React; the store holds indices and meta.
+ */
+import { useAppStore, type SampleView } from '../state/store';
+import type { FromWorkerOf, GrayFrame } from '../shared/protocol';
+import type { SampleFrame } from '../shared/sample-protocol';
+import { publishFrame } from './frame-bus';
+import type { WorkerClient } from './worker-client';
+
+let client: WorkerClient | null = null;
+let runId = 0;
+/** At most this many frames are kept; longer runs keep every k-th step (and the last). */
+const MAX_RECORDED = 400;
+let trajectory: SampleFrame[] = [];
+
+function meta(f: SampleFrame): SampleView {
+  return { index: f.index, total: f.total, t: f.t, prevT: f.prevT, elapsedMs: f.elapsedMs };
+}
+
+function show(i: number): void {
+  const frame = trajectory[i];
+  if (!frame) return;
+  publishFrame('sample-xt', frame.xt, frame.index);
+  publishFrame('sample-x0', frame.x0, frame.index);
+  useAppStore.getState().setRecorded(trajectory.length, i, meta(frame));
+}
+
+function record(frame: SampleFrame): void {
+  const { viewIndex } = useAppStore.getState();
+  const live = viewIndex >= trajectory.length - 1;
+  const every = Math.max(1, Math.ceil(frame.total / MAX_RECORDED));
+  const last = trajectory[trajectory.length - 1];
+  // Keep every k-th step; the newest always replaces a skipped predecessor so the end is exact.
+  if (last && last.index % every !== 0) trajectory[trajectory.length - 1] = frame;
+  else trajectory.push(frame);
+  if (live) show(trajectory.length - 1);
+  else
+    useAppStore.getState().setRecorded(trajectory.length, viewIndex, useAppStore.getState().view);
+}
+
+export function startSampleClient(c: WorkerClient): void {
+  client = c;
+  const store = useAppStore.getState();
+  c.on('sample/frame', (m) => {
+    if (m.runId !== runId) return;
+    if (m.side === 'main') record(m.frame);
+    else publishFrame(m.side === 'a' ? 'compare-a' : 'compare-b', m.frame.xt, m.frame.index);
+  });
+  c.on('sample/state', (m) => m.runId === runId && store.setSampleState(m.state, m.message));
+  c.on('sample/compared', (m) => m.runId === runId && store.setCompareResults(m.results));
+}
+
+function need(): WorkerClient {
+  if (!client) throw new Error('the app has not started');
+  return client;
+}
+
+export function startSampling(play: boolean): void {
+  const s = useAppStore.getState();
+  trajectory = [];
+  s.setRecorded(0, -1, null);
+  s.setCompareResults(null);
+  need().send({ type: 'sample/start', runId: ++runId, settings: s.sampleSettings, play });
+  if (play) need().send({ type: 'sample/play', runId, delayMs: s.speedMs });
+}
+
+export function playSampling(): void {
+  const s = useAppStore.getState();
+  show(trajectory.length - 1);
+  need().send({ type: 'sample/play', runId, delayMs: s.speedMs });
+}
+
+export function setSpeed(delayMs: number): void {
+  const s = useAppStore.getState();
+  s.setSpeedMs(delayMs);
+  if (s.sampleState === 'playing') need().send({ type: 'sample/play', runId, delayMs });
+}
+
+export function pauseSampling(): void {
+  need().send({ type: 'sample/pause', runId });
+}
+
+export function cancelSampling(): void {
+  need().send({ type: 'sample/cancel', runId });
+}
+
+/** Forward through the recording, or one newly computed step at its end. */
+export function stepForward(): void {
+  const { viewIndex } = useAppStore.getState();
+  if (viewIndex < trajectory.length - 1) show(viewIndex + 1);
+  else need().send({ type: 'sample/step', runId });
+}
+
+export function stepBack(): void {
+  show(Math.max(0, useAppStore.getState().viewIndex - 1));
+}
+
+export function scrubTo(i: number): void {
+  show(Math.max(0, Math.min(trajectory.length - 1, i)));
+}
+
+export function compareSamplers(
+  a: ReturnType<typeof useAppStore.getState>['sampleSettings'],
+  b: typeof a,
+): void {
+  trajectory = [];
+  useAppStore.getState().setRecorded(0, -1, null);
+  useAppStore.getState().setCompareResults(null);
+  need().send({ type: 'sample/compare', runId: ++runId, a, b });
+}
+
+export function recordedFrames(): readonly SampleFrame[] {
+  return trajectory;
+}
+
+export function currentFrame(): SampleFrame | null {
+  return trajectory[useAppStore.getState().viewIndex] ?? null;
+}
+
+export async function encodeAnimation(
+  frames: readonly GrayFrame[],
+  scale: number,
+  delayMs: number,
+): Promise<Uint8Array> {
+  const copies = frames.map((f) => ({ ...f, pixels: f.pixels.slice() }));
+  const m = await need().request<FromWorkerOf<'export/file'>>(
+    { type: 'export/apng', frames: copies, scale, delayMs },
+    copies.map((f) => f.pixels.buffer),
+  );
+  return m.bytes;
+}

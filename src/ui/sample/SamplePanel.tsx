@@ -1,0 +1,74 @@
+import { useAppStore } from '../../state/store';
+import { gridColumns } from '../../shared/sample-protocol';
+import { FrameCanvas } from '../components/FrameCanvas';
+import { ComparePanel } from './ComparePanel';
+import { SampleExport } from './SampleExport';
+import { SamplePlayer } from './SamplePlayer';
+import { SampleSettingsForm } from './SampleSettingsForm';
+
+/** Reverse process: noise turning into digits, step by step. */
+export function SamplePanel() {
+  const model = useAppStore((s) => s.model);
+  const message = useAppStore((s) => s.sampleMessage);
+  const count = useAppStore((s) => s.sampleSettings.count);
+  const cols = gridColumns(count);
+  const width = cols * 28 + (cols - 1) * 2;
+  const height = Math.ceil(count / cols) * 30 - 2;
+  const scale = Math.max(1, Math.min(6, Math.floor(300 / width)));
+  return (
+    <main className="train">
+      <div className="col controls">
+        <SamplePlayer />
+        <SampleSettingsForm />
+      </div>
+      <div className="col view">
+        {!model && (
+          <p className="card notice" data-testid="sample-no-model">
+            No model yet. Train one in “2 · Train a denoiser”, or load a model file there; then
+            sample here.
+          </p>
+        )}
+        {model && (
+          <p className="muted">
+            Sampling with the EMA weights of the {model.settings.preset} model at step {model.step}{' '}
+            (predicts {model.settings.prediction}, {model.settings.schedule.kind} T=
+            {model.settings.schedule.T}).
+          </p>
+        )}
+        {message && (
+          <p className="train-message" data-testid="sample-message">
+            {message}
+          </p>
+        )}
+        <section className="card panels" aria-label="x_t and predicted x0">
+          <figure className="panel">
+            <FrameCanvas
+              channel="sample-xt"
+              scale={scale}
+              width={width}
+              height={height}
+              label="x_t"
+              testId="sample-xt"
+            />
+            <figcaption>
+              x<sub>t</sub> (the state after this step)
+            </figcaption>
+          </figure>
+          <figure className="panel">
+            <FrameCanvas
+              channel="sample-x0"
+              scale={scale}
+              width={width}
+              height={height}
+              label="predicted x0"
+              testId="sample-x0"
+            />
+            <figcaption>x̂₀ (the model’s guess of the clean digits)</figcaption>
+          </figure>
+        </section>
+        <SampleExport />
+        <ComparePanel />
+      </div>
+    </main>
+  );
+}

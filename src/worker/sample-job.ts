@@ -1,0 +1,234 @@
+/**
+ * The sampling job: runs the reverse process step by step on the current model (the trainer's
+ * EMA weights, or a loaded file), streaming each step's x_t and x̂0 grids. Play runs steps with
+ * an optional delay, pause stops after the current step, step computes one, cancel stops at once;
+ * every message carries the runId so a new run never mixes with an old one.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { tileGrid } from '../ml/grid';
+import { NO_LABEL, ReverseProcess, type Denoiser, type SampleOptions } from '../ml/sample';
+import type { Prediction } from '../ml/samplers';
+import type { Schedule } from '../ml/schedule';
+import type { FromWorker } from '../shared/protocol';
+import { gridColumns, type SampleFrame, type SampleSettings } from '../shared/sample-protocol';
+
+type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+
+export interface SamplingModel {
+  readonly denoise: Denoiser;
+  readonly schedule: Schedule;
+  readonly prediction: Prediction;
+}
+
+const NO_MODEL =
+  'There is no model to sample from yet: train one in the Train tab, or load a model file there.';
+const COMPARE_FRAMES = 12;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function sampleOptions(settings: SampleSettings, prediction: Prediction): SampleOptions {
+  const sampler =
+    settings.sampler === 'ddim'
+      ? ({
+          kind: 'ddim',
+          steps: settings.steps,
+          spacing: settings.spacing,
+          eta: settings.eta,
+        } as const)
+      : ({
+          kind: 'ddpm',
+          steps: settings.steps,
+          spacing: settings.spacing,
+          variance: settings.variance,
+        } as const);
+  return {
+    sampler,
+    prediction,
+    clip: settings.clip,
+    labels: new Int32Array(settings.count).fill(settings.label ?? NO_LABEL),
+    guidance: settings.guidance,
+    seed: settings.seed,
+    size: 28,
+  };
+}
+
+async function toGrid(x: tf.Tensor, columns: number) {
+  return tileGrid((await x.data()) as Float32Array, 28, columns);
+}
+
+export class SampleJob {
+  private runId = 0;
+  private process: ReverseProcess | null = null;
+  private columns = 4;
+  private playing = false;
+  private delayMs = 0;
+  private computeMs = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly model: () => SamplingModel | null,
+  ) {}
+
+  private state(
+    state: 'playing' | 'paused' | 'done' | 'cancelled',
+    message: string | null = null,
+  ): void {
+    this.post({ type: 'sample/state', runId: this.runId, state, message });
+  }
+
+  private dropProcess(): void {
+    this.process?.dispose();
+    this.process = null;
+  }
+
+  start(runId: number, settings: SampleSettings, play: boolean): void {
+    this.cancel(runId, false);
+    const model = this.model();
+    if (!model) {
+      this.state('cancelled', NO_MODEL);
+      return;
+    }
+    if (settings.steps > model.schedule.T) {
+      this.state(
+        'cancelled',
+        `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
+      );
+      return;
+    }
+    this.process = new ReverseProcess(
+      model.denoise,
+      model.schedule,
+      sampleOptions(settings, model.prediction),
+    );
+    this.columns = gridColumns(settings.count);
+    this.computeMs = 0;
+    if (play) this.play(runId, this.delayMs);
+    else this.state('paused');
+  }
+
+  play(runId: number, delayMs: number): void {
+    if (runId !== this.runId || !this.process) return;
+    this.delayMs = delayMs;
+    if (this.playing) return;
+    this.playing = true;
+    this.state('playing');
+    void this.run(runId);
+  }
+
+  pause(runId: number): void {
+    if (runId !== this.runId) return;
+    this.playing = false;
+    if (this.process) this.state('paused');
+  }
+
+  async step(runId: number): Promise<void> {
+    if (runId !== this.runId || !this.process || this.playing) return;
+    await this.stepOnce(runId);
+  }
+
+  /** Stops at once: the current step's frame is dropped and the process freed. */
+  cancel(runId: number, announce = true): void {
+    this.runId = runId;
+    this.playing = false;
+    this.dropProcess();
+    if (announce) this.state('cancelled');
+  }
+
+  private async run(runId: number): Promise<void> {
+    while (this.playing && this.runId === runId && this.process && !this.process.done) {
+      await this.stepOnce(runId);
+      await sleep(this.delayMs);
+    }
+  }
+
+  private async stepOnce(runId: number): Promise<void> {
+    const process = this.process;
+    if (!process || process.done) return;
+    const start = performance.now();
+    const s = process.step();
+    try {
+      const [xt, x0] = await Promise.all([
+        toGrid(s.x, this.columns),
+        toGrid(s.predX0, this.columns),
+      ]);
+      this.computeMs += performance.now() - start;
+      if (this.runId !== runId) return;
+      const frame: SampleFrame = {
+        index: s.index,
+        total: s.total,
+        t: s.t,
+        prevT: s.prevT,
+        xt,
+        x0,
+        elapsedMs: this.computeMs,
+      };
+      this.post({ type: 'sample/frame', runId, side: 'main', frame }, [
+        xt.pixels.buffer,
+        x0.pixels.buffer,
+      ]);
+    } finally {
+      s.x.dispose();
+      s.predX0.dispose();
+    }
+    if (process.done && this.runId === runId) {
+      this.playing = false;
+      this.dropProcess();
+      this.state('done');
+    }
+  }
+
+  /** Two settings from the same starting noise, one after the other, timed separately. */
+  async compare(runId: number, a: SampleSettings, b: SampleSettings): Promise<void> {
+    this.cancel(runId, false);
+    const model = this.model();
+    if (!model) {
+      this.state('cancelled', NO_MODEL);
+      return;
+    }
+    this.state('playing');
+    const results: { side: 'a' | 'b'; steps: number; wallMs: number }[] = [];
+    for (const [side, settings] of [['a', a] as const, ['b', b] as const]) {
+      const process = new ReverseProcess(
+        model.denoise,
+        model.schedule,
+        sampleOptions(settings, model.prediction),
+      );
+      const columns = gridColumns(settings.count);
+      const every = Math.max(1, Math.ceil(process.timesteps.length / COMPARE_FRAMES));
+      const start = performance.now();
+      try {
+        while (!process.done) {
+          const s = process.step();
+          const show = s.index % every === 0 || process.done;
+          if (show) {
+            const [xt, x0] = await Promise.all([toGrid(s.x, columns), toGrid(s.predX0, columns)]);
+            if (this.runId !== runId) return;
+            const frame = {
+              index: s.index,
+              total: s.total,
+              t: s.t,
+              prevT: s.prevT,
+              xt,
+              x0,
+              elapsedMs: performance.now() - start,
+            };
+            this.post({ type: 'sample/frame', runId, side, frame }, [
+              xt.pixels.buffer,
+              x0.pixels.buffer,
+            ]);
+          }
+          s.x.dispose();
+          s.predX0.dispose();
+          await sleep(0);
+          if (this.runId !== runId) return;
+        }
+        await process.current.data();
+        results.push({ side, steps: process.timesteps.length, wallMs: performance.now() - start });
+      } finally {
+        process.dispose();
+      }
+    }
+    this.post({ type: 'sample/compared', runId, results });
+    this.state('done');
+  }
+}
