@@ -142,6 +142,27 @@ export function conv2dFilterGrad(
 
 type Conv2dFn = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D;
 
+/**
+ * dx. For stride 1 and an odd kernel, 'same' pads symmetrically, so the transposed convolution is a
+ * plain convolution with the kernel flipped in space and its channels swapped; the forward conv
+ * kernel is much faster than Conv2DBackpropInput on wasm (~7 ms against ~42 ms for
+ * [8,28,28,32]→32). Otherwise the stock transposed convolution.
+ */
+function inputGrad(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  strides: ConvStride,
+): tf.Tensor4D {
+  const k = filter.shape[0];
+  if (strides === 1 && k % 2 === 1 && filter.shape[1] === k) {
+    return tf.tidy(() =>
+      tf.conv2d(dy, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]), 1, 'same'),
+    );
+  }
+  return tf.conv2dTranspose(dy, filter, x.shape, strides, 'same');
+}
+
 // One customGrad wrapper per (stride, variant): the closure is all that differs, and reusing it
 // avoids rebuilding it on every layer call.
 const customConvs = new Map<string, Conv2dFn>();
@@ -159,7 +180,7 @@ function customConv(strides: ConvStride, variant: Exclude<FilterGradVariant, 'st
         const [sx, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
         return [
-          tf.conv2dTranspose(dy4, sf, sx.shape, strides, 'same'),
+          inputGrad(sx, sf, dy4, strides),
           conv2dFilterGrad(sx, dy4, sf.shape, strides, variant),
         ];
       },
