@@ -53,22 +53,31 @@ it('keeps numTensors constant over 200 training steps with previews and snapshot
     expect(r.nonFinite).toBe(false);
     if (i % 50 === 0) {
       const ema = trainer.ema.params();
-      const process = new ReverseProcess((xt, t, l) => unetForward(ema, MICRO, xt, t, l), schedule, {
-        sampler: { kind: 'ddim', steps: 5, spacing: 'trailing', eta: 0 },
-        prediction: 'v',
-        clip: true,
-        labels,
-        guidance: 2,
-        seed: 1,
-        size: 8,
-      });
+      const process = new ReverseProcess(
+        (xt, t, l) => unetForward(ema, MICRO, xt, t, l),
+        schedule,
+        {
+          sampler: { kind: 'ddim', steps: 5, spacing: 'trailing', eta: 0 },
+          prediction: 'v',
+          clip: true,
+          labels,
+          guidance: 2,
+          seed: 1,
+          size: 8,
+        },
+      );
       while (!process.done) {
         const s = process.step();
         s.x.dispose();
         s.predX0.dispose();
       }
       process.dispose();
-      const meta = { settings: {}, history: { steps: [], losses: [] }, backend: 'wasm', savedAt: '' };
+      const meta = {
+        settings: {},
+        history: { steps: [], losses: [] },
+        backend: 'wasm',
+        savedAt: '',
+      };
       restoreTrainer(trainer, MICRO, await snapshotTrainer(trainer, meta), 'snapshot');
     }
     expect(tf.memory().numTensors).toBe(count);

@@ -1,29 +1,38 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { lossSeries, smooth, throughputSeries, type Series } from '../../client/series';
 import { useAppStore } from '../../state/store';
 import { TIMESTEP_BUCKETS } from '../../shared/train-protocol';
 import { fmt } from '../format';
 
-const MAX_POINTS = 200;
-const REDRAW_MS = 1000;
+const MAX_POINTS = 120;
+/** Each chart redraws every PERIOD_MS, the three a third of a period apart: one chart per task. */
+const PERIOD_MS = 1500;
 
-/** The series' points, re-read at most every REDRAW_MS however fast they arrive. */
-function useThrottledSeries(series: Series): number {
-  const revision = useSyncExternalStore(
-    (cb) => series.subscribe(cb),
-    () => series.revision,
-  );
-  const [shown, setShown] = useState(revision);
+/**
+ * The series' revision, re-read every PERIOD_MS starting `phase` thirds of a period late, and
+ * only when it changed: new points reach the chart at its own pace, one chart per task.
+ */
+function useThrottledSeries(series: Series, phase: number): number {
+  const [shown, setShown] = useState(series.revision);
   useEffect(() => {
-    const id = setTimeout(() => setShown(revision), REDRAW_MS);
-    return () => clearTimeout(id);
-  }, [revision]);
+    let interval: ReturnType<typeof setInterval> | undefined;
+    const start = setTimeout(
+      () => {
+        interval = setInterval(() => setShown(series.revision), PERIOD_MS);
+      },
+      (phase * PERIOD_MS) / 3,
+    );
+    return () => {
+      clearTimeout(start);
+      clearInterval(interval);
+    };
+  }, [series, phase]);
   return shown;
 }
 
 function LossChart() {
-  const revision = useThrottledSeries(lossSeries);
+  const revision = useThrottledSeries(lossSeries, 0);
   const [smoothing, setSmoothing] = useState(0.6);
   const raw = lossSeries.downsample(MAX_POINTS);
   const sm = smooth(raw, smoothing);
@@ -84,8 +93,8 @@ function LossChart() {
 }
 
 function BucketChart() {
-  // Follows the loss series' throttle so the bars redraw at the same slow pace.
-  useThrottledSeries(lossSeries);
+  // Redraws on the loss series' changes, a third of a period after the loss chart.
+  useThrottledSeries(lossSeries, 1);
   const buckets = useAppStore.getState().trainStats?.bucketLoss;
   const T = useAppStore((s) => s.model?.settings.schedule.T ?? s.trainSettings.schedule.T);
   const data = Array.from({ length: TIMESTEP_BUCKETS }, (_, b) => ({
@@ -112,7 +121,7 @@ function BucketChart() {
 }
 
 function ThroughputChart() {
-  useThrottledSeries(throughputSeries);
+  useThrottledSeries(throughputSeries, 2);
   const data = throughputSeries
     .downsample(MAX_POINTS)
     .map((p) => ({ step: p.step, value: p.value }));

@@ -21,7 +21,12 @@ export function TrainControls() {
 
   const train = () => {
     if (!hasModel) return startTraining(true);
-    if (wouldDiscardModel(useAppStore.getState().trainSettings)) return setConfirming(true);
+    const { trainSettings, model, setTrainSettings } = useAppStore.getState();
+    if (wouldDiscardModel(trainSettings)) return setConfirming(true);
+    // "Train more" after the last step: as many steps again as the run asked for.
+    if (model && trainSettings.totalSteps <= model.step) {
+      setTrainSettings({ totalSteps: model.step + model.settings.totalSteps });
+    }
     startTraining(false);
   };
 
