@@ -1,3 +1,4 @@
+/* global window */
 // Measures, in Debian's Chromium against the production build: time from navigation to the first
 // drawn x_t frame and to the tfjs backend being ready, and the latency from a slider change to its
 // frame on screen while scrubbing. Prints figures; asserts nothing. Run `npm run build` first.

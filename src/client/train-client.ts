@@ -26,17 +26,8 @@ export function startTrainClient(c: WorkerClient): void {
   c.on('train/progress', (m) => {
     lossSeries.append(m.points.map((p) => ({ step: p.step, value: p.loss })));
     if (m.stepsPerSec > 0) throughputSeries.append([{ step: m.step, value: m.stepsPerSec }]);
-    store.setTrainStats({
-      step: m.step,
-      totalSteps: m.totalSteps,
-      stepsPerSec: m.stepsPerSec,
-      imagesPerSec: m.imagesPerSec,
-      elapsedMs: m.elapsedMs,
-      etaMs: m.etaMs,
-      lr: m.lr,
-      gradNorm: m.gradNorm,
-      bucketLoss: m.bucketLoss,
-    });
+    const { type: _type, runId: _runId, points: _points, ...stats } = m;
+    store.setTrainStats(stats);
   });
   c.on('train/preview', (m) => {
     publishFrame('preview', m.frame, m.step);

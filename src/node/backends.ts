@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 
 export type Tf = typeof TfCore;
@@ -101,9 +101,9 @@ async function loadDawn(): Promise<DawnModule> {
   const path = process.env.DAWN_NODE;
   if (path) {
     // A native addon must be require()d; anchor on the cwd so this needs no import.meta (absent in
-    // a CommonJS bundle) — DAWN_NODE is an absolute path anyway.
+    // a CommonJS bundle), and make the path absolute so it is never taken for a package name.
     const req = createRequire(join(process.cwd(), 'noop.js'));
-    return req(path) as DawnModule;
+    return req(resolve(path)) as DawnModule;
   }
   // Not a literal specifier, so a bundler leaves it alone: inside a bundle Dawn comes from
   // DAWN_NODE, and the package's own loader (import.meta.url) would not survive bundling anyway.
@@ -131,7 +131,8 @@ async function installDawn(opts: NodeBackendOptions): Promise<string> {
     dawn = await loadDawn();
   } catch (error) {
     const what = process.env.DAWN_NODE ? `DAWN_NODE=${process.env.DAWN_NODE}` : "npm 'webgpu'";
-    throw new BackendUnavailableError('webgpu', `cannot load Dawn (${what}): ${String(error)}`);
+    const why = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    throw new BackendUnavailableError('webgpu', `cannot load Dawn (${what}): ${why}`);
   }
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([...(opts.dawnFlags ?? envFlags())]);

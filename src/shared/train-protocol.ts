@@ -72,6 +72,20 @@ export interface ModelSummary {
   readonly backend: string;
 }
 
+/** The figures each progress message carries besides new loss points. */
+export interface TrainProgressStats {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly stepsPerSec: number;
+  readonly imagesPerSec: number;
+  readonly elapsedMs: number;
+  readonly etaMs: number;
+  readonly lr: number;
+  readonly gradNorm: number;
+  /** Mean loss per timestep bucket (t·10/T), recent steps; NaN where no sample fell yet. */
+  readonly bucketLoss: readonly number[];
+}
+
 export type TrainToWorker =
   | {
       readonly type: 'train/start';
@@ -97,22 +111,12 @@ export type TrainFromWorker =
       readonly model: ModelSummary | null;
       readonly message: string | null;
     }
-  | {
+  | ({
       readonly type: 'train/progress';
       readonly runId: number;
       /** Only the points since the last progress message. */
       readonly points: readonly LossPoint[];
-      readonly step: number;
-      readonly totalSteps: number;
-      readonly stepsPerSec: number;
-      readonly imagesPerSec: number;
-      readonly elapsedMs: number;
-      readonly etaMs: number;
-      readonly lr: number;
-      readonly gradNorm: number;
-      /** Mean loss per timestep bucket (t·10/T), recent steps; NaN where no sample fell yet. */
-      readonly bucketLoss: readonly number[];
-    }
+    } & TrainProgressStats)
   /** The whole loss history, once, after a restore from IndexedDB or a file. */
   | {
       readonly type: 'train/history';

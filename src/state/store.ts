@@ -9,6 +9,7 @@ import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-p
 import {
   DEFAULT_TRAIN_SETTINGS,
   type ModelSummary,
+  type TrainProgressStats,
   type TrainSettings,
   type TrainStatus,
 } from '../shared/train-protocol';
@@ -62,17 +63,7 @@ interface ForwardSlice {
   setX0: (x0: Uint8Array, source: X0Source) => void;
 }
 
-export interface TrainStats {
-  readonly step: number;
-  readonly totalSteps: number;
-  readonly stepsPerSec: number;
-  readonly imagesPerSec: number;
-  readonly elapsedMs: number;
-  readonly etaMs: number;
-  readonly lr: number;
-  readonly gradNorm: number;
-  readonly bucketLoss: readonly number[];
-}
+export type TrainStats = TrainProgressStats;
 
 interface TrainSlice {
   /** The form's values; applied when training starts. */

@@ -126,38 +126,36 @@ function deferBackendStart(forced: BackendName | null): void {
   setTimeout(start, BACKEND_GRACE_MS);
 }
 
+/** Runs a one-shot request; a failure is answered with its message, never left hanging. */
+async function answer(
+  requestId: number,
+  work: () => Promise<[FromWorker, Transferable[]]>,
+): Promise<void> {
+  try {
+    const [reply, transfer] = await work();
+    post(reply, transfer);
+  } catch (error) {
+    post({ type: 'request/failed', requestId, message: errorMessage(error) });
+  }
+}
+
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
       void loadDataset();
       deferBackendStart(message.forcedBackend);
       return;
-    case 'data/pick': {
-      try {
+    case 'data/pick':
+      return answer(message.requestId, async () => {
         const digit = (await loadDataset()).pick(message.label, message.index);
-        post({ type: 'data/digit', requestId: message.requestId, ...digit }, [digit.pixels.buffer]);
-      } catch (error) {
-        post({
-          type: 'request/failed',
-          requestId: message.requestId,
-          message: errorMessage(error),
-        });
-      }
-      return;
-    }
-    case 'image/decode': {
-      try {
+        const reply = { type: 'data/digit', requestId: message.requestId, ...digit } as const;
+        return [reply, [digit.pixels.buffer]];
+      });
+    case 'image/decode':
+      return answer(message.requestId, async () => {
         const pixels = await decodeToDigit(message.file, message.name);
-        post({ type: 'image/decoded', requestId: message.requestId, pixels }, [pixels.buffer]);
-      } catch (error) {
-        post({
-          type: 'request/failed',
-          requestId: message.requestId,
-          message: errorMessage(error),
-        });
-      }
-      return;
-    }
+        return [{ type: 'image/decoded', requestId: message.requestId, pixels }, [pixels.buffer]];
+      });
     case 'forward/config':
       forward.configure(message);
       return;
@@ -175,25 +173,16 @@ async function handle(message: ToWorker): Promise<void> {
       await (await train()).reset(message.runId);
       return;
     case 'model/export':
-    case 'model/import': {
-      try {
+      return answer(message.requestId, async () => {
+        const file = await (await train()).exportModel();
+        return [{ type: 'model/file', requestId: message.requestId, ...file }, [file.bytes.buffer]];
+      });
+    case 'model/import':
+      return answer(message.requestId, async () => {
         const job = await train();
-        if (message.type === 'model/export') {
-          const file = await job.exportModel();
-          post({ type: 'model/file', requestId: message.requestId, ...file }, [file.bytes.buffer]);
-        } else {
-          await job.importModel(job.currentRunId() + 1, message.file, message.name);
-          post({ type: 'model/loaded', requestId: message.requestId });
-        }
-      } catch (error) {
-        post({
-          type: 'request/failed',
-          requestId: message.requestId,
-          message: errorMessage(error),
-        });
-      }
-      return;
-    }
+        await job.importModel(job.currentRunId() + 1, message.file, message.name);
+        return [{ type: 'model/loaded', requestId: message.requestId }, []];
+      });
     case 'sample/start':
       (await sampler()).start(message.runId, message.settings, message.play);
       return;
@@ -212,20 +201,12 @@ async function handle(message: ToWorker): Promise<void> {
     case 'sample/compare':
       await (await sampler()).compare(message.runId, message.a, message.b);
       return;
-    case 'export/apng': {
-      try {
+    case 'export/apng':
+      return answer(message.requestId, async () => {
         const { encodeApng } = await import('./apng');
         const bytes = encodeApng(message.frames, message.scale, message.delayMs);
-        post({ type: 'export/file', requestId: message.requestId, bytes }, [bytes.buffer]);
-      } catch (error) {
-        post({
-          type: 'request/failed',
-          requestId: message.requestId,
-          message: errorMessage(error),
-        });
-      }
-      return;
-    }
+        return [{ type: 'export/file', requestId: message.requestId, bytes }, [bytes.buffer]];
+      });
     default: {
       const never: never = message;
       throw new Error(`unknown message ${JSON.stringify(never)}`);

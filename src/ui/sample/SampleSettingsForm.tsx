@@ -1,39 +1,13 @@
 import { useAppStore } from '../../state/store';
+import { NumberInput } from '../components/NumberInput';
 import type { SampleSettings } from '../../shared/sample-protocol';
 
-function Num({
-  k,
-  label,
-  min,
-  max,
-  step,
-}: {
-  k: 'count' | 'seed' | 'guidance' | 'steps' | 'eta';
-  label: string;
-  min: number;
-  max: number;
-  step?: number;
-}) {
-  const value = useAppStore((s) => s.sampleSettings[k]);
+type NumberKey = 'count' | 'seed' | 'guidance' | 'steps' | 'eta';
+
+function Num(props: { k: NumberKey; label: string; min: number; max: number; step?: number }) {
+  const value = useAppStore((s) => s.sampleSettings[props.k]);
   const set = useAppStore((s) => s.setSampleSettings);
-  return (
-    <label>
-      {label}
-      <input
-        type="number"
-        min={min}
-        max={max}
-        step={step ?? 1}
-        value={value}
-        aria-label={label}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (Number.isFinite(v))
-            set({ [k]: Math.min(max, Math.max(min, v)) } as Partial<SampleSettings>);
-        }}
-      />
-    </label>
-  );
+  return <NumberInput {...props} value={value} onChange={(v) => set({ [props.k]: v })} />;
 }
 
 export function SampleSettingsForm() {

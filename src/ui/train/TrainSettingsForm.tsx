@@ -1,44 +1,29 @@
 import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
+import { NumberInput } from '../components/NumberInput';
 import { PREDICTIONS, TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
 
 type NumberKey = {
   [K in keyof TrainSettings]: TrainSettings[K] extends number ? K : never;
 }[keyof TrainSettings];
 
-function NumberField({
-  k,
-  label,
-  min,
-  max,
-  step,
-}: {
+function NumberField(props: {
   k: NumberKey;
   label: string;
   min: number;
   max: number;
   step?: number;
 }) {
-  const value = useAppStore((s) => s.trainSettings[k]);
+  const value = useAppStore((s) => s.trainSettings[props.k]);
   const set = useAppStore((s) => s.setTrainSettings);
   const disabled = useAppStore((s) => s.trainStatus === 'running');
   return (
-    <label>
-      {label}
-      <input
-        type="number"
-        min={min}
-        max={max}
-        step={step ?? 1}
-        value={value}
-        disabled={disabled}
-        aria-label={label}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (Number.isFinite(v)) set({ [k]: Math.min(max, Math.max(min, v)) });
-        }}
-      />
-    </label>
+    <NumberInput
+      {...props}
+      value={value}
+      disabled={disabled}
+      onChange={(v) => set({ [props.k]: v })}
+    />
   );
 }
 
