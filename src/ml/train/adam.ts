@@ -51,8 +51,11 @@ export class Adam {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
-    this.m = tf.variable(tf.zeros([this.layout.size]), false);
-    this.v = tf.variable(tf.zeros([this.layout.size]), false);
+    // A variable shares its initial tensor's data; dispose the handle so nothing is left behind.
+    const zeros = tf.zeros([this.layout.size]);
+    this.m = tf.variable(zeros, false);
+    this.v = tf.variable(zeros, false);
+    zeros.dispose();
   }
 
   /** Updates applied so far (t in the bias correction). */
