@@ -48,6 +48,10 @@ export function startForwardController(client: WorkerClient): () => void {
     client.on('forward/frame', (m) => {
       if (m.runId !== runId) return;
       inFlight = false;
+      const start = changedAt.get(m.t);
+      // The worker's share of the latency (the rest is waiting for the display frame).
+      if (start !== undefined)
+        performance.measure('dp:t-to-reply', { start, end: performance.now() });
       publishFrame('xt', m.frame, m.t);
       if (useAppStore.getState().t !== m.t) requestFrame();
     }),
