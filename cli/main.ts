@@ -1,0 +1,310 @@
+/**
+ * The Diffusion Playground command line: `npm run cli -- <command>` or `npx diffusion-playground`.
+ * Commands load their tfjs code lazily, so `--help` and argument errors answer at once.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { NodeBackendName } from '../src/node/backends';
+import type { PredictionName, PresetName, TrainSettings } from '../src/shared/train-protocol';
+import type { ScheduleKind } from '../src/ml/schedule';
+import { CliError, ROOT } from './common';
+
+const T_MIN = 10; // src/ml/schedule.ts T_MIN / T_MAX
+const T_MAX = 1000;
+
+/** A commander argParser for a number in [min, max] (an integer when `integer`). */
+export function num(min: number, max: number, integer = true): (value: string) => number {
+  return (value: string) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number.`);
+    if (integer && !Number.isInteger(n))
+      throw new InvalidArgumentError(`"${value}" is not a whole number.`);
+    if (n < min || n > max) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
+    return n;
+  };
+}
+
+function classArg(value: string): number | null {
+  if (value === 'any') return null;
+  return num(0, 9)(value);
+}
+
+const BACKEND_OPTION = (): Option =>
+  new Option(
+    '--backend <name>',
+    'tfjs backend (default: webgpu through Dawn when it finds an adapter, else wasm)',
+  ).choices(['webgpu', 'wasm', 'cpu']);
+
+interface TrainOpts {
+  preset: PresetName;
+  steps: number;
+  batch: number;
+  lr: number;
+  warmup: number;
+  schedule: ScheduleKind;
+  T: number;
+  prediction: PredictionName;
+  seed: number;
+  backend?: NodeBackendName;
+  out: string;
+  saveEvery: number;
+}
+
+interface SampleOpts {
+  model: string;
+  sampler: 'ddim' | 'ddpm';
+  steps: number;
+  eta: number;
+  n: number;
+  class: number | null;
+  guidance: number;
+  seed: number;
+  out: string;
+  animate: boolean;
+  scale: number;
+  delay: number;
+  backend?: NodeBackendName;
+}
+
+interface EvalOpts {
+  model: string;
+  classifier: string;
+  n: number;
+  sampler: 'ddim' | 'ddpm';
+  steps: number;
+  class: number | null | 'each';
+  guidance: number;
+  seed: number;
+  backend?: NodeBackendName;
+}
+
+interface ClassifierOpts {
+  steps: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  out: string;
+  backend: NodeBackendName | undefined;
+}
+
+/** Which TrainSettings key each train option sets (to tell explicit options on resume). */
+const TRAIN_KEYS: Record<string, keyof TrainSettings> = {
+  preset: 'preset',
+  steps: 'totalSteps',
+  batch: 'batchSize',
+  lr: 'learningRate',
+  warmup: 'warmupSteps',
+  schedule: 'schedule',
+  T: 'schedule',
+  prediction: 'prediction',
+  seed: 'seed',
+};
+
+function evalClassArg(value: string): number | null | 'each' {
+  return value === 'each' ? 'each' : classArg(value);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('diffusion-playground')
+    .description('Train, sample and benchmark the Diffusion Playground models from a terminal.')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('train')
+    .description('train a model on MNIST; resumes when OUT/model.dpmodel exists')
+    .addOption(
+      new Option('--preset <name>', 'model size').choices(['tiny', 'small']).default('tiny'),
+    )
+    .option('--steps <n>', 'total steps to reach (1–1000000)', num(1, 1_000_000), 3000)
+    .option('--batch <n>', 'batch size (1–256)', num(1, 256), 32)
+    .option('--lr <x>', 'peak learning rate (1e-6–0.1)', num(1e-6, 0.1, false), 2e-3)
+    .option('--warmup <n>', 'learning-rate warmup steps (0–100000)', num(0, 100_000), 100)
+    .addOption(
+      new Option('--schedule <kind>', 'noise schedule')
+        .choices(['linear', 'cosine', 'scaled-linear', 'sigmoid'])
+        .default('linear'),
+    )
+    .option('--T <n>', `diffusion timesteps (${T_MIN}–${T_MAX})`, num(T_MIN, T_MAX), 1000)
+    .addOption(
+      new Option('--prediction <target>', 'what the model predicts')
+        .choices(['epsilon', 'v', 'x0'])
+        .default('epsilon'),
+    )
+    .option('--seed <n>', 'seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
+    .addOption(BACKEND_OPTION())
+    .requiredOption('--out <dir>', 'output directory (model.dpmodel, card.json)')
+    .option(
+      '--save-every <n>',
+      'also save every n steps (0: only at the end)',
+      num(0, 1_000_000),
+      0,
+    )
+    .action(async (opts: TrainOpts, cmd: Command) => {
+      const { train } = await import('./train');
+      const { DEFAULT_TRAIN_SETTINGS } = await import('../src/shared/train-protocol');
+      const explicit = new Set<keyof TrainSettings>();
+      for (const [opt, key] of Object.entries(TRAIN_KEYS))
+        if (cmd.getOptionValueSource(opt) === 'cli') explicit.add(key);
+      const settings: TrainSettings = {
+        ...DEFAULT_TRAIN_SETTINGS,
+        preset: opts.preset,
+        prediction: opts.prediction,
+        schedule: { kind: opts.schedule, T: opts.T },
+        batchSize: opts.batch,
+        learningRate: opts.lr,
+        warmupSteps: opts.warmup,
+        totalSteps: opts.steps,
+        seed: opts.seed,
+      };
+      const card = await train({
+        settings,
+        explicit,
+        backend: opts.backend,
+        out: opts.out,
+        saveEvery: opts.saveEvery,
+      });
+      process.stdout.write(`${JSON.stringify(card)}\n`);
+    });
+
+  program
+    .command('sample')
+    .description("draw digits from a model's EMA weights into a PNG grid (or an animated PNG)")
+    .requiredOption('--model <path>', 'a model directory (with model.dpmodel) or a .dpmodel file')
+    .addOption(new Option('--sampler <kind>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
+    .option('--steps <n>', 'sampling steps (1–T)', num(1, T_MAX), 20)
+    .option('--eta <x>', 'DDIM eta (0–1)', num(0, 1, false), 0)
+    .option('--n <n>', 'number of digits (1–64)', num(1, 64), 16)
+    .option('--class <digit>', 'digit 0–9, or any', classArg, null)
+    .option('--guidance <s>', 'classifier-free guidance scale (0–20)', num(0, 20, false), 2)
+    .option('--seed <n>', 'noise seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
+    .requiredOption('--out <file.png>', 'PNG file to write')
+    .option('--animate', 'write an animated PNG of x_t at every step', false)
+    .option('--scale <k>', 'pixel upscaling (1–16)', num(1, 16), 1)
+    .option('--delay <ms>', 'animation frame delay (10–5000 ms)', num(10, 5000), 100)
+    .addOption(BACKEND_OPTION())
+    .action(async (opts: SampleOpts) => {
+      const { sample } = await import('./sample');
+      await sample({
+        model: opts.model,
+        sampler: opts.sampler,
+        steps: opts.steps,
+        eta: opts.eta,
+        n: opts.n,
+        label: opts.class,
+        guidance: opts.guidance,
+        seed: opts.seed,
+        out: opts.out,
+        animate: opts.animate,
+        scale: opts.scale,
+        delayMs: opts.delay,
+        backend: opts.backend,
+      });
+    });
+
+  program
+    .command('eval')
+    .description('sample from a model and print its quality report (KID, class accuracy) as JSON')
+    .requiredOption('--model <path>', 'a model directory (with model.dpmodel) or a .dpmodel file')
+    .option(
+      '--classifier <file>',
+      'classifier from train-classifier',
+      'public/models/classifier/classifier.dpmodel',
+    )
+    .option('--n <n>', 'samples to generate (2–10000)', num(2, 10_000), 200)
+    .addOption(new Option('--sampler <kind>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
+    .option('--steps <n>', 'sampling steps (1–T)', num(1, T_MAX), 20)
+    .option(
+      '--class <digit>',
+      'each (0–9 in turn, reports class accuracy), a digit 0–9, or any',
+      evalClassArg,
+      'each',
+    )
+    .option('--guidance <s>', 'classifier-free guidance scale (0–20)', num(0, 20, false), 2)
+    .option('--seed <n>', 'noise seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
+    .addOption(BACKEND_OPTION())
+    .action(async (opts: EvalOpts) => {
+      const { evalCommand } = await import('./metrics');
+      const result = await evalCommand({
+        model: opts.model,
+        classifier: opts.classifier,
+        n: opts.n,
+        sampler: opts.sampler,
+        steps: opts.steps,
+        label: opts.class,
+        guidance: opts.guidance,
+        seed: opts.seed,
+        backend: opts.backend,
+      });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    });
+
+  program
+    .command('train-classifier')
+    .description('train the MNIST classifier that eval scores samples with')
+    .option('--steps <n>', 'training steps (1–100000)', num(1, 100_000), 1500)
+    .option('--batch <n>', 'batch size (1–1024)', num(1, 1024), 64)
+    .option('--lr <x>', 'peak learning rate (1e-6–0.1)', num(1e-6, 0.1, false), 2e-3)
+    .option('--seed <n>', 'seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
+    .option(
+      '--out <file>',
+      'classifier file to write',
+      'public/models/classifier/classifier.dpmodel',
+    )
+    .addOption(BACKEND_OPTION())
+    .action(async (opts: ClassifierOpts) => {
+      const { trainClassifierCommand } = await import('./metrics');
+      const result = await trainClassifierCommand(opts);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    });
+
+  program
+    .command('bench')
+    .description('run bench/bench.ts with the remaining arguments (try: bench --help)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action((args: string[]) => {
+      const script = join(ROOT, 'bench', 'bench.ts');
+      if (!existsSync(script)) throw new CliError(`${script} not found`);
+      // process.execArgv carries tsx's loader (tsx and cli/bin.mjs both start node with it).
+      const child = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
+        stdio: 'inherit',
+      });
+      if (child.error) throw child.error;
+      process.exitCode = child.status ?? 1;
+    });
+
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    process.exit(2);
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(error.exitCode);
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  // tfjs (Dawn especially) can keep the event loop alive after the work is done.
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    process.stderr.write(
+      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

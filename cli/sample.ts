@@ -1,0 +1,123 @@
+/**
+ * `sample`: the reverse process on a model's EMA weights (what the app samples from), written as a
+ * PNG grid, or with --animate as an animated PNG of x_t at every step.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import UPNG from 'upng-js';
+import { tileGrid, type GridImage } from '../src/ml/grid';
+import { NO_LABEL, ReverseProcess } from '../src/ml/sample';
+import { makeSchedule } from '../src/ml/schedule';
+import { disposeParams, initParams, loadParams } from '../src/ml/unet/params';
+import { unetForward } from '../src/ml/unet/model';
+import type { NodeBackendName } from '../src/node/backends';
+import { gridColumns } from '../src/shared/sample-protocol';
+import { encodeApng, grayToRgba } from '../src/worker/apng';
+import {
+  CliError,
+  chooseBackend,
+  describeBackend,
+  log,
+  modelPath,
+  presetConfig,
+  readModel,
+} from './common';
+
+export interface SampleArgs {
+  readonly model: string;
+  readonly sampler: 'ddim' | 'ddpm';
+  readonly steps: number;
+  readonly eta: number;
+  readonly n: number;
+  /** null: any digit (unconditional). */
+  readonly label: number | null;
+  readonly guidance: number;
+  readonly seed: number;
+  readonly out: string;
+  readonly animate: boolean;
+  readonly scale: number;
+  readonly delayMs: number;
+  readonly backend: NodeBackendName | undefined;
+}
+
+export function encodePng(grid: GridImage, scale: number): Uint8Array {
+  const w = grid.width * scale;
+  const h = grid.height * scale;
+  return new Uint8Array(UPNG.encode([grayToRgba(grid, scale)], w, h, 0));
+}
+
+export async function sample(
+  args: SampleArgs,
+): Promise<{ file: string; width: number; height: number }> {
+  const path = modelPath(args.model);
+  const { ckpt, meta } = readModel(path);
+  const settings = meta.settings;
+  const config = presetConfig(settings);
+  const schedule = makeSchedule(settings.schedule.kind, settings.schedule.T);
+  if (args.steps > schedule.T) {
+    throw new CliError(`this model has T = ${schedule.T}: use at most ${schedule.T} --steps`);
+  }
+  const ema = new Map<string, Float32Array>();
+  for (const [name, t] of ckpt.tensors)
+    if (name.startsWith('ema/')) ema.set(name.slice('ema/'.length), t.values);
+  if (ema.size === 0) throw new CliError(`${path} holds no EMA weights`);
+
+  const backend = await chooseBackend(args.backend);
+  const params = initParams(config, settings.seed);
+  try {
+    try {
+      loadParams(params, config, ema);
+    } catch (error) {
+      throw new CliError(`${path} does not fit its preset: ${String(error)}`);
+    }
+    log(
+      `sampling ${args.n} × ${args.label === null ? 'any digit' : `digit ${args.label}`} from ` +
+        `${path} (step ${meta.step}) with ${args.sampler} ${args.steps} steps on ${describeBackend(backend)}`,
+    );
+    const rp = new ReverseProcess(
+      (xt, t, labels) => unetForward(params, config, xt, t, labels),
+      schedule,
+      {
+        sampler:
+          args.sampler === 'ddim'
+            ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: args.eta }
+            : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
+        prediction: settings.prediction,
+        clip: true,
+        labels: new Int32Array(args.n).fill(args.label ?? NO_LABEL),
+        guidance: args.guidance,
+        seed: args.seed,
+        size: 28,
+      },
+    );
+    const columns = gridColumns(args.n);
+    const frames: GridImage[] = [];
+    try {
+      if (args.animate)
+        frames.push(tileGrid((await rp.current.data()) as Float32Array, 28, columns));
+      while (!rp.done) {
+        const s = rp.step();
+        try {
+          if (args.animate) frames.push(tileGrid((await s.x.data()) as Float32Array, 28, columns));
+        } finally {
+          s.x.dispose();
+          s.predX0.dispose();
+        }
+      }
+      const final = tileGrid((await rp.current.data()) as Float32Array, 28, columns);
+      const bytes = args.animate
+        ? encodeApng(frames, args.scale, args.delayMs)
+        : encodePng(final, args.scale);
+      const file = resolve(args.out);
+      writeFileSync(file, bytes);
+      const width = final.width * args.scale;
+      const height = final.height * args.scale;
+      log(`wrote ${file} (${width}×${height}${args.animate ? `, ${frames.length} frames` : ''})`);
+      return { file, width, height };
+    } finally {
+      rp.dispose();
+    }
+  } finally {
+    disposeParams(params);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * `train`: the app's training loop (src/worker/train-job.ts) in a terminal. Writes DIR/model.dpmodel
+ * (the whole trainer state, the TrainSettings and the loss history, as the app exports it) every
+ * --save-every steps and at the end, and DIR/card.json; resumes when DIR/model.dpmodel exists.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import cliProgress from 'cli-progress';
+import { encodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
+import { batchFrom, splitIndices } from '../src/ml/mnist';
+import { mulberry32, randomInt } from '../src/ml/random';
+import { restoreTrainer, snapshotTrainer } from '../src/ml/train/snapshot';
+import type { Trainer } from '../src/ml/train/step';
+import type { NodeBackendName } from '../src/node/backends';
+import type { TrainSettings } from '../src/shared/train-protocol';
+import {
+  CARD_FILE,
+  CliError,
+  MODEL_FILE,
+  buildTrainer,
+  chooseBackend,
+  describeBackend,
+  loadMnist,
+  log,
+  presetConfig,
+  readModel,
+  type Meta,
+} from './common';
+
+/** Settings the user can pass; `explicit` names those given on the command line. */
+export interface TrainArgs {
+  readonly settings: TrainSettings;
+  readonly explicit: ReadonlySet<keyof TrainSettings>;
+  readonly backend: NodeBackendName | undefined;
+  readonly out: string;
+  readonly saveEvery: number;
+}
+
+export interface ModelCard {
+  readonly preset: string;
+  readonly seed: number;
+  readonly steps: number;
+  readonly backend: string;
+  readonly wallTimeS: number;
+  readonly finalLoss: number | null;
+  readonly settings: TrainSettings;
+  readonly savedAt: string;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Settings for a resumed run: those saved in the model, with --steps (the total to reach) from
+ * the command line. Any other option given explicitly must agree with the saved model.
+ */
+export function resumeSettings(
+  saved: TrainSettings,
+  wanted: TrainSettings,
+  explicit: ReadonlySet<keyof TrainSettings>,
+  path: string,
+): TrainSettings {
+  const clashes: string[] = [];
+  for (const key of explicit) {
+    if (key === 'totalSteps') continue;
+    if (!same(saved[key], wanted[key]))
+      clashes.push(
+        `${key}: saved ${JSON.stringify(saved[key])}, asked ${JSON.stringify(wanted[key])}`,
+      );
+  }
+  if (clashes.length > 0) {
+    throw new CliError(
+      `${path} was trained with other settings, so it cannot be resumed with these:\n  ` +
+        `${clashes.join('\n  ')}\n` +
+        'Leave those options out to continue it, or choose another --out directory for a new model.',
+    );
+  }
+  return { ...saved, totalSteps: wanted.totalSteps };
+}
+
+export async function train(args: TrainArgs): Promise<ModelCard> {
+  const out = resolve(args.out);
+  const modelFile = join(out, MODEL_FILE);
+  // Read (and check) an existing model before the backend starts: errors come fast.
+  const existing = existsSync(modelFile) ? readModel(modelFile) : null;
+  let settings = args.settings;
+  if (existing) {
+    settings = resumeSettings(existing.meta.settings, args.settings, args.explicit, modelFile);
+  }
+  presetConfig(settings);
+
+  const backend = await chooseBackend(args.backend);
+  const trainer = buildTrainer(settings, backend.backend);
+  let history: { step: number; loss: number }[] = [];
+  if (existing) {
+    try {
+      const ckpt: Checkpoint<Meta> = {
+        ...existing.ckpt,
+        config: { ...existing.ckpt.config, settings },
+      };
+      restoreTrainer(trainer, presetConfig(settings), ckpt, modelFile);
+    } catch (error) {
+      trainer.dispose();
+      throw new CliError(error instanceof Error ? error.message : String(error));
+    }
+    const h = existing.meta.history;
+    history = h.steps.map((step, i) => ({ step, loss: h.losses[i] ?? NaN }));
+  }
+  const startStep = trainer.optimizer.step;
+  log(
+    `${existing ? `resuming ${modelFile} at step ${startStep}` : `new ${settings.preset} model`}` +
+      ` → ${settings.totalSteps} steps, batch ${settings.batchSize}, lr ${settings.learningRate},` +
+      ` ${settings.schedule.kind} T=${settings.schedule.T}, ${settings.prediction}, seed ${settings.seed}` +
+      ` on ${describeBackend(backend)}`,
+  );
+  mkdirSync(out, { recursive: true });
+
+  const save = async (): Promise<void> => {
+    const ckpt = await snapshotTrainer<TrainSettings>(trainer, {
+      settings,
+      history: { steps: history.map((p) => p.step), losses: history.map((p) => p.loss) },
+      backend: backend.backend,
+      savedAt: new Date().toISOString(),
+    });
+    // Write then rename, so an interrupted save never leaves a half file behind.
+    const tmp = `${modelFile}.tmp`;
+    writeFileSync(tmp, encodeCheckpoint(ckpt));
+    renameSync(tmp, modelFile);
+  };
+
+  const started = performance.now();
+  try {
+    await loop(trainer, settings, history, args.saveEvery, save);
+  } finally {
+    trainer.dispose();
+  }
+  const wallTimeS = (performance.now() - started) / 1000;
+  const last = history[history.length - 1];
+  const card: ModelCard = {
+    preset: settings.preset,
+    seed: settings.seed,
+    steps: settings.totalSteps <= startStep ? startStep : settings.totalSteps,
+    backend: describeBackend(backend),
+    wallTimeS: Math.round(wallTimeS * 1000) / 1000,
+    finalLoss: last ? last.loss : null,
+    settings,
+    savedAt: new Date().toISOString(),
+  };
+  writeFileSync(join(out, CARD_FILE), `${JSON.stringify(card, null, 2)}\n`);
+  const ran = Math.max(0, card.steps - startStep);
+  log(
+    `wrote ${modelFile} and ${join(out, CARD_FILE)}: ${ran} steps in ${wallTimeS.toFixed(1)} s` +
+      (ran > 0 ? ` (${(ran / wallTimeS).toFixed(2)} steps/s)` : '') +
+      (last ? `, final loss ${last.loss.toFixed(4)}` : ''),
+  );
+  return card;
+}
+
+async function loop(
+  trainer: Trainer,
+  settings: TrainSettings,
+  history: { step: number; loss: number }[],
+  saveEvery: number,
+  save: () => Promise<void>,
+): Promise<void> {
+  const startStep = trainer.optimizer.step;
+  if (startStep >= settings.totalSteps) {
+    log(`the model is already at step ${startStep} (≥ --steps ${settings.totalSteps})`);
+    await save();
+    return;
+  }
+  const set = await loadMnist();
+  const { train: trainIds } = splitIndices(set);
+  const bar = new cliProgress.SingleBar(
+    {
+      format:
+        'train |{bar}| {value}/{total} | loss {loss} | {sps} steps/s | ETA {eta_formatted} | {elapsed}s',
+      stream: process.stderr,
+      hideCursor: true,
+      etaBuffer: 20,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(settings.totalSteps, startStep, { loss: '-', sps: '-', elapsed: 0 });
+  const times: number[] = [];
+  const t0 = performance.now();
+  try {
+    while (trainer.optimizer.step < settings.totalSteps) {
+      // The same batches as the app: one rng per (seed, step).
+      const rng = mulberry32((settings.seed * 7919 + trainer.optimizer.step) >>> 0);
+      const ids = Array.from(
+        { length: settings.batchSize },
+        () => trainIds[randomInt(rng, trainIds.length)] ?? 0,
+      );
+      const batch = batchFrom(set, ids);
+      const x0 = tf.tensor4d(batch.x0, [ids.length, 28, 28, 1]);
+      let result;
+      try {
+        result = await trainer.step(x0, batch.labels);
+      } finally {
+        x0.dispose();
+      }
+      if (result.nonFinite) {
+        throw new CliError(
+          `the loss became NaN or infinite at step ${result.step + 1}: training stopped; ` +
+            'the last saved model was kept. Try a lower learning rate.',
+        );
+      }
+      history.push({ step: result.step, loss: result.loss });
+      const now = performance.now();
+      times.push(now);
+      if (times.length > 30) times.shift();
+      const span = times.length > 1 ? (times[times.length - 1]! - times[0]!) / 1000 : 0;
+      const sps =
+        span > 0 ? (times.length - 1) / span : (result.step - startStep) / ((now - t0) / 1000);
+      bar.update(result.step, {
+        loss: result.loss.toFixed(4),
+        sps: sps.toFixed(2),
+        elapsed: ((now - t0) / 1000).toFixed(0),
+      });
+      if (saveEvery > 0 && result.step % saveEvery === 0 && result.step < settings.totalSteps)
+        await save();
+    }
+  } finally {
+    bar.stop();
+  }
+  await save();
+}
