@@ -7,12 +7,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
-import type { FilterGradVariant } from '../src/ml/conv2d';
 import { decodeMnist, gunzip, type MnistSet } from '../src/ml/mnist';
-import { makeSchedule } from '../src/ml/schedule';
 import { modelMeta, type ModelMeta } from '../src/ml/train/snapshot';
-import { createTrainer, type Trainer } from '../src/ml/train/step';
-import { PRESETS, type UNetConfig } from '../src/ml/unet/config';
+import { trainerFromSettings } from '../src/ml/train/from-settings';
+import type { Trainer } from '../src/ml/train/step';
 import {
   BackendUnavailableError,
   reexecWithDawnEnv,
@@ -20,7 +18,7 @@ import {
   type NodeBackend,
   type NodeBackendName,
 } from '../src/node/backends';
-import { TRAIN_PRESETS, type TrainSettings } from '../src/shared/train-protocol';
+import type { TrainSettings } from '../src/shared/train-protocol';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MNIST_PATH = join(ROOT, 'public', 'data', 'mnist.bin');
@@ -74,36 +72,11 @@ export function describeBackend(b: NodeBackend): string {
   return b.adapterInfo ? `${b.backend} (${b.adapterInfo})` : b.backend;
 }
 
-export function filterGradFor(backend: NodeBackendName): FilterGradVariant {
-  // As the app: wasm's XNNPACK matMul is fast only untransposed (src/ml/conv2d.ts).
-  return backend === 'wasm' ? 'matmul2dT' : 'matmul2d';
-}
+export { presetConfig } from '../src/ml/train/from-settings';
 
-export function presetConfig(settings: TrainSettings): UNetConfig {
-  if (!(TRAIN_PRESETS as readonly string[]).includes(settings.preset)) {
-    throw new CliError(`unknown model preset "${settings.preset}"`);
-  }
-  return PRESETS[settings.preset];
-}
-
-/** The trainer the app's worker builds for these settings (train-job.ts buildTrainer). */
+/** The trainer the app's worker builds for these settings. */
 export function buildTrainer(settings: TrainSettings, backend: NodeBackendName): Trainer {
-  return createTrainer({
-    config: presetConfig(settings),
-    schedule: makeSchedule(settings.schedule.kind, settings.schedule.T),
-    prediction: settings.prediction,
-    lr: {
-      peak: settings.learningRate,
-      warmup: Math.min(settings.warmupSteps, settings.totalSteps),
-      total: settings.totalSteps,
-      floor: settings.learningRate * 0.05,
-    },
-    clipNorm: settings.clipNorm,
-    emaDecay: settings.emaDecay,
-    labelDropout: 0.1,
-    filterGrad: filterGradFor(backend),
-    seed: settings.seed,
-  });
+  return trainerFromSettings(settings, backend);
 }
 
 /** public/data/mnist.bin, built first (scripts/build-mnist.mjs) when it is missing. */

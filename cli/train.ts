@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import { encodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
-import { batchFrom, splitIndices } from '../src/ml/mnist';
-import { mulberry32, randomInt } from '../src/ml/random';
+import { splitIndices } from '../src/ml/mnist';
+import { trainingBatch } from '../src/ml/train/from-settings';
 import { restoreTrainer, snapshotTrainer } from '../src/ml/train/snapshot';
 import type { Trainer } from '../src/ml/train/step';
 import type { NodeBackendName } from '../src/node/backends';
@@ -189,14 +189,9 @@ async function loop(
   const t0 = performance.now();
   try {
     while (trainer.optimizer.step < settings.totalSteps) {
-      // The same batches as the app: one rng per (seed, step).
-      const rng = mulberry32((settings.seed * 7919 + trainer.optimizer.step) >>> 0);
-      const ids = Array.from(
-        { length: settings.batchSize },
-        () => trainIds[randomInt(rng, trainIds.length)] ?? 0,
-      );
-      const batch = batchFrom(set, ids);
-      const x0 = tf.tensor4d(batch.x0, [ids.length, 28, 28, 1]);
+      // The same batches as the app.
+      const batch = trainingBatch(set, trainIds, settings, trainer.optimizer.step);
+      const x0 = tf.tensor4d(batch.x0, [settings.batchSize, 28, 28, 1]);
       let result;
       try {
         result = await trainer.step(x0, batch.labels);

@@ -7,21 +7,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../ml/checkpoint';
-import type { FilterGradVariant } from '../ml/conv2d';
 import { tileGrid } from '../ml/grid';
-import { batchFrom, splitIndices } from '../ml/mnist';
-import { mulberry32, randomInt } from '../ml/random';
+import { splitIndices } from '../ml/mnist';
 import { ReverseProcess, type Denoiser } from '../ml/sample';
-import { makeSchedule } from '../ml/schedule';
 import { modelMeta, restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
-import { createTrainer, type Trainer } from '../ml/train/step';
-import { PRESETS, type UNetConfig } from '../ml/unet/config';
+import { presetConfig, trainerFromSettings, trainingBatch } from '../ml/train/from-settings';
+import type { Trainer } from '../ml/train/step';
 import { countParams } from '../ml/unet/layout';
 import { unetForward } from '../ml/unet/model';
 import type { BackendName, FromWorker } from '../shared/protocol';
 import {
   TIMESTEP_BUCKETS,
-  TRAIN_PRESETS,
   type LossPoint,
   type ModelSummary,
   type TrainSettings,
@@ -41,37 +37,6 @@ const PREVIEW_LABELS = Int32Array.from({ length: 20 }, (_, i) => i % 10);
 const BUCKET_SMOOTHING = 0.05;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-export function filterGradFor(backend: BackendName): FilterGradVariant {
-  // wasm's XNNPACK matMul is fast only untransposed (see conv2d.ts).
-  return backend === 'wasm' ? 'matmul2dT' : 'matmul2d';
-}
-
-function presetConfig(settings: TrainSettings): UNetConfig {
-  if (!(TRAIN_PRESETS as readonly string[]).includes(settings.preset)) {
-    throw new Error(`unknown model preset "${settings.preset}"`);
-  }
-  return PRESETS[settings.preset];
-}
-
-function buildTrainer(settings: TrainSettings, backend: BackendName): Trainer {
-  return createTrainer({
-    config: presetConfig(settings),
-    schedule: makeSchedule(settings.schedule.kind, settings.schedule.T),
-    prediction: settings.prediction,
-    lr: {
-      peak: settings.learningRate,
-      warmup: Math.min(settings.warmupSteps, settings.totalSteps),
-      total: settings.totalSteps,
-      floor: settings.learningRate * 0.05,
-    },
-    clipNorm: settings.clipNorm,
-    emaDecay: settings.emaDecay,
-    labelDropout: 0.1,
-    filterGrad: filterGradFor(backend),
-    seed: settings.seed,
-  });
-}
 
 export function modelFileName(meta: Pick<Meta, 'settings' | 'step'>): string {
   const s = meta.settings;
@@ -144,7 +109,7 @@ export class TrainJob {
   private adopt(ckpt: Checkpoint<unknown>, name: string, origin: ModelSummary['origin']): void {
     const meta = modelMeta<TrainSettings>(ckpt, name);
     const config = presetConfig(meta.settings);
-    const next = buildTrainer(meta.settings, this.backend);
+    const next = trainerFromSettings(meta.settings, this.backend);
     try {
       restoreTrainer(next, config, ckpt as Checkpoint<Meta>, name);
     } catch (error) {
@@ -189,7 +154,7 @@ export class TrainJob {
     await this.stop(runId);
     if (fresh || !this.trainer || !this.settings) {
       this.trainer?.dispose();
-      this.trainer = buildTrainer(settings, this.backend);
+      this.trainer = trainerFromSettings(settings, this.backend);
       this.settings = settings;
       this.origin = 'new';
       this.history = [];
@@ -392,13 +357,8 @@ export class TrainJob {
     let lastPost = performance.now();
     let last = performance.now();
     while (this.runId === runId && trainer.optimizer.step < settings.totalSteps) {
-      const rng = mulberry32((settings.seed * 7919 + trainer.optimizer.step) >>> 0);
-      const ids = Array.from(
-        { length: settings.batchSize },
-        () => train[randomInt(rng, train.length)] ?? 0,
-      );
-      const batch = batchFrom(set, ids);
-      const x0 = tf.tensor4d(batch.x0, [ids.length, 28, 28, 1]);
+      const batch = trainingBatch(set, train, settings, trainer.optimizer.step);
+      const x0 = tf.tensor4d(batch.x0, [settings.batchSize, 28, 28, 1]);
       let result;
       try {
         result = await trainer.step(x0, batch.labels);

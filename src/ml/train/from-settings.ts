@@ -1,0 +1,57 @@
+/**
+ * The app's training settings turned into a trainer and its batches: the worker and the CLI both
+ * use these, so a model trained in either place is the same model, batch for batch.
+ */
+import type { FilterGradVariant } from '../conv2d';
+import { batchFrom, type MnistSet } from '../mnist';
+import { mulberry32, randomInt } from '../random';
+import { makeSchedule } from '../schedule';
+import { PRESETS, type UNetConfig } from '../unet/config';
+import { TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
+import { createTrainer, type Trainer } from './step';
+
+export function filterGradForBackend(backend: string): FilterGradVariant {
+  // wasm's XNNPACK matMul is fast only untransposed (see conv2d.ts).
+  return backend === 'wasm' ? 'matmul2dT' : 'matmul2d';
+}
+
+export function presetConfig(settings: TrainSettings): UNetConfig {
+  if (!(TRAIN_PRESETS as readonly string[]).includes(settings.preset)) {
+    throw new Error(`unknown model preset "${settings.preset}"`);
+  }
+  return PRESETS[settings.preset];
+}
+
+export function trainerFromSettings(settings: TrainSettings, backend: string): Trainer {
+  return createTrainer({
+    config: presetConfig(settings),
+    schedule: makeSchedule(settings.schedule.kind, settings.schedule.T),
+    prediction: settings.prediction,
+    lr: {
+      peak: settings.learningRate,
+      warmup: Math.min(settings.warmupSteps, settings.totalSteps),
+      total: settings.totalSteps,
+      floor: settings.learningRate * 0.05,
+    },
+    clipNorm: settings.clipNorm,
+    emaDecay: settings.emaDecay,
+    labelDropout: 0.1,
+    filterGrad: filterGradForBackend(backend),
+    seed: settings.seed,
+  });
+}
+
+/** The batch for the update after `step`: one rng per (seed, step), so a resumed run repeats it. */
+export function trainingBatch(
+  set: MnistSet,
+  trainIds: readonly number[],
+  settings: TrainSettings,
+  step: number,
+): { x0: Float32Array; labels: Int32Array } {
+  const rng = mulberry32((settings.seed * 7919 + step) >>> 0);
+  const ids = Array.from(
+    { length: settings.batchSize },
+    () => trainIds[randomInt(rng, trainIds.length)] ?? 0,
+  );
+  return batchFrom(set, ids);
+}
