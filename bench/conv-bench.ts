@@ -27,6 +27,7 @@ export const CONV_VARIANTS: readonly FilterGradVariant[] = [
   'stock',
   'matmul2d',
   'matmul2dT',
+  'depthwise',
   'splitK',
 ];
 

@@ -8,6 +8,7 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import type { FilterGradVariant } from '../src/ml/conv2d';
 import { ReverseProcess } from '../src/ml/sample';
 import { makeSchedule } from '../src/ml/schedule';
+import { filterGradForBackend } from '../src/ml/train/from-settings';
 import { createTrainer } from '../src/ml/train/step';
 import { PRESETS, PRESET_NAMES, type Preset } from '../src/ml/unet/config';
 import { countParams } from '../src/ml/unet/layout';
@@ -17,9 +18,9 @@ import { fmtMs, table } from './timing';
 
 /** The filter-gradient variant each backend trains with unless told otherwise (src/ml/conv2d.ts). */
 export const DEFAULT_FILTER_GRAD: Readonly<Record<NodeBackendName, FilterGradVariant>> = {
-  webgpu: 'matmul2d',
-  wasm: 'matmul2dT',
-  cpu: 'matmul2d',
+  webgpu: filterGradForBackend('webgpu'),
+  wasm: filterGradForBackend('wasm'),
+  cpu: filterGradForBackend('cpu'),
 };
 
 /** Samples per DDIM run; the full bench also runs the larger count. */

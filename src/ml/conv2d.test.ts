@@ -32,7 +32,7 @@ const CASES: readonly Case[] = [
   { b: 2, h: 8, w: 7, cin: 3, cout: 2, k: 2, s: 2 },
 ];
 
-const CUSTOM: readonly FilterGradVariant[] = ['matmul2d', 'splitK', 'matmul2dT'];
+const CUSTOM: readonly FilterGradVariant[] = ['matmul2d', 'splitK', 'matmul2dT', 'depthwise'];
 
 const label = (c: Case): string =>
   `[${c.b},${c.h},${c.w},${c.cin}]⊗${c.k}×${c.k}→${c.cout}, stride ${c.s}`;

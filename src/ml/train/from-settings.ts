@@ -10,9 +10,9 @@ import { PRESETS, type UNetConfig } from '../unet/config';
 import { TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
 import { createTrainer, type Trainer } from './step';
 
+/** The fastest measured filter-gradient variant per backend (see conv2d.ts and npm run bench). */
 export function filterGradForBackend(backend: string): FilterGradVariant {
-  // wasm's XNNPACK matMul is fast only untransposed (see conv2d.ts).
-  return backend === 'wasm' ? 'matmul2dT' : 'matmul2d';
+  return backend === 'wasm' || backend === 'cpu' ? 'depthwise' : 'matmul2d';
 }
 
 export function presetConfig(settings: TrainSettings): UNetConfig {
