@@ -55,7 +55,7 @@ export function ComparePanel() {
           <figure key={side} className="panel">
             <FrameCanvas
               channel={side === 'a' ? 'compare-a' : 'compare-b'}
-              scale={3}
+              scale={2}
               width={width}
               height={height}
               label={`compare ${side}`}
