@@ -99,5 +99,13 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
     timeout: 300_000,
   });
   await expect(page.getByTestId('compare-b-result')).toContainText('5 steps in');
+
+  // The quality meter scores class-conditional samples with the shipped classifier.
+  await page.getByLabel('Samples to score').fill('20');
+  await page.getByRole('button', { name: 'Measure quality' }).click();
+  await expect(page.getByTestId('quality-report')).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByTestId('quality-kid')).toHaveText(/^-?\d/);
+  await expect(page.getByTestId('quality-accuracy')).toHaveText(/^\d+(\.\d)?%$/);
+  await expect(page.getByText(/98\.7% on held-out digits/)).toBeVisible();
   expect(app.consoleErrors).toEqual([]);
 });

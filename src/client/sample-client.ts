@@ -5,6 +5,7 @@
  */
 import { useAppStore, type SampleView } from '../state/store';
 import type { FromWorkerOf, GrayFrame } from '../shared/protocol';
+import type { QualitySettings } from '../shared/quality-protocol';
 import type { SampleFrame } from '../shared/sample-protocol';
 import { publishFrame } from './frame-bus';
 import type { WorkerClient } from './worker-client';
@@ -130,4 +131,24 @@ export async function encodeAnimation(
     copies.map((f) => f.pixels.buffer),
   );
   return m.bytes;
+}
+
+/** Samples `settings.count` digits (classes in turn) and scores them; progress as it goes. */
+export async function measureQuality(
+  settings: QualitySettings,
+  onProgress: (done: number, total: number) => void,
+): Promise<FromWorkerOf<'quality/report'>> {
+  const c = need();
+  let requestId = -1;
+  const off = c.on('quality/progress', (m) => m.of === requestId && onProgress(m.done, m.total));
+  try {
+    const pending = c.request<FromWorkerOf<'quality/report'>>({
+      type: 'quality/measure',
+      settings,
+    });
+    requestId = c.lastRequestId();
+    return await pending;
+  } finally {
+    off();
+  }
 }

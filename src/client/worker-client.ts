@@ -12,7 +12,8 @@ type Reply =
   | FromWorkerOf<'image/decoded'>
   | FromWorkerOf<'model/file'>
   | FromWorkerOf<'model/loaded'>
-  | FromWorkerOf<'export/file'>;
+  | FromWorkerOf<'export/file'>
+  | FromWorkerOf<'quality/report'>;
 type RequestMessage = Extract<ToWorker, { requestId: number }>;
 type WithoutId<M> = M extends unknown ? Omit<M, 'requestId'> : never;
 
@@ -56,6 +57,11 @@ export class WorkerClient {
       this.pending.set(requestId, { resolve: resolve as (m: Reply) => void, reject });
       this.send({ ...message, requestId } as RequestMessage, transfer);
     });
+  }
+
+  /** The id the latest request() went out with (to match progress messages to it). */
+  lastRequestId(): number {
+    return this.nextRequestId - 1;
   }
 
   private dispatch(message: FromWorker): void {

@@ -4,6 +4,7 @@
  * Pixel payloads are grayscale uint8 (0 = black) whose buffers are transferred, not copied.
  */
 import type { ScheduleKind } from '../ml/schedule';
+import type { QualityFromWorker, QualityToWorker } from './quality-protocol';
 import type { SampleFromWorker, SampleToWorker } from './sample-protocol';
 import type { TrainFromWorker, TrainToWorker } from './train-protocol';
 
@@ -60,7 +61,8 @@ export type ToWorker =
     }
   | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number }
   | TrainToWorker
-  | SampleToWorker;
+  | SampleToWorker
+  | QualityToWorker;
 
 export type FromWorker =
   | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
@@ -104,7 +106,8 @@ export type FromWorker =
     }
   | { readonly type: 'error'; readonly message: string }
   | TrainFromWorker
-  | SampleFromWorker;
+  | SampleFromWorker
+  | QualityFromWorker;
 
 export type FromWorkerType = FromWorker['type'];
 export type FromWorkerOf<K extends FromWorkerType> = Extract<FromWorker, { type: K }>;

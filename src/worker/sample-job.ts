@@ -18,6 +18,8 @@ export interface SamplingModel {
   readonly denoise: Denoiser;
   readonly schedule: Schedule;
   readonly prediction: Prediction;
+  /** Training steps behind these weights. */
+  readonly step: number;
 }
 
 const NO_MODEL =

@@ -268,6 +268,7 @@ export class TrainJob {
       denoise: this.denoiser(),
       schedule: trainer.options.schedule,
       prediction: trainer.options.prediction,
+      step: trainer.optimizer.step,
     };
   }
 

@@ -9,6 +9,7 @@ import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
 import { decodeToDigit } from './image-decode';
 import { watchDeviceLoss } from './device-loss';
+import type { QualityJob } from './quality-job';
 import type { SampleJob } from './sample-job';
 import type { TrainJob } from './train-job';
 
@@ -72,6 +73,16 @@ function sampler() {
     return new SampleJob(post, () => job.samplingModel());
   });
   return sampleJob;
+}
+
+let qualityJob: Promise<QualityJob> | null = null;
+
+function quality() {
+  qualityJob ??= train().then(async (job) => {
+    const { QualityJob } = await import('./quality-job');
+    return new QualityJob(post, loadDataset, () => job.samplingModel());
+  });
+  return qualityJob;
 }
 
 async function onBackendReady(backend: BackendName): Promise<void> {
@@ -207,6 +218,11 @@ async function handle(message: ToWorker): Promise<void> {
         const bytes = encodeApng(message.frames, message.scale, message.delayMs);
         return [{ type: 'export/file', requestId: message.requestId, bytes }, [bytes.buffer]];
       });
+    case 'quality/measure':
+      return answer(message.requestId, async () => [
+        await (await quality()).measure(message.requestId, message.settings),
+        [],
+      ]);
     default: {
       const never: never = message;
       throw new Error(`unknown message ${JSON.stringify(never)}`);

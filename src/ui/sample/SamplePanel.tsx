@@ -2,6 +2,7 @@ import { useAppStore } from '../../state/store';
 import { gridColumns } from '../../shared/sample-protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { ComparePanel } from './ComparePanel';
+import { QualityMeter } from './QualityMeter';
 import { SampleExport } from './SampleExport';
 import { SamplePlayer } from './SamplePlayer';
 import { SampleSettingsForm } from './SampleSettingsForm';
@@ -68,6 +69,7 @@ export function SamplePanel() {
         </section>
         <SampleExport />
         <ComparePanel />
+        <QualityMeter />
       </div>
     </main>
   );

@@ -1,0 +1,35 @@
+/** The quality meter (page ⇄ worker): sample n class-conditional digits and score them. */
+import type { QualityReport } from '../ml/metrics/quality';
+
+export type { QualityReport };
+
+export interface QualitySettings {
+  /** Samples to generate, one class after another (the standard for KID is ≥ 500). */
+  readonly count: number;
+  readonly steps: number;
+  readonly guidance: number;
+}
+
+export const DEFAULT_QUALITY_SETTINGS: QualitySettings = { count: 100, steps: 20, guidance: 2 };
+
+export type QualityToWorker = {
+  readonly type: 'quality/measure';
+  readonly requestId: number;
+  readonly settings: QualitySettings;
+};
+
+export type QualityFromWorker =
+  | {
+      readonly type: 'quality/progress';
+      /** The request this is progress of; not a reply, so it carries no requestId. */
+      readonly of: number;
+      readonly done: number;
+      readonly total: number;
+    }
+  | {
+      readonly type: 'quality/report';
+      readonly requestId: number;
+      readonly report: QualityReport;
+      readonly classifierAccuracy: number;
+      readonly step: number;
+    };

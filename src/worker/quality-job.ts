@@ -1,0 +1,124 @@
+/**
+ * The quality meter: samples class-conditional digits from the current model (EMA weights) and
+ * scores them with the shipped MNIST classifier: KID against held-out digits with its real-vs-real
+ * floor, class accuracy, confidence and memorisation (src/ml/metrics/quality.ts).
+ */
+import { loadClassifier, type ClassifierParams } from '../ml/metrics/classifier';
+import { qualityReference, qualityReport, type QualityReference } from '../ml/metrics/quality';
+import { batchFrom, splitIndices } from '../ml/mnist';
+import { ReverseProcess } from '../ml/sample';
+import type { FromWorker } from '../shared/protocol';
+import type { QualitySettings } from '../shared/quality-protocol';
+import { DEFAULT_SAMPLE_SETTINGS } from '../shared/sample-protocol';
+import type { Dataset } from './dataset';
+import { sampleOptions, type SamplingModel } from './sample-job';
+
+type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+
+const CLASSIFIER_URL = new URL(
+  `${import.meta.env.BASE_URL}models/classifier/classifier.dpmodel`,
+  self.location.origin,
+).href;
+const CHUNK = 20;
+
+interface Scorer {
+  readonly classifier: ClassifierParams;
+  readonly heldOutAccuracy: number;
+  readonly reference: QualityReference;
+  readonly trainSet: Float32Array;
+  readonly realHeldOut: Float32Array;
+}
+
+export class QualityJob {
+  private scorer: Promise<Scorer> | null = null;
+
+  constructor(
+    private readonly post: Post,
+    private readonly dataset: () => Promise<Dataset>,
+    private readonly model: () => SamplingModel | null,
+  ) {}
+
+  /** The classifier and the real-digit statistics, loaded once. */
+  private loadScorer(): Promise<Scorer> {
+    this.scorer ??= (async () => {
+      const response = await fetch(CLASSIFIER_URL);
+      if (!response.ok) throw new Error(`could not fetch the classifier: HTTP ${response.status}`);
+      const { params, config } = loadClassifier(new Uint8Array(await response.arrayBuffer()));
+      const set = (await this.dataset()).set;
+      const { train, heldOut } = splitIndices(set);
+      const realHeldOut = batchFrom(set, heldOut).x0;
+      const trainSet = batchFrom(set, train).x0;
+      const reference = await qualityReference(params, realHeldOut, trainSet, 0);
+      return {
+        classifier: params,
+        heldOutAccuracy: config.heldOutAccuracy,
+        reference,
+        trainSet,
+        realHeldOut,
+      };
+    })();
+    this.scorer.catch(() => (this.scorer = null));
+    return this.scorer;
+  }
+
+  async measure(requestId: number, settings: QualitySettings): Promise<FromWorker> {
+    const model = this.model();
+    if (!model)
+      throw new Error('There is no model to measure yet: train one, or load a model file.');
+    if (settings.steps > model.schedule.T)
+      throw new Error(
+        `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
+      );
+    const scorer = await this.loadScorer();
+    const labels = Int32Array.from({ length: settings.count }, (_, i) => i % 10);
+    const generated = new Float32Array(settings.count * 784);
+    for (let start = 0; start < settings.count; start += CHUNK) {
+      const chunk = labels.subarray(start, start + CHUNK);
+      const process = new ReverseProcess(model.denoise, model.schedule, {
+        ...sampleOptions(
+          {
+            ...DEFAULT_SAMPLE_SETTINGS,
+            steps: settings.steps,
+            guidance: settings.guidance,
+            count: chunk.length,
+          },
+          model.prediction,
+        ),
+        labels: chunk,
+        seed: 10_000 + start,
+      });
+      try {
+        while (!process.done) {
+          const s = process.step();
+          s.x.dispose();
+          s.predX0.dispose();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        generated.set((await process.current.data()) as Float32Array, start * 784);
+      } finally {
+        process.dispose();
+      }
+      this.post({
+        type: 'quality/progress',
+        of: requestId,
+        done: Math.min(settings.count, start + CHUNK),
+        total: settings.count,
+      });
+    }
+    const report = await qualityReport({
+      classifier: scorer.classifier,
+      generated,
+      requestedLabels: labels,
+      realHeldOut: scorer.realHeldOut,
+      trainSet: scorer.trainSet,
+      reference: scorer.reference,
+    });
+    return {
+      type: 'quality/report',
+      requestId,
+      report,
+      classifierAccuracy: scorer.heldOutAccuracy,
+      step: model.step,
+    };
+  }
+}
