@@ -165,19 +165,13 @@ export class TrainJob {
       this.post({ type: 'train/history', runId, points: [] });
     } else if (JSON.stringify(settings) !== JSON.stringify(this.settings)) {
       // New optimiser settings on the same model: carry the whole state over.
+      // adopt() replaces nothing unless it succeeds.
       const ckpt = decodeCheckpoint(await this.encode());
-      const old = this.settings;
-      this.settings = settings;
-      try {
-        this.adopt(
-          { ...ckpt, config: { ...(ckpt.config as Meta), settings } },
-          'the current model',
-          this.origin,
-        );
-      } catch (error) {
-        this.settings = old;
-        throw error;
-      }
+      this.adopt(
+        { ...ckpt, config: { ...(ckpt.config as Meta), settings } },
+        'the current model',
+        this.origin,
+      );
     }
     this.runId = runId;
     this.postStatus('running');
