@@ -26,11 +26,14 @@ export class AppPage {
 
   /** Opens the app; on a fallback project the backend is forced with ?backend=. */
   async open(): Promise<void> {
-    await this.page.goto(this.backend === 'webgpu' ? '/' : `/?backend=${this.backend}`);
-    await expect(this.page.getByTestId('backend-name')).toHaveText(this.backend, {
-      timeout: 60_000,
-    });
+    await this.openOn(this.backend);
     await this.waitForFrame(String(await this.t()));
+  }
+
+  /** Opens the app forced onto `backend` and waits until the worker runs on it. */
+  async openOn(backend: BackendName): Promise<void> {
+    await this.page.goto(backend === 'webgpu' ? '/' : `/?backend=${backend}`);
+    await expect(this.page.getByTestId('backend-name')).toHaveText(backend, { timeout: 60_000 });
   }
 
   slider() {

@@ -18,8 +18,7 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   page,
 }) => {
   test.setTimeout(600_000);
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await app.openOn('wasm');
   await page.getByRole('tab', { name: /Sample/ }).click();
   await expect(page.getByTestId('sample-no-model')).toContainText('No model yet');
 

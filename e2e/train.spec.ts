@@ -8,8 +8,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   page,
 }) => {
   test.setTimeout(600_000);
-  await page.goto('/?backend=wasm');
-  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await app.openOn('wasm');
   await page.getByRole('tab', { name: /Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('empty');
   // Long tasks are counted from here: the page is loaded and the charts are mounted.

@@ -4,20 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import { gaussian } from '../random';
 import { makeSchedule } from '../schedule';
-import type { UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
 import type { ParamsLike } from '../unet/params';
 import { createTrainer } from './step';
+import { MICRO } from '../unet/micro-config';
 
-const MICRO: UNetConfig = {
-  preset: 'custom',
-  channels: [8, 16, 16],
-  blocksPerLevel: 1,
-  timeEmbedDim: 32,
-  groups: 4,
-  attention: true,
-  numClasses: 10,
-};
 // 8×8 keeps cpu steps well under a second (see step.test.ts); the UNet is size-agnostic.
 const SIZE = 8;
 const N = 8;

@@ -4,19 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gaussian } from '../random';
 import { makeSchedule } from '../schedule';
-import type { UNetConfig } from '../unet/config';
 import { readParams } from '../unet/params';
 import { type TrainerOptions, createTrainer, drawStep } from './step';
+import { MICRO } from '../unet/micro-config';
 
-const MICRO: UNetConfig = {
-  preset: 'custom',
-  channels: [8, 16, 16],
-  blocksPerLevel: 1,
-  timeEmbedDim: 32,
-  groups: 4,
-  attention: true,
-  numClasses: 10,
-};
 const schedule = makeSchedule('linear', 1000);
 // The cpu backend spends seconds per 28×28 step (its generic Slice in the im2col), so most tests
 // use 8×8 images: the UNet takes any H, W divisible by 4, and leaks or skips do not depend on size.

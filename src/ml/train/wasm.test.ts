@@ -6,18 +6,8 @@ import { expect, it } from 'vitest';
 import type { FilterGradVariant } from '../conv2d';
 import { gaussian } from '../random';
 import { makeSchedule } from '../schedule';
-import type { UNetConfig } from '../unet/config';
 import { type StepResult, createTrainer } from './step';
-
-const MICRO: UNetConfig = {
-  preset: 'custom',
-  channels: [8, 16, 16],
-  blocksPerLevel: 1,
-  timeEmbedDim: 32,
-  groups: 4,
-  attention: true,
-  numClasses: 10,
-};
+import { MICRO } from '../unet/micro-config';
 
 /** Three steps from the same seed on the given backend. */
 async function run(backend: 'cpu' | 'wasm', filterGrad: FilterGradVariant): Promise<StepResult[]> {

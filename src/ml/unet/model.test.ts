@@ -4,20 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilterGradVariant } from '../conv2d';
 import { gaussian } from '../random';
-import { PRESETS, type UNetConfig } from './config';
+import { PRESETS } from './config';
 import { countParams, paramShapes } from './layout';
 import { unetForward } from './model';
 import { type UNetParams, disposeParams, initParams, loadParams, readParams } from './params';
-
-const MICRO: UNetConfig = {
-  preset: 'custom',
-  channels: [8, 16, 16],
-  blocksPerLevel: 1,
-  timeEmbedDim: 32,
-  groups: 4,
-  attention: true,
-  numClasses: 10,
-};
+import { MICRO } from './micro-config';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
