@@ -396,7 +396,7 @@ export class TrainJob {
     }
     if (this.runId !== runId) return;
     this.flushProgress();
-    await this.preview(runId);
+    if (settings.previewEvery > 0) await this.preview(runId);
     await this.autosave();
     this.loop = null;
     this.postStatus('finished', `Finished ${trainer.optimizer.step} steps.`);
