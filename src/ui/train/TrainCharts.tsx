@@ -5,7 +5,7 @@ import { useAppStore } from '../../state/store';
 import { TIMESTEP_BUCKETS } from '../../shared/train-protocol';
 import { fmt } from '../format';
 
-const MAX_POINTS = 120;
+const MAX_POINTS = 80;
 /** Each chart redraws every PERIOD_MS, the three a third of a period apart: one chart per task. */
 const PERIOD_MS = 1500;
 
