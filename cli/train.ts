@@ -5,11 +5,10 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import cliProgress from 'cli-progress';
 import { encodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
 import { splitIndices } from '../src/ml/mnist';
-import { trainingBatch } from '../src/ml/train/from-settings';
+import { trainOnNextBatch } from '../src/ml/train/from-settings';
 import { restoreTrainer, snapshotTrainer } from '../src/ml/train/snapshot';
 import type { Trainer } from '../src/ml/train/step';
 import type { NodeBackendName } from '../src/node/backends';
@@ -190,14 +189,7 @@ async function loop(
   try {
     while (trainer.optimizer.step < settings.totalSteps) {
       // The same batches as the app.
-      const batch = trainingBatch(set, trainIds, settings, trainer.optimizer.step);
-      const x0 = tf.tensor4d(batch.x0, [settings.batchSize, 28, 28, 1]);
-      let result;
-      try {
-        result = await trainer.step(x0, batch.labels);
-      } finally {
-        x0.dispose();
-      }
+      const result = await trainOnNextBatch(trainer, set, trainIds, settings);
       if (result.nonFinite) {
         throw new CliError(
           `the loss became NaN or infinite at step ${result.step + 1}: training stopped; ` +

@@ -36,6 +36,22 @@ export class AppPage {
     await expect(this.page.getByTestId('backend-name')).toHaveText(backend, { timeout: 60_000 });
   }
 
+  /** Starts recording main-thread long tasks (PerformanceObserver 'longtask'). */
+  async watchLongTasks(): Promise<void> {
+    await this.page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => w.longTasks.push(e.duration)),
+      ).observe({ type: 'longtask' });
+    });
+  }
+
+  /** Durations (ms) of the long tasks recorded since watchLongTasks(). */
+  async longTasks(): Promise<number[]> {
+    return this.page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  }
+
   slider() {
     return this.page.getByTestId('t-slider');
   }

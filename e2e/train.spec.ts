@@ -13,15 +13,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   await expect(page.getByTestId('train-status')).toHaveText('empty');
   // Long tasks are counted from here: the page is loaded and the charts are mounted.
   await expect(page.getByTestId('loss-chart')).toBeVisible();
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) =>
-      list.getEntries().forEach((e) => w.longTasks.push(e.duration)),
-    ).observe({
-      type: 'longtask',
-    });
-  });
+  await app.watchLongTasks();
   await page.getByLabel('Batch').fill('4');
   await page.getByLabel('Steps', { exact: true }).fill('24');
   await page.getByLabel('Preview every').fill('12');
@@ -45,9 +37,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   const step = Number((await page.getByTestId('train-step').innerText()).split('/')[0]);
   expect(step).toBeGreaterThan(12);
   expect(step).toBeLessThan(24);
-  const longTasks = await page.evaluate(
-    () => (window as unknown as { longTasks: number[] }).longTasks,
-  );
+  const longTasks = await app.longTasks();
   console.log('long tasks while training (ms):', longTasks.map(Math.round).join(', ') || 'none');
   expect(Math.max(0, ...longTasks)).toBeLessThan(100);
 

@@ -4,14 +4,13 @@
  * IndexedDB, and guards against NaN losses and lost devices. Loaded lazily by the worker so that
  * tfjs never delays the first forward frame.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../ml/checkpoint';
 import { tileGrid } from '../ml/grid';
 import { splitIndices } from '../ml/mnist';
 import { ReverseProcess, type Denoiser } from '../ml/sample';
 import { modelMeta, restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
-import { presetConfig, trainerFromSettings, trainingBatch } from '../ml/train/from-settings';
+import { presetConfig, trainerFromSettings, trainOnNextBatch } from '../ml/train/from-settings';
 import type { Trainer } from '../ml/train/step';
 import { countParams } from '../ml/unet/layout';
 import { unetForward } from '../ml/unet/model';
@@ -352,14 +351,7 @@ export class TrainJob {
     let lastPost = performance.now();
     let last = performance.now();
     while (this.runId === runId && trainer.optimizer.step < settings.totalSteps) {
-      const batch = trainingBatch(set, train, settings, trainer.optimizer.step);
-      const x0 = tf.tensor4d(batch.x0, [settings.batchSize, 28, 28, 1]);
-      let result;
-      try {
-        result = await trainer.step(x0, batch.labels);
-      } finally {
-        x0.dispose();
-      }
+      const result = await trainOnNextBatch(trainer, set, train, settings);
       if (result.nonFinite) {
         await this.recoverFromNonFinite(runId, result.step + 1);
         return;

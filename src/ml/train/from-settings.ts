@@ -2,13 +2,14 @@
  * The app's training settings turned into a trainer and its batches: the worker and the CLI both
  * use these, so a model trained in either place is the same model, batch for batch.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { FilterGradVariant } from '../conv2d';
 import { batchFrom, type MnistSet } from '../mnist';
 import { mulberry32, randomInt } from '../random';
 import { makeSchedule } from '../schedule';
 import { PRESETS, type UNetConfig } from '../unet/config';
 import { TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
-import { createTrainer, type Trainer } from './step';
+import { createTrainer, type StepResult, type Trainer } from './step';
 
 /** The fastest measured filter-gradient variant per backend (see conv2d.ts and npm run bench). */
 export function filterGradForBackend(backend: string): FilterGradVariant {
@@ -54,4 +55,20 @@ export function trainingBatch(
     () => trainIds[randomInt(rng, trainIds.length)] ?? 0,
   );
   return batchFrom(set, ids);
+}
+
+/** One update on the next training batch, its input tensor freed whatever happens. */
+export async function trainOnNextBatch(
+  trainer: Trainer,
+  set: MnistSet,
+  trainIds: readonly number[],
+  settings: TrainSettings,
+): Promise<StepResult> {
+  const batch = trainingBatch(set, trainIds, settings, trainer.optimizer.step);
+  const x0 = tf.tensor4d(batch.x0, [settings.batchSize, set.rows, set.cols, 1]);
+  try {
+    return await trainer.step(x0, batch.labels);
+  } finally {
+    x0.dispose();
+  }
 }

@@ -31,6 +31,15 @@ function useThrottledSeries(series: Series, phase: number): number {
   return shown;
 }
 
+// Props as constants: recharts' memoised selectors compare by reference, so a fresh object or
+// function on each redraw would make them recompute the whole layout.
+const MARGIN = { top: 6, right: 12, bottom: 4, left: 4 };
+const STEP_DOMAIN = ['dataMin', 'dataMax'];
+const AUTO_DOMAIN = ['auto', 'auto'];
+const tick = (v: number) => fmt(v, 2);
+const tooltipValue = (v: unknown) => fmt(Number(v));
+const tooltipStep = (s: unknown) => `step ${String(s)}`;
+
 function LossChart() {
   const revision = useThrottledSeries(lossSeries, 0);
   const [smoothing, setSmoothing] = useState(0.6);
@@ -49,22 +58,11 @@ function LossChart() {
       data-revision={revision}
     >
       <h4>Loss (MSE, log scale)</h4>
-      <LineChart
-        width={440}
-        height={220}
-        data={data}
-        margin={{ top: 6, right: 12, bottom: 4, left: 4 }}
-      >
+      <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickCount={6} />
-        <YAxis
-          scale="log"
-          domain={['auto', 'auto']}
-          width={56}
-          tickFormatter={(v: number) => fmt(v, 2)}
-          allowDataOverflow
-        />
-        <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(s) => `step ${String(s)}`} />
+        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} tickCount={6} />
+        <YAxis scale="log" domain={AUTO_DOMAIN} width={56} tickFormatter={tick} allowDataOverflow />
+        <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
         <Line dataKey="raw" name="loss" stroke="#93c5fd" dot={false} isAnimationActive={false} />
         <Line
           dataKey="smooth"
@@ -104,16 +102,11 @@ function BucketChart() {
   return (
     <div className="chart" data-testid="bucket-chart">
       <h4>Loss by timestep t (recent steps)</h4>
-      <BarChart
-        width={440}
-        height={220}
-        data={data}
-        margin={{ top: 6, right: 12, bottom: 4, left: 4 }}
-      >
+      <BarChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="bucket" interval={1} fontSize={11} />
-        <YAxis width={56} tickFormatter={(v: number) => fmt(v, 2)} />
-        <Tooltip formatter={(v) => fmt(Number(v))} />
+        <YAxis width={56} tickFormatter={tick} />
+        <Tooltip formatter={tooltipValue} />
         <Bar dataKey="loss" fill="#7c3aed" isAnimationActive={false} />
       </BarChart>
     </div>
@@ -128,16 +121,11 @@ function ThroughputChart() {
   return (
     <div className="chart" data-testid="throughput-chart">
       <h4>Throughput (steps/s)</h4>
-      <LineChart
-        width={440}
-        height={220}
-        data={data}
-        margin={{ top: 6, right: 12, bottom: 4, left: 4 }}
-      >
+      <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickCount={6} />
-        <YAxis width={56} tickFormatter={(v: number) => fmt(v, 2)} />
-        <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(s) => `step ${String(s)}`} />
+        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} tickCount={6} />
+        <YAxis width={56} tickFormatter={tick} />
+        <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
         <Line
           dataKey="value"
           name="steps/s"

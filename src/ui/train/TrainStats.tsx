@@ -1,6 +1,9 @@
 import { useAppStore } from '../../state/store';
 import { fmt } from '../format';
 
+// One formatter for the page's life: toLocaleString builds a new one (with a locale look-up) per call.
+const COUNT = new Intl.NumberFormat('en');
+
 function duration(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   const s = Math.round(ms / 1000);
@@ -23,7 +26,7 @@ export function TrainStats() {
         {model && (
           <span className="muted">
             {' '}
-            · {model.settings.preset} UNet, {model.params.toLocaleString('en')} parameters, predicts{' '}
+            · {model.settings.preset} UNet, {COUNT.format(model.params)} parameters, predicts{' '}
             {model.settings.prediction}, {model.settings.schedule.kind} T=
             {model.settings.schedule.T} · on {model.backend}
           </span>
