@@ -69,7 +69,7 @@ interface SampleOpts {
 }
 
 interface EvalOpts {
-  model: string;
+  model?: string;
   classifier: string;
   n: number;
   sampler: 'ddim' | 'ddpm';
@@ -77,6 +77,14 @@ interface EvalOpts {
   class: number | null | 'each';
   guidance: number;
   seed: number;
+  backend?: NodeBackendName;
+}
+
+interface PretrainOpts {
+  out: string;
+  work: string;
+  steps?: number;
+  evalN: number;
   backend?: NodeBackendName;
 }
 
@@ -207,7 +215,8 @@ export function buildProgram(): Command {
   program
     .command('eval')
     .description('sample from a model and print its quality report (KID, class accuracy) as JSON')
-    .requiredOption('--model <path>', 'a model directory (with model.dpmodel) or a .dpmodel file')
+    .argument('[model]', 'a model directory (with model.dpmodel) or a .dpmodel file')
+    .option('--model <path>', 'the same as the [model] argument')
     .option(
       '--classifier <file>',
       'classifier from train-classifier',
@@ -225,10 +234,16 @@ export function buildProgram(): Command {
     .option('--guidance <s>', 'classifier-free guidance scale (0–20)', num(0, 20, false), 2)
     .option('--seed <n>', 'noise seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
     .addOption(BACKEND_OPTION())
-    .action(async (opts: EvalOpts) => {
+    .action(async (model: string | undefined, opts: EvalOpts) => {
+      const path = model ?? opts.model;
+      if (path === undefined)
+        throw new CliError(
+          'eval needs a model: `eval public/models/default` or `--model <path>`',
+          2,
+        );
       const { evalCommand } = await import('./metrics');
       const result = await evalCommand({
-        model: opts.model,
+        model: path,
         classifier: opts.classifier,
         n: opts.n,
         sampler: opts.sampler,
@@ -239,6 +254,33 @@ export function buildProgram(): Command {
         backend: opts.backend,
       });
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    });
+
+  program
+    .command('pretrain')
+    .description(
+      'train the default model with a fixed recipe, publish its EMA weights and its model card',
+    )
+    .option('--out <dir>', 'where the app loads the default model from', 'public/models/default')
+    .option('--work <dir>', 'training directory with the whole state (resumable)', '.pretrain')
+    .option('--steps <n>', "replace the recipe's step count (a quick try)", num(1, 1_000_000))
+    .option(
+      '--eval-n <n>',
+      "samples scored for the card's metrics (10–10000)",
+      num(10, 10_000),
+      500,
+    )
+    .addOption(BACKEND_OPTION())
+    .action(async (opts: PretrainOpts) => {
+      const { pretrain } = await import('./pretrain');
+      const card = await pretrain({
+        work: opts.work,
+        out: opts.out,
+        steps: opts.steps,
+        evalN: opts.evalN,
+        backend: opts.backend,
+      });
+      process.stdout.write(`${JSON.stringify(card, null, 2)}\n`);
     });
 
   program

@@ -30,6 +30,7 @@ import {
   modelPath,
   presetConfig,
   readModel,
+  type Meta,
 } from './common';
 
 /** Where train-classifier writes and eval reads the classifier unless told otherwise. */
@@ -127,7 +128,19 @@ export interface EvalArgs {
   readonly backend: NodeBackendName | undefined;
 }
 
-export async function evalCommand(args: EvalArgs): Promise<object> {
+export interface EvalResult {
+  readonly model: string;
+  readonly step: number;
+  readonly settings: Meta['settings'];
+  readonly classifier: { readonly file: string; readonly heldOutAccuracy: number };
+  readonly sampling: object;
+  readonly backend: string;
+  readonly sampleWallTimeS: number;
+  readonly wallTimeS: number;
+  readonly report: QualityReport;
+}
+
+export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
   const path = modelPath(args.model);
   const { ckpt, meta } = readModel(path);
   const classifierFile = resolve(args.classifier);

@@ -3,7 +3,7 @@
  * (the whole trainer state, the TrainSettings and the loss history, as the app exports it) every
  * --save-every steps and at the end, and DIR/card.json; resumes when DIR/model.dpmodel exists.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { encodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
@@ -41,6 +41,7 @@ export interface ModelCard {
   readonly seed: number;
   readonly steps: number;
   readonly backend: string;
+  /** Training time over all runs of this directory (resumes add up). */
   readonly wallTimeS: number;
   readonly finalLoss: number | null;
   readonly settings: TrainSettings;
@@ -77,6 +78,16 @@ export function resumeSettings(
     );
   }
   return { ...saved, totalSteps: wanted.totalSteps };
+}
+
+/** The training time of earlier runs of this directory (0 without a readable card). */
+function previousWallTime(cardFile: string): number {
+  try {
+    const card = JSON.parse(readFileSync(cardFile, 'utf8')) as Partial<ModelCard>;
+    return typeof card.wallTimeS === 'number' && card.wallTimeS >= 0 ? card.wallTimeS : 0;
+  } catch {
+    return 0;
+  }
 }
 
 export async function train(args: TrainArgs): Promise<ModelCard> {
@@ -136,13 +147,14 @@ export async function train(args: TrainArgs): Promise<ModelCard> {
     trainer.dispose();
   }
   const wallTimeS = (performance.now() - started) / 1000;
+  const earlierS = existing ? previousWallTime(join(out, CARD_FILE)) : 0;
   const last = history[history.length - 1];
   const card: ModelCard = {
     preset: settings.preset,
     seed: settings.seed,
     steps: settings.totalSteps <= startStep ? startStep : settings.totalSteps,
     backend: describeBackend(backend),
-    wallTimeS: Math.round(wallTimeS * 1000) / 1000,
+    wallTimeS: Math.round((earlierS + wallTimeS) * 1000) / 1000,
     finalLoss: last ? last.loss : null,
     settings,
     savedAt: new Date().toISOString(),

@@ -79,7 +79,7 @@ export class TrainJob {
     this.post({ type: 'train/status', runId: this.runId, status, model: this.summary(), message });
   }
 
-  private meta(): Omit<Meta, 'kind' | 'step' | 'emaUpdates'> {
+  private meta(): Omit<Meta, 'kind' | 'step' | 'momentSteps' | 'emaUpdates'> {
     if (!this.settings) throw new Error('no model');
     return {
       settings: this.settings,

@@ -93,6 +93,35 @@ describe('Adam', () => {
     tf.dispose([...params.values()]);
   });
 
+  it('bias-corrects restarted moments from their own count while the step goes on', async () => {
+    // A fresh optimizer (t = 1) and one whose zero moments restart at global step 500 must take
+    // the same first update; only the step count differs.
+    const fresh = toyParams();
+    const adamFresh = new Adam(fresh);
+    const late = toyParams();
+    const adamLate = new Adam(late);
+    const zero = (await adamLate.getState()).m;
+    adamLate.setState({ step: 500, momentSteps: 0, m: zero, v: zero });
+    for (const [adam, params] of [
+      [adamFresh, fresh],
+      [adamLate, late],
+    ] as const) {
+      const grads = toyGrads(params);
+      await adam.apply(grads, 0.05);
+      tf.dispose([...grads.values()]);
+    }
+    expect(adamLate.step).toBe(501);
+    expect(adamLate.momentSteps).toBe(1);
+    expect((await adamLate.getState()).momentSteps).toBe(1);
+    for (const [name, v] of fresh)
+      expect(Array.from(late.get(name)?.dataSync() ?? [])).toEqual(Array.from(v.dataSync()));
+    expect(() => adamLate.setState({ step: 2, momentSteps: 3, m: zero, v: zero })).toThrow(
+      /momentSteps/,
+    );
+    [adamFresh, adamLate].forEach((a) => a.dispose());
+    tf.dispose([...fresh.values(), ...late.values()]);
+  });
+
   it('restores its state: a resumed run continues exactly like an uninterrupted one', async () => {
     const runA = toyParams();
     const adamA = new Adam(runA);

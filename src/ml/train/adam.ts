@@ -18,6 +18,11 @@ export interface AdamOptions {
 /** Plain arrays keyed by parameter name, for checkpoints. */
 export interface AdamState {
   readonly step: number;
+  /**
+   * Updates the moments have accumulated (t in the bias correction); less than `step` when the
+   * moments restarted from zero, as after loading weights without optimizer state. Default: step.
+   */
+  readonly momentSteps?: number;
   readonly m: ReadonlyMap<string, Float32Array>;
   readonly v: ReadonlyMap<string, Float32Array>;
 }
@@ -43,6 +48,7 @@ export class Adam {
   private readonly m: tf.Variable;
   private readonly v: tf.Variable;
   private t = 0;
+  private k = 0;
 
   constructor(vars: ReadonlyMap<string, tf.Variable>, opts: AdamOptions = {}) {
     this.vars = vars;
@@ -58,9 +64,14 @@ export class Adam {
     zeros.dispose();
   }
 
-  /** Updates applied so far (t in the bias correction). */
+  /** Updates applied so far (drives the LR schedule and the per-step random draws). */
   get step(): number {
     return this.t;
+  }
+
+  /** Updates since the moments started from zero (t in the bias correction). */
+  get momentSteps(): number {
+    return this.k;
   }
 
   /** Concatenates per-variable gradients (keyed by our names) in this optimizer's order. */
@@ -76,7 +87,7 @@ export class Adam {
     if (flatGrad.size !== this.layout.size) {
       throw new Error(`Adam: gradient has ${flatGrad.size} values, need ${this.layout.size}`);
     }
-    const t = this.t + 1;
+    const t = this.k + 1;
     const { beta1: b1, beta2: b2 } = this;
     const stepSize = lr / (1 - b1 ** t);
     const vScale = 1 / Math.sqrt(1 - b2 ** t);
@@ -95,7 +106,8 @@ export class Adam {
         p.assign(tf.sub(decay === 1 ? p : tf.mul(p, tf.scalar(decay)), d));
       }
     });
-    this.t = t;
+    this.t += 1;
+    this.k = t;
   }
 
   /**
@@ -121,6 +133,7 @@ export class Adam {
     const [m, v] = await Promise.all([this.m.data(), this.v.data()]);
     return {
       step: this.t,
+      momentSteps: this.k,
       m: this.layout.view(m as Float32Array),
       v: this.layout.view(v as Float32Array),
     };
@@ -130,6 +143,10 @@ export class Adam {
     if (!Number.isInteger(state.step) || state.step < 0) {
       throw new RangeError(`Adam state step must be a non-negative integer, got ${state.step}`);
     }
+    const k = state.momentSteps ?? state.step;
+    if (!Number.isInteger(k) || k < 0 || k > state.step) {
+      throw new RangeError(`Adam momentSteps must be an integer in 0..step, got ${k}`);
+    }
     // Pack both before assigning either, so a bad state leaves the optimizer as it was.
     const m = this.layout.pack(state.m);
     const v = this.layout.pack(state.v);
@@ -138,6 +155,7 @@ export class Adam {
       this.v.assign(tf.tensor1d(v));
     });
     this.t = state.step;
+    this.k = k;
   }
 
   dispose(): void {

@@ -15,6 +15,8 @@ export interface ModelMeta<S> {
   readonly kind: 'diffusion-playground-model';
   readonly settings: S;
   readonly step: number;
+  /** Adam's bias-correction count when it differs from `step` (moments restarted from zero). */
+  readonly momentSteps?: number;
   readonly emaUpdates: number;
   /** Loss history as two parallel arrays (compact JSON). */
   readonly history: { readonly steps: readonly number[]; readonly losses: readonly number[] };
@@ -43,7 +45,7 @@ function group(ckpt: Checkpoint<unknown>, prefix: string): Map<string, Float32Ar
 
 export async function snapshotTrainer<S>(
   trainer: Trainer,
-  meta: Omit<ModelMeta<S>, 'kind' | 'step' | 'emaUpdates'>,
+  meta: Omit<ModelMeta<S>, 'kind' | 'step' | 'momentSteps' | 'emaUpdates'>,
   opts: { optimizer: boolean } = { optimizer: true },
 ): Promise<Checkpoint<ModelMeta<S>>> {
   const shapes = paramShapes(trainer.options.config);
@@ -51,6 +53,7 @@ export async function snapshotTrainer<S>(
   addGroup(tensors, 'params', await readParams(trainer.params), shapes);
   const ema = await trainer.ema.getState();
   addGroup(tensors, 'ema', ema.values, shapes);
+  const momentSteps = trainer.optimizer.momentSteps;
   if (opts.optimizer) {
     const adam = await trainer.optimizer.getState();
     addGroup(tensors, 'adam.m', adam.m, shapes);
@@ -61,6 +64,7 @@ export async function snapshotTrainer<S>(
       ...meta,
       kind: 'diffusion-playground-model',
       step: trainer.optimizer.step,
+      ...(opts.optimizer && momentSteps !== trainer.optimizer.step ? { momentSteps } : {}),
       emaUpdates: ema.updates,
     },
     tensors,
@@ -100,10 +104,13 @@ export function restoreTrainer(
   }
   loadParams(trainer.params, config, params);
   trainer.ema.setState({ updates: ckpt.config.emaUpdates, values: ema });
-  // Without saved moments Adam restarts at step 0 (and the LR warmup with it): zero moments at a
-  // late step would make the first updates ~3× too large.
-  if (m && v) trainer.optimizer.setState({ step: ckpt.config.step, m, v });
-  else trainer.optimizer.setState({ step: 0, m: zeros(shapes), v: zeros(shapes) });
+  // Without saved moments the step count (LR schedule, history) goes on but the moments restart
+  // from zero with their own bias correction: zero moments corrected as if at a late step would
+  // make the first updates ~3× too large.
+  const step = ckpt.config.step;
+  if (m && v)
+    trainer.optimizer.setState({ step, momentSteps: ckpt.config.momentSteps ?? step, m, v });
+  else trainer.optimizer.setState({ step, momentSteps: 0, m: zeros(shapes), v: zeros(shapes) });
 }
 
 function zeros(shapes: ReadonlyMap<string, readonly number[]>): Map<string, Float32Array> {
