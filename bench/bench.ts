@@ -27,8 +27,10 @@ const USAGE = `usage: npm run bench -- [options]
   --json            print one JSON object instead of tables
   --max-call-s S    skip a conv call predicted to take longer (default 3 with --quick, else 8)
   --max-step-s S    skip a train step predicted to take longer (default 15 with --quick, else 30)
-  --filter-grad V   filter-gradient variant for training (default per backend:
-                    webgpu matmul2d, wasm matmul2dT, cpu matmul2d)
+  --filter-grad V   filter-gradient variant for training (default: the app's choice per
+                    backend, src/ml/train/from-settings.ts)
+  --memory-limit MB tensor memory per training step, as the app's setting (default 512):
+                    bigger batches run as summed micro-batches; 65536 = never split
   --help`;
 
 type Suite = 'conv' | 'train';
@@ -41,6 +43,7 @@ interface Args {
   readonly maxCallMs: number;
   readonly maxStepMs: number;
   readonly filterGrad?: FilterGradVariant;
+  readonly memoryLimitMB: number;
 }
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
@@ -66,6 +69,7 @@ function parse(): Args | null {
       'max-call-s': { type: 'string' },
       'max-step-s': { type: 'string' },
       'filter-grad': { type: 'string' },
+      'memory-limit': { type: 'string', default: '512' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -75,6 +79,8 @@ function parse(): Args | null {
   const maxStepS = Number(values['max-step-s'] ?? (values.quick ? 15 : 30));
   if (!(maxCallS > 0)) throw new Error(`--max-call-s must be a positive number`);
   if (!(maxStepS > 0)) throw new Error(`--max-step-s must be a positive number`);
+  const memoryLimitMB = Number(values['memory-limit']);
+  if (!(memoryLimitMB >= 64)) throw new Error(`--memory-limit must be a number ≥ 64 (MB)`);
   const [filterGrad] =
     values['filter-grad'] === undefined
       ? []
@@ -86,6 +92,7 @@ function parse(): Args | null {
     json: values.json,
     maxCallMs: maxCallS * 1000,
     maxStepMs: maxStepS * 1000,
+    memoryLimitMB,
     ...(filterGrad === undefined ? {} : { filterGrad }),
   };
 }
@@ -174,6 +181,7 @@ async function main(): Promise<void> {
       result.train = await runTrainBench(tf, backend, {
         quick: args.quick,
         skipAboveMs: args.maxStepMs,
+        memoryLimitMB: args.memoryLimitMB,
         log,
         ...(args.filterGrad === undefined ? {} : { filterGrad: args.filterGrad }),
       });

@@ -9,6 +9,8 @@ import type { FilterGradVariant } from '../src/ml/conv2d';
 import { ReverseProcess } from '../src/ml/sample';
 import { makeSchedule } from '../src/ml/schedule';
 import { filterGradForBackend } from '../src/ml/train/from-settings';
+import { microBatchFor } from '../src/ml/train/memory';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../src/shared/train-protocol';
 import { createTrainer } from '../src/ml/train/step';
 import { PRESETS, PRESET_NAMES, type Preset } from '../src/ml/unet/config';
 import { countParams } from '../src/ml/unet/layout';
@@ -37,6 +39,8 @@ export interface TrainBenchOptions {
   readonly budgetMs?: number;
   /** A step predicted (from a smaller batch) to take longer than this is skipped. */
   readonly skipAboveMs?: number;
+  /** The app's memory limit per step (MB): bigger batches run as summed micro-batches. */
+  readonly memoryLimitMB?: number;
   readonly log: (line: string) => void;
 }
 
@@ -47,6 +51,8 @@ export interface TrainRecord {
   readonly preset: Preset;
   readonly params: number;
   readonly batch: number;
+  /** Samples per forward/backward pass (the batch, or a micro-batch under the memory limit). */
+  readonly microBatch?: number;
   readonly filterGrad: FilterGradVariant;
   readonly status: 'ok' | 'skipped' | 'error';
   readonly note?: string;
@@ -169,7 +175,8 @@ async function benchOne(
   opts: TrainBenchOptions,
 ): Promise<TrainRecord> {
   const config = PRESETS[preset];
-  const base = { backend, preset, params: countParams(config), batch, filterGrad };
+  const microBatch = microBatchFor(preset, batch, opts.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB);
+  const base = { backend, preset, params: countParams(config), batch, microBatch, filterGrad };
   const minSteps = opts.minSteps ?? (opts.quick ? 2 : 3);
   const maxSteps = opts.maxSteps ?? 20;
   const budgetMs = opts.budgetMs ?? (opts.quick ? 2000 : 5000);
@@ -184,6 +191,7 @@ async function benchOne(
     emaDecay: 0.999,
     labelDropout: 0.1,
     filterGrad,
+    microBatch,
     seed: 1,
   });
   const { x0, labels } = randomBatch(tf, batch, 3);
@@ -316,6 +324,7 @@ export function formatTrainTable(records: readonly TrainRecord[]): string {
     'preset',
     'params',
     'batch',
+    'passes',
     'dW via',
     'ms/step',
     'steps/s',
@@ -327,7 +336,15 @@ export function formatTrainTable(records: readonly TrainRecord[]): string {
   ];
   const rows = records.map((r) => {
     const m = r.memoryAfterStep;
-    const head = [r.preset, `${(r.params / 1e6).toFixed(2)}M`, String(r.batch), r.filterGrad];
+    const passes =
+      r.microBatch === undefined ? '—' : `${Math.ceil(r.batch / r.microBatch)}×${r.microBatch}`;
+    const head = [
+      r.preset,
+      `${(r.params / 1e6).toFixed(2)}M`,
+      String(r.batch),
+      passes,
+      r.filterGrad,
+    ];
     if (r.status !== 'ok') return [...head, r.status === 'skipped' ? 'skipped' : 'error'];
     const sampling = SAMPLE_COUNTS.map((n) => {
       const s = r.samplings?.find((x) => x.samples === n);

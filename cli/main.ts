@@ -50,6 +50,7 @@ interface TrainOpts {
   backend?: NodeBackendName;
   out: string;
   saveEvery: number;
+  memoryLimit: number;
 }
 
 interface SampleOpts {
@@ -145,6 +146,12 @@ export function buildProgram(): Command {
     .addOption(BACKEND_OPTION())
     .requiredOption('--out <dir>', 'output directory (model.dpmodel, card.json)')
     .option(
+      '--memory-limit <MB>',
+      'tensor memory per step (64–65536 MB): larger batches run as summed micro-batches',
+      num(64, 65_536),
+      512,
+    )
+    .option(
       '--save-every <n>',
       'also save every n steps (0: only at the end)',
       num(0, 1_000_000),
@@ -166,6 +173,7 @@ export function buildProgram(): Command {
         warmupSteps: opts.warmup,
         totalSteps: opts.steps,
         seed: opts.seed,
+        memoryLimitMB: opts.memoryLimit,
       };
       const card = await train({
         settings,

@@ -57,7 +57,18 @@ export async function pretrain(args: PretrainArgs): Promise<PublishedCard> {
     ...PRETRAIN_SETTINGS,
     totalSteps: args.steps ?? PRETRAIN_SETTINGS.totalSteps,
   };
-  const explicit = new Set(Object.keys(settings) as (keyof TrainSettings)[]);
+  // Everything that shapes the model must match a run being resumed.
+  const explicit = new Set<keyof TrainSettings>([
+    'preset',
+    'prediction',
+    'schedule',
+    'batchSize',
+    'learningRate',
+    'warmupSteps',
+    'clipNorm',
+    'emaDecay',
+    'seed',
+  ]);
   const trained: TrainCard = await train({
     settings,
     explicit,

@@ -12,7 +12,7 @@ import { trainOnNextBatch } from '../src/ml/train/from-settings';
 import { restoreTrainer, snapshotTrainer } from '../src/ml/train/snapshot';
 import type { Trainer } from '../src/ml/train/step';
 import type { NodeBackendName } from '../src/node/backends';
-import type { TrainSettings } from '../src/shared/train-protocol';
+import { DEFAULT_MEMORY_LIMIT_MB, type TrainSettings } from '../src/shared/train-protocol';
 import {
   CARD_FILE,
   CliError,
@@ -64,7 +64,7 @@ export function resumeSettings(
 ): TrainSettings {
   const clashes: string[] = [];
   for (const key of explicit) {
-    if (key === 'totalSteps') continue;
+    if (key === 'totalSteps' || key === 'memoryLimitMB') continue;
     if (!same(saved[key], wanted[key]))
       clashes.push(
         `${key}: saved ${JSON.stringify(saved[key])}, asked ${JSON.stringify(wanted[key])}`,
@@ -77,7 +77,12 @@ export function resumeSettings(
         'Leave those options out to continue it, or choose another --out directory for a new model.',
     );
   }
-  return { ...saved, totalSteps: wanted.totalSteps };
+  // How far to train and how much memory to use may change between runs; the rest may not.
+  return {
+    ...saved,
+    totalSteps: wanted.totalSteps,
+    memoryLimitMB: wanted.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB,
+  };
 }
 
 /** The training time of earlier runs of this directory (0 without a readable card). */

@@ -36,6 +36,20 @@ export class AppPage {
     await expect(this.page.getByTestId('backend-name')).toHaveText(backend, { timeout: 60_000 });
   }
 
+  /**
+   * On the Train tab: waits for the pretrained default model a first visit loads (the form then
+   * holds its settings), so that the test's own settings are not overwritten after it fills them.
+   */
+  async waitForDefaultModel(): Promise<void> {
+    await expect(this.page.getByTestId('train-status')).toHaveText('finished', { timeout: 60_000 });
+  }
+
+  /** "New model" → discard the current one and train a new model with the form's settings. */
+  async trainNewModel(): Promise<void> {
+    await this.page.getByRole('button', { name: 'New model' }).click();
+    await this.page.getByRole('button', { name: 'Discard and train a new model' }).click();
+  }
+
   /** Starts recording main-thread long tasks (PerformanceObserver 'longtask'). */
   async watchLongTasks(): Promise<void> {
     await this.page.evaluate(() => {

@@ -12,22 +12,24 @@ function apngFrames(bytes: Buffer): number {
   return 0;
 }
 
-// Sampling needs a model: a few quick training steps on wasm (T = 50 keeps DDPM short).
+// A model of our own: a few quick training steps on wasm (T = 50 keeps DDPM short).
 test('sample step by step, step back, scrub, export PNG and APNG, cancel, compare', async ({
   app,
   page,
 }) => {
   test.setTimeout(600_000);
   await app.openOn('wasm');
-  await page.getByRole('tab', { name: /Sample/ }).click();
-  await expect(page.getByTestId('sample-no-model')).toContainText('No model yet');
-
   await page.getByRole('tab', { name: /Train/ }).click();
+  await app.waitForDefaultModel();
   await page.getByLabel('Training T').fill('50');
   await page.getByLabel('Batch').fill('2');
   await page.getByLabel('Steps', { exact: true }).fill('3');
   await page.getByLabel('Preview every').fill('0');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  // T is a setting that needs a new model: Train asks first.
+  await page.getByRole('button', { name: 'Train more' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('These settings need a new model');
+  await page.getByRole('button', { name: 'Discard and train a new model' }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('running');
   await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 300_000 });
 
   await page.getByRole('tab', { name: /Sample/ }).click();

@@ -6,11 +6,13 @@ test('training runs on WebGPU in the browser', async ({ app, page }) => {
   test.setTimeout(600_000);
   await app.openOn('webgpu');
   await page.getByRole('tab', { name: /Train/ }).click();
+  await app.waitForDefaultModel();
   await page.getByLabel('Batch').fill('1');
   await page.getByLabel('Steps', { exact: true }).fill('2');
   await page.getByLabel('Preview every').fill('0');
   await page.getByLabel('Autosave every').fill('0');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await app.trainNewModel();
+  await expect(page.getByTestId('train-status')).toHaveText('running');
   await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 540_000 });
   await expect(page.getByText(/on webgpu/)).toBeVisible();
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '2', {

@@ -10,7 +10,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   test.setTimeout(600_000);
   await app.openOn('wasm');
   await page.getByRole('tab', { name: /Train/ }).click();
-  await expect(page.getByTestId('train-status')).toHaveText('empty');
+  await app.waitForDefaultModel();
   // Long tasks are counted from here: the page is loaded and the charts are mounted.
   await expect(page.getByTestId('loss-chart')).toBeVisible();
   await app.watchLongTasks();
@@ -18,7 +18,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   await page.getByLabel('Steps', { exact: true }).fill('24');
   await page.getByLabel('Preview every').fill('12');
   await page.getByLabel('Autosave every').fill('12');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
 
   // The loss chart grows and the first preview (from the EMA weights) arrives at step 12.

@@ -1,4 +1,5 @@
 /** Settings and messages of the training job (page ⇄ worker). */
+import type { ModelCard } from './model-card';
 import type { ScheduleConfig, GrayFrame } from './protocol';
 
 export const TRAIN_PRESETS = ['tiny', 'small'] as const;
@@ -21,7 +22,14 @@ export interface TrainSettings {
   readonly previewEvery: number;
   /** An IndexedDB autosave every this many steps (0: only on pause). */
   readonly autosaveEvery: number;
+  /**
+   * Tensor memory a step may use, in MB: larger batches run as micro-batches whose gradients are
+   * summed (same update). Absent in files saved before it existed: DEFAULT_MEMORY_LIMIT_MB.
+   */
+  readonly memoryLimitMB?: number;
 }
+
+export const DEFAULT_MEMORY_LIMIT_MB = 512;
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   preset: 'tiny',
@@ -36,6 +44,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   seed: 1,
   previewEvery: 100,
   autosaveEvery: 200,
+  memoryLimitMB: DEFAULT_MEMORY_LIMIT_MB,
 };
 
 /** Settings that define the model or its meaning: changing one needs a new model. */
@@ -68,8 +77,10 @@ export interface ModelSummary {
   readonly step: number;
   readonly params: number;
   /** Where the weights came from. */
-  readonly origin: 'new' | 'autosave' | 'file';
+  readonly origin: 'new' | 'autosave' | 'file' | 'default';
   readonly backend: string;
+  /** The published model card, for the pretrained default model. */
+  readonly card: ModelCard | null;
 }
 
 /** The figures each progress message carries besides new loss points. */

@@ -14,6 +14,7 @@ import { presetConfig, trainerFromSettings, trainOnNextBatch } from '../ml/train
 import type { Trainer } from '../ml/train/step';
 import { countParams } from '../ml/unet/layout';
 import { unetForward } from '../ml/unet/model';
+import { parseModelCard, type ModelCard } from '../shared/model-card';
 import type { BackendName, FromWorker } from '../shared/protocol';
 import {
   TIMESTEP_BUCKETS,
@@ -35,6 +36,12 @@ const PREVIEW_SEED = 1234;
 const PREVIEW_LABELS = Int32Array.from({ length: 20 }, (_, i) => i % 10);
 const BUCKET_SMOOTHING = 0.05;
 
+/** The pretrained model `npm run pretrain` publishes; loaded on a first visit. */
+const DEFAULT_MODEL_DIR = new URL(
+  `${import.meta.env.BASE_URL}models/default/`,
+  self.location.origin,
+).href;
+
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function modelFileName(meta: Pick<Meta, 'settings' | 'step'>): string {
@@ -47,6 +54,8 @@ export class TrainJob {
   private settings: TrainSettings | null = null;
   private status: TrainStatus = 'empty';
   private origin: ModelSummary['origin'] = 'new';
+  /** The published card of the pretrained default model, while that model is the current one. */
+  private card: ModelCard | null = null;
   private runId = 0;
   private loop: Promise<void> | null = null;
   private history: LossPoint[] = [];
@@ -71,6 +80,7 @@ export class TrainJob {
       params: countParams(this.trainer.options.config),
       origin: this.origin,
       backend: this.backend,
+      card: this.card,
     };
   }
 
@@ -118,6 +128,7 @@ export class TrainJob {
     this.trainer?.dispose();
     this.trainer = next;
     this.settings = meta.settings;
+    if (origin !== 'default') this.card = null;
     this.origin = origin;
     this.history = meta.history.steps.map((step, i) => ({
       step,
@@ -130,7 +141,7 @@ export class TrainJob {
   async restoreAutosave(): Promise<void> {
     const bytes = await loadAutosave();
     if (!bytes) {
-      this.postStatus('empty');
+      await this.loadDefault();
       return;
     }
     try {
@@ -149,6 +160,40 @@ export class TrainJob {
     }
   }
 
+  /** Nothing autosaved (a first visit, or after "New model"): the pretrained default model. */
+  private async loadDefault(): Promise<void> {
+    let bytes: Uint8Array;
+    let card: unknown = null;
+    try {
+      const response = await fetch(new URL('model.dpmodel', DEFAULT_MODEL_DIR));
+      // No default published (a fork that has not run `npm run pretrain`): start empty.
+      if (!response.ok) return this.postStatus('empty');
+      bytes = new Uint8Array(await response.arrayBuffer());
+      const cardResponse = await fetch(new URL('card.json', DEFAULT_MODEL_DIR));
+      if (cardResponse.ok) card = await cardResponse.json().catch(() => null);
+    } catch (error) {
+      return this.postStatus(
+        'empty',
+        `The pretrained default model could not be fetched (${String(error)}): train a new one.`,
+      );
+    }
+    try {
+      this.adopt(decodeCheckpoint(bytes, 'The default model'), 'The default model', 'default');
+    } catch (error) {
+      return this.postStatus(
+        'empty',
+        `The pretrained default model could not be loaded (${String(error)}): train a new one.`,
+      );
+    }
+    this.card = parseModelCard(card);
+    this.lastGood = bytes;
+    this.postStatus(
+      'finished',
+      `Loaded the pretrained default model (step ${this.trainer?.optimizer.step ?? 0}). ` +
+        'Sample it now in “3 · Sample”, train it further with “Train more”, or start over with “New model”.',
+    );
+  }
+
   async start(runId: number, settings: TrainSettings, fresh: boolean): Promise<void> {
     await this.stop(runId);
     if (fresh || !this.trainer || !this.settings) {
@@ -156,6 +201,7 @@ export class TrainJob {
       this.trainer = trainerFromSettings(settings, this.backend);
       this.settings = settings;
       this.origin = 'new';
+      this.card = null;
       this.history = [];
       this.unsent = [];
       this.buckets.fill(NaN);
@@ -204,6 +250,7 @@ export class TrainJob {
     this.trainer?.dispose();
     this.trainer = null;
     this.settings = null;
+    this.card = null;
     this.history = [];
     this.unsent = [];
     this.lastGood = null;

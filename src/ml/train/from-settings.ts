@@ -8,7 +8,12 @@ import { batchFrom, type MnistSet } from '../mnist';
 import { mulberry32, randomInt } from '../random';
 import { makeSchedule } from '../schedule';
 import { PRESETS, type UNetConfig } from '../unet/config';
-import { TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
+import {
+  DEFAULT_MEMORY_LIMIT_MB,
+  TRAIN_PRESETS,
+  type TrainSettings,
+} from '../../shared/train-protocol';
+import { microBatchFor } from './memory';
 import { createTrainer, type StepResult, type Trainer } from './step';
 
 /** The fastest measured filter-gradient variant per backend (see conv2d.ts and npm run bench). */
@@ -38,6 +43,11 @@ export function trainerFromSettings(settings: TrainSettings, backend: string): T
     emaDecay: settings.emaDecay,
     labelDropout: 0.1,
     filterGrad: filterGradForBackend(backend),
+    microBatch: microBatchFor(
+      settings.preset,
+      settings.batchSize,
+      settings.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB,
+    ),
     seed: settings.seed,
   });
 }

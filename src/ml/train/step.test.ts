@@ -133,6 +133,36 @@ describe('createTrainer', () => {
     x0.dispose();
   });
 
+  it('micro-batches give the same update as one pass, with no tensor left behind', async () => {
+    const whole = createTrainer(options());
+    const split = createTrainer(options({ microBatch: 2 }));
+    const x0 = images(5, 8);
+    const labels = Int32Array.from([1, 2, 3, 4, 5]);
+    await split.step(x0, labels); // warm-up: kernels and backend buffers
+    const count = tf.memory().numTensors;
+    const again = createTrainer(options({ microBatch: 2 }));
+    const a = await whole.step(x0, labels);
+    const b = await again.step(x0, labels);
+    expect(b.loss).toBeCloseTo(a.loss, 6);
+    expect(b.gradNorm / a.gradNorm).toBeCloseTo(1, 5);
+    expect(Array.from(b.timesteps)).toEqual(Array.from(a.timesteps));
+    b.perSampleLoss.forEach((v, i) => expect(v).toBeCloseTo(a.perSampleLoss[i] ?? NaN, 6));
+    const pa = await readParams(whole.params);
+    const pb = await readParams(again.params);
+    for (const [name, v] of pa) {
+      const w = pb.get(name)!;
+      const maxDiff = v.reduce((m, x, i) => Math.max(m, Math.abs(x - (w[i] ?? NaN))), 0);
+      expect(maxDiff, name).toBeLessThan(1e-5);
+    }
+    const before = tf.memory().numTensors;
+    await again.step(x0, labels);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(before).toBeGreaterThan(count);
+    expect(() => createTrainer(options({ microBatch: 0 }))).toThrow(/microBatch/);
+    [whole, split, again].forEach((t) => t.dispose());
+    x0.dispose();
+  });
+
   it('skips the update on a non-finite loss and carries on after', async () => {
     const trainer = createTrainer(options());
     const x0 = images(2, 3);

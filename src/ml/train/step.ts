@@ -30,6 +30,12 @@ export interface TrainerOptions {
   /** Probability of replacing a label with NULL_LABEL, for classifier-free guidance. */
   readonly labelDropout: number;
   readonly filterGrad?: FilterGradVariant;
+  /**
+   * Most samples per forward/backward pass: a larger batch is split into micro-batches whose
+   * gradients are summed (the same update, up to float rounding, for a fraction of the memory).
+   * Default: the whole batch in one pass.
+   */
+  readonly microBatch?: number;
   readonly seed: number;
   readonly weightDecay?: number;
   readonly init?: InitOptions;
@@ -91,6 +97,15 @@ export function drawStep(
   return { timesteps, labels: used, noise };
 }
 
+/** Samples [start, end) of a step's draws (noise has `pixels` values per sample). */
+function sliceDraws(d: Draws, start: number, end: number, pixels: number): Draws {
+  return {
+    timesteps: d.timesteps.subarray(start, end),
+    labels: d.labels.subarray(start, end),
+    noise: d.noise.subarray(start * pixels, end * pixels),
+  };
+}
+
 /** Per-sample MSE of the model output against the prediction target, [B]. */
 function perSampleLoss(
   opts: TrainerOptions,
@@ -137,6 +152,10 @@ function validate(opts: TrainerOptions): void {
     throw new RangeError(`labelDropout must be in [0, 1], got ${opts.labelDropout}`);
   }
   if (!(opts.clipNorm >= 0)) throw new RangeError(`clipNorm must be ≥ 0, got ${opts.clipNorm}`);
+  const mb = opts.microBatch;
+  if (mb !== undefined && !(Number.isInteger(mb) && mb >= 1)) {
+    throw new RangeError(`microBatch must be a whole number ≥ 1, got ${mb}`);
+  }
 }
 
 export function createTrainer(opts: TrainerOptions): Trainer {
@@ -161,26 +180,35 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     }
     busy = true;
     const owned: tf.Tensor[] = [];
-    const kept: { perSample?: tf.Tensor1D } = {};
     try {
       const k = optimizer.step + 1;
       const lr = learningRate(k, opts.lr);
+      const b = x0.shape[0];
+      const pixels = x0.size / b;
       const d = drawStep(opts, k, labels, x0.size);
-      const { value, grads } = tf.variableGrads(() => {
-        // keep: variableGrads disposes everything f creates except the returned loss.
-        const perSample = tf.keep(perSampleLoss(opts, params, x0, d));
-        kept.perSample = perSample;
-        return tf.mean(perSample);
-      }, vars);
-      owned.push(value, ...Object.values(grads));
-      const perSample = kept.perSample;
-      if (!perSample) throw new Error('trainer: loss function did not run');
-      const named = new Map(names.map((n, i) => [n, grads[vars[i]?.name ?? ''] as tf.Tensor]));
-      const flat = optimizer.flatten(named);
-      owned.push(flat);
+      const chunk = Math.min(b, opts.microBatch ?? b);
+      // Σ over micro-batches of (Σ chunk losses)/B: the batch mean and its gradient.
+      let value: tf.Scalar | null = null;
+      let flat: tf.Tensor1D | null = null;
+      const perSample: tf.Tensor1D[] = [];
+      for (let start = 0; start < b; start += chunk) {
+        const end = Math.min(b, start + chunk);
+        const xs = chunk === b ? x0 : (tf.slice(x0, start, end - start) as tf.Tensor4D);
+        let part;
+        try {
+          part = gradsOf(xs, chunk === b ? d : sliceDraws(d, start, end, pixels), b);
+        } finally {
+          if (xs !== x0) xs.dispose();
+        }
+        perSample.push(part.perSample);
+        owned.push(part.perSample);
+        value = accumulate(value, part.value, owned);
+        flat = accumulate(flat, part.flat, owned);
+      }
+      if (!value || !flat) throw new Error('trainer: empty batch');
       // One read per step: loss, ‖g‖², per-sample losses.
       const stats = tf.tidy(() =>
-        tf.concat([tf.reshape(value, [1]), tf.reshape(squaredNorm(flat), [1]), perSample]),
+        tf.concat([tf.reshape(value, [1]), tf.reshape(squaredNorm(flat), [1]), ...perSample]),
       );
       owned.push(stats);
       const data = (await stats.data()) as Float32Array;
@@ -201,9 +229,37 @@ export function createTrainer(opts: TrainerOptions): Trainer {
         nonFinite,
       };
     } finally {
-      // Also frees the kept per-sample loss if variableGrads threw after running f.
-      tf.dispose(kept.perSample ? [...owned, kept.perSample] : owned);
+      tf.dispose(owned);
       busy = false;
+    }
+  }
+
+  /** Loss share (Σ losses / batch), flat gradient and per-sample losses of one micro-batch. */
+  function gradsOf(
+    x0: tf.Tensor4D,
+    d: Draws,
+    batch: number,
+  ): { value: tf.Scalar; flat: tf.Tensor1D; perSample: tf.Tensor1D } {
+    const kept: { perSample?: tf.Tensor1D } = {};
+    const owned: tf.Tensor[] = [];
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        // keep: variableGrads disposes everything f creates except the returned loss.
+        const perSample = tf.keep(perSampleLoss(opts, params, x0, d));
+        kept.perSample = perSample;
+        return tf.div(tf.sum(perSample), tf.scalar(batch));
+      }, vars);
+      owned.push(...Object.values(grads));
+      const perSample = kept.perSample;
+      if (!perSample) throw new Error('trainer: loss function did not run');
+      const named = new Map(names.map((n, i) => [n, grads[vars[i]?.name ?? ''] as tf.Tensor]));
+      return { value, flat: optimizer.flatten(named), perSample };
+    } catch (error) {
+      // Also frees the kept per-sample loss if variableGrads threw after running f.
+      if (kept.perSample) owned.push(kept.perSample);
+      throw error;
+    } finally {
+      tf.dispose(owned);
     }
   }
 
@@ -221,4 +277,17 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       disposeParams(params);
     },
   };
+}
+
+/** a + b (both freed, the sum tracked in `owned`), or b when there is no a yet. */
+function accumulate<T extends tf.Tensor>(a: T | null, b: T, owned: tf.Tensor[]): T {
+  if (!a) {
+    owned.push(b);
+    return b;
+  }
+  const sum = tf.add(a, b) as T;
+  owned.splice(owned.indexOf(a), 1);
+  tf.dispose([a, b]);
+  owned.push(sum);
+  return sum;
 }

@@ -1,6 +1,7 @@
 import { useAppStore } from '../../state/store';
 import { gridColumns } from '../../shared/sample-protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
+import { ModelCardView } from './ModelCardView';
 import { ComparePanel } from './ComparePanel';
 import { QualityMeter } from './QualityMeter';
 import { SampleExport } from './SampleExport';
@@ -30,12 +31,14 @@ export function SamplePanel() {
           </p>
         )}
         {model && (
-          <p className="muted">
-            Sampling with the EMA weights of the {model.settings.preset} model at step {model.step}{' '}
-            (predicts {model.settings.prediction}, {model.settings.schedule.kind} T=
-            {model.settings.schedule.T}).
+          <p className="muted" data-testid="sample-model">
+            Sampling with the EMA weights of the{' '}
+            {model.origin === 'default' ? 'pretrained default' : model.settings.preset} model at
+            step {model.step} (predicts {model.settings.prediction}, {model.settings.schedule.kind}{' '}
+            T={model.settings.schedule.T}).
           </p>
         )}
+        {model && <ModelCardView model={model} />}
         {message && (
           <p className="train-message" data-testid="sample-message">
             {message}

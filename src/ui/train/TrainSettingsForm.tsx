@@ -1,10 +1,16 @@
 import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
 import { NumberInput } from '../components/NumberInput';
-import { PREDICTIONS, TRAIN_PRESETS, type TrainSettings } from '../../shared/train-protocol';
+import { microBatchFor, stepMemoryBytes } from '../../ml/train/memory';
+import {
+  DEFAULT_MEMORY_LIMIT_MB,
+  PREDICTIONS,
+  TRAIN_PRESETS,
+  type TrainSettings,
+} from '../../shared/train-protocol';
 
 type NumberKey = {
-  [K in keyof TrainSettings]: TrainSettings[K] extends number ? K : never;
+  [K in keyof TrainSettings]-?: TrainSettings[K] extends number ? K : never;
 }[keyof TrainSettings];
 
 function NumberField(props: {
@@ -24,6 +30,34 @@ function NumberField(props: {
       disabled={disabled}
       onChange={(v) => set({ [props.k]: v })}
     />
+  );
+}
+
+/** The memory limit, and how the batch is split to stay within it. */
+function MemoryLimit() {
+  const s = useAppStore((st) => st.trainSettings);
+  const set = useAppStore((st) => st.setTrainSettings);
+  const running = useAppStore((st) => st.trainStatus === 'running');
+  const limit = s.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB;
+  const micro = microBatchFor(s.preset, s.batchSize, limit);
+  const passes = Math.ceil(s.batchSize / micro);
+  const mb = Math.round(stepMemoryBytes(s.preset, micro) / 1e6);
+  return (
+    <>
+      <NumberInput
+        label="Memory limit (MB)"
+        min={64}
+        max={16_384}
+        value={limit}
+        disabled={running}
+        onChange={(v) => set({ memoryLimitMB: v })}
+      />
+      <p className="muted span-all" data-testid="micro-batch">
+        {passes === 1
+          ? `One pass of ${s.batchSize} per step (≈${mb} MB of tensors).`
+          : `Each step runs ${passes} passes of ≤ ${micro} and sums their gradients: the same update in ≈${mb} MB of tensors.`}
+      </p>
+    </>
   );
 }
 
@@ -106,6 +140,7 @@ export function TrainSettingsForm() {
       <NumberField k="previewEvery" label="Preview every" min={0} max={100_000} />
       <NumberField k="autosaveEvery" label="Autosave every" min={0} max={100_000} />
       <NumberField k="seed" label="Seed" min={0} max={2 ** 31 - 1} />
+      <MemoryLimit />
     </section>
   );
 }

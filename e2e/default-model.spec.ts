@@ -1,0 +1,49 @@
+import { cutGrid, shareClassifiedAs } from './classify';
+import { expect, test } from './fixtures';
+
+// A first visit: nothing trained, nothing autosaved. The pretrained default model is loaded and
+// samples the requested digit at once. wasm keeps the sampling quick (WebGPU here is SwiftShader).
+test('first load: the default model samples the requested digit, with its model card', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await app.openOn('wasm');
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  const card = page.getByTestId('model-card');
+  await expect(card).toBeVisible({ timeout: 60_000 });
+  await expect(card).toContainText('Pretrained default model');
+  await expect(card).toContainText(/Trained [\d,]+ steps × batch \d+/);
+  await expect(page.getByTestId('model-card-accuracy')).toHaveText(/^\d+\.\d%$/);
+  await expect(page.getByTestId('model-card-kid')).toHaveText(/^-?\d/);
+  await expect(page.getByTestId('sample-model')).toContainText('pretrained default model');
+
+  await page.getByLabel('Class', { exact: true }).selectOption('7');
+  await page.getByRole('button', { name: 'Sample', exact: true }).click();
+  await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 180_000 });
+  await expect(page.getByTestId('sample-progress')).toContainText('step 20 of 20');
+  const digits = cutGrid(await app.pixels('sample-xt'), 16, 4);
+  const share = await shareClassifiedAs(digits, 7);
+  console.log(`default model, class 7, DDIM-20, guidance 2: ${share * 16} of 16 read as 7`);
+  expect(share).toBeGreaterThanOrEqual(0.75);
+
+  // The Train tab shows the loaded model and its loss history.
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('finished');
+  await expect(page.getByTestId('train-message')).toContainText(
+    'Loaded the pretrained default model',
+  );
+  expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(
+    100,
+  );
+
+  // The quality meter scores it.
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  await page.getByLabel('Samples to score').fill('20');
+  await page.getByRole('button', { name: 'Measure quality' }).click();
+  await expect(page.getByTestId('quality-report')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('quality-kid')).toHaveText(/^-?\d/);
+  const accuracy = parseFloat(await page.getByTestId('quality-accuracy').innerText());
+  expect(accuracy).toBeGreaterThanOrEqual(50);
+  expect(app.consoleErrors).toEqual([]);
+});
