@@ -25,12 +25,18 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   await page.getByLabel('Batch').fill('2');
   await page.getByLabel('Steps', { exact: true }).fill('3');
   await page.getByLabel('Preview every').fill('0');
+  // The quality meter also runs during training, every N steps.
+  await page.getByLabel('Quality every').fill('3');
   // T is a setting that needs a new model: Train asks first.
   await page.getByRole('button', { name: 'Train more' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('These settings need a new model');
   await page.getByRole('button', { name: 'Discard and train a new model' }).click();
   await expect(page.getByTestId('train-status')).toHaveText('running');
   await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 300_000 });
+  const quality = page.getByTestId('train-quality');
+  await expect(quality.locator('tbody tr')).toHaveCount(1);
+  await expect(quality.locator('tbody tr td').first()).toHaveText('3');
+  await expect(quality.locator('tbody tr td').nth(1)).toHaveText(/^\d+%$/);
 
   await page.getByRole('tab', { name: /Sample/ }).click();
   await page.getByLabel('Samples', { exact: true }).fill('4');

@@ -20,6 +20,8 @@ export function startTrainClient(c: WorkerClient): void {
     if (m.status === 'empty') store.setTrainStats(null);
   });
   c.on('train/history', (m) => {
+    // A whole history means another model (new, restored or loaded): its own quality list.
+    store.addTrainQuality(null);
     lossSeries.replace(m.points.map((p) => ({ step: p.step, value: p.loss })));
     if (m.points.length === 0) throughputSeries.replace([]);
   });
@@ -29,6 +31,7 @@ export function startTrainClient(c: WorkerClient): void {
     const { type: _type, runId: _runId, points: _points, ...stats } = m;
     store.setTrainStats(stats);
   });
+  c.on('train/quality', (m) => store.addTrainQuality(m.point));
   c.on('train/preview', (m) => {
     publishFrame('preview', m.frame, m.step);
     store.setPreviewStep(m.step);

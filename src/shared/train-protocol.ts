@@ -27,7 +27,12 @@ export interface TrainSettings {
    * summed (same update). Absent in files saved before it existed: DEFAULT_MEMORY_LIMIT_MB.
    */
   readonly memoryLimitMB?: number;
+  /** Score samples with the quality meter every this many steps (0 or absent: never). */
+  readonly qualityEvery?: number;
 }
+
+/** Samples the quality meter scores during training (fewer than on demand: it pauses training). */
+export const TRAINING_QUALITY_SAMPLES = 50;
 
 export const DEFAULT_MEMORY_LIMIT_MB = 512;
 
@@ -45,6 +50,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   previewEvery: 100,
   autosaveEvery: 200,
   memoryLimitMB: DEFAULT_MEMORY_LIMIT_MB,
+  qualityEvery: 0,
 };
 
 /** Settings that define the model or its meaning: changing one needs a new model. */
@@ -81,6 +87,16 @@ export interface ModelSummary {
   readonly backend: string;
   /** The published model card, for the pretrained default model. */
   readonly card: ModelCard | null;
+}
+
+export interface TrainQualityPoint {
+  readonly step: number;
+  readonly samples: number;
+  readonly classAccuracy: number | null;
+  readonly kid: number;
+  readonly kidRealFloor: number;
+  readonly meanConfidence: number;
+  readonly ms: number;
 }
 
 /** The figures each progress message carries besides new loss points. */
@@ -141,6 +157,12 @@ export type TrainFromWorker =
       readonly frame: GrayFrame;
       readonly columns: number;
       readonly labels: readonly number[];
+    }
+  /** The quality meter's figures at a step of the run (settings.qualityEvery). */
+  | {
+      readonly type: 'train/quality';
+      readonly runId: number;
+      readonly point: TrainQualityPoint;
     }
   | {
       readonly type: 'model/file';

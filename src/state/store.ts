@@ -10,6 +10,7 @@ import {
   DEFAULT_TRAIN_SETTINGS,
   type ModelSummary,
   type TrainProgressStats,
+  type TrainQualityPoint,
   type TrainSettings,
   type TrainStatus,
 } from '../shared/train-protocol';
@@ -73,10 +74,13 @@ interface TrainSlice {
   trainMessage: string | null;
   trainStats: TrainStats | null;
   previewStep: number | null;
+  /** Quality meter figures measured during this model's training runs (settings.qualityEvery). */
+  trainQuality: readonly TrainQualityPoint[];
   setTrainSettings: (patch: Partial<TrainSettings>) => void;
   setTrainStatus: (status: TrainStatus, model: ModelSummary | null, message: string | null) => void;
   setTrainStats: (stats: TrainStats | null) => void;
   setPreviewStep: (step: number | null) => void;
+  addTrainQuality: (point: TrainQualityPoint | null) => void;
 }
 
 export interface SampleView {
@@ -159,6 +163,7 @@ const trainSlice: StateCreator<AppState, [], [], TrainSlice> = (set) => ({
   trainMessage: null,
   trainStats: null,
   previewStep: null,
+  trainQuality: [],
   setTrainSettings: (patch) => set((s) => ({ trainSettings: { ...s.trainSettings, ...patch } })),
   setTrainStatus: (trainStatus, model, trainMessage) =>
     set((s) => ({
@@ -170,6 +175,9 @@ const trainSlice: StateCreator<AppState, [], [], TrainSlice> = (set) => ({
     })),
   setTrainStats: (trainStats) => set({ trainStats }),
   setPreviewStep: (previewStep) => set({ previewStep }),
+  // null: another model, so the list starts again.
+  addTrainQuality: (point) =>
+    set((s) => ({ trainQuality: point ? [...s.trainQuality, point] : [] })),
 });
 
 const sampleSlice: StateCreator<AppState, [], [], SampleSlice> = (set) => ({

@@ -4,7 +4,12 @@
  * floor, class accuracy, confidence and memorisation (src/ml/metrics/quality.ts).
  */
 import { loadClassifier, type ClassifierParams } from '../ml/metrics/classifier';
-import { qualityReference, qualityReport, type QualityReference } from '../ml/metrics/quality';
+import {
+  qualityReference,
+  qualityReport,
+  type QualityReference,
+  type QualityReport,
+} from '../ml/metrics/quality';
 import { batchFrom, splitIndices } from '../ml/mnist';
 import { ReverseProcess } from '../ml/sample';
 import type { FromWorker } from '../shared/protocol';
@@ -62,6 +67,17 @@ export class QualityJob {
   }
 
   async measure(requestId: number, settings: QualitySettings): Promise<FromWorker> {
+    const scored = await this.score(settings, (done, total) =>
+      this.post({ type: 'quality/progress', of: requestId, done, total }),
+    );
+    return { type: 'quality/report', requestId, ...scored };
+  }
+
+  /** Samples `settings.count` digits from the current model and scores them. */
+  async score(
+    settings: QualitySettings,
+    onProgress: (done: number, total: number) => void = () => undefined,
+  ): Promise<{ report: QualityReport; classifierAccuracy: number; step: number }> {
     const model = this.model();
     if (!model)
       throw new Error('There is no model to measure yet: train one, or load a model file.');
@@ -98,12 +114,7 @@ export class QualityJob {
       } finally {
         process.dispose();
       }
-      this.post({
-        type: 'quality/progress',
-        of: requestId,
-        done: Math.min(settings.count, start + CHUNK),
-        total: settings.count,
-      });
+      onProgress(Math.min(settings.count, start + CHUNK), settings.count);
     }
     const report = await qualityReport({
       classifier: scorer.classifier,
@@ -113,12 +124,6 @@ export class QualityJob {
       trainSet: scorer.trainSet,
       reference: scorer.reference,
     });
-    return {
-      type: 'quality/report',
-      requestId,
-      report,
-      classifierAccuracy: scorer.heldOutAccuracy,
-      step: model.step,
-    };
+    return { report, classifierAccuracy: scorer.heldOutAccuracy, step: model.step };
   }
 }

@@ -16,8 +16,10 @@ import { countParams } from '../ml/unet/layout';
 import { unetForward } from '../ml/unet/model';
 import { parseModelCard, type ModelCard } from '../shared/model-card';
 import type { BackendName, FromWorker } from '../shared/protocol';
+import type { QualityReport } from '../shared/quality-protocol';
 import {
   TIMESTEP_BUCKETS,
+  TRAINING_QUALITY_SAMPLES,
   type LossPoint,
   type ModelSummary,
   type TrainSettings,
@@ -70,6 +72,8 @@ export class TrainJob {
     private readonly post: Post,
     private readonly dataset: () => Promise<Dataset>,
     private backend: BackendName,
+    /** The quality meter on the current model (loaded with the classifier on first use). */
+    private readonly scoreQuality: (count: number) => Promise<QualityReport>,
   ) {}
 
   private summary(): ModelSummary | null {
@@ -427,6 +431,11 @@ export class TrainJob {
         await this.preview(runId);
         last = performance.now();
       }
+      const qualityEvery = settings.qualityEvery ?? 0;
+      if (qualityEvery > 0 && result.step % qualityEvery === 0) {
+        await this.measureQuality(runId, result.step);
+        last = performance.now();
+      }
       if (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0) {
         await this.autosave();
         last = performance.now();
@@ -439,6 +448,32 @@ export class TrainJob {
     await this.autosave();
     this.loop = null;
     this.postStatus('finished', `Finished ${trainer.optimizer.step} steps.`);
+  }
+
+  /** The quality meter mid-run; a failure is reported and training goes on. */
+  private async measureQuality(runId: number, step: number): Promise<void> {
+    const start = performance.now();
+    try {
+      const r = await this.scoreQuality(TRAINING_QUALITY_SAMPLES);
+      this.post({
+        type: 'train/quality',
+        runId,
+        point: {
+          step,
+          samples: r.samples,
+          classAccuracy: r.classAccuracy ?? null,
+          kid: r.kid,
+          kidRealFloor: r.kidRealFloor,
+          meanConfidence: r.meanConfidence,
+          ms: performance.now() - start,
+        },
+      });
+    } catch (error) {
+      this.post({
+        type: 'error',
+        message: `Quality measurement at step ${step} failed (training goes on): ${String(error)}`,
+      });
+    }
   }
 
   private async recoverFromNonFinite(runId: number, step: number): Promise<void> {

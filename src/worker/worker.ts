@@ -4,6 +4,7 @@
  * dataset and the forward visualizer answer at once while the tfjs backend starts up.
  */
 import type { BackendName, FromWorker, ToWorker } from '../shared/protocol';
+import { DEFAULT_QUALITY_SETTINGS } from '../shared/quality-protocol';
 import { chooseBackend } from './backends';
 import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
@@ -55,10 +56,12 @@ let resolveBackend: (backend: BackendName) => void = () => undefined;
 const firstBackend = new Promise<BackendName>((resolve) => (resolveBackend = resolve));
 
 /** The training job, loaded (with the model code) once a backend runs; restores the autosave. */
-function train() {
+function train(): Promise<TrainJob> {
   trainJob ??= firstBackend.then(async (backend) => {
     const { TrainJob } = await import('./train-job');
-    const job = new TrainJob(post, loadDataset, backend);
+    const job = new TrainJob(post, loadDataset, backend, async (count: number) => {
+      return (await (await quality()).score({ ...DEFAULT_QUALITY_SETTINGS, count })).report;
+    });
     await job.restoreAutosave();
     return job;
   });
@@ -77,7 +80,7 @@ function sampler() {
 
 let qualityJob: Promise<QualityJob> | null = null;
 
-function quality() {
+function quality(): Promise<QualityJob> {
   qualityJob ??= train().then(async (job) => {
     const { QualityJob } = await import('./quality-job');
     return new QualityJob(post, loadDataset, () => job.samplingModel());

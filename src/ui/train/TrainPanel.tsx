@@ -3,6 +3,7 @@ import { useAppStore } from '../../state/store';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { TrainControls } from './TrainControls';
 import { TrainSettingsForm } from './TrainSettingsForm';
+import { TrainQuality } from './TrainQuality';
 import { TrainStats } from './TrainStats';
 
 const TrainCharts = lazy(() => import('./TrainCharts'));
@@ -43,6 +44,7 @@ export function TrainPanel() {
       <div className="col view">
         <TrainStats />
         <Preview />
+        <TrainQuality />
         <Suspense fallback={<section className="card charts">Loading charts…</section>}>
           <TrainCharts />
         </Suspense>

@@ -10,7 +10,7 @@ import {
 } from '../../shared/train-protocol';
 
 type NumberKey = {
-  [K in keyof TrainSettings]-?: TrainSettings[K] extends number ? K : never;
+  [K in keyof TrainSettings]-?: NonNullable<TrainSettings[K]> extends number ? K : never;
 }[keyof TrainSettings];
 
 function NumberField(props: {
@@ -26,7 +26,7 @@ function NumberField(props: {
   return (
     <NumberInput
       {...props}
-      value={value}
+      value={value ?? 0}
       disabled={disabled}
       onChange={(v) => set({ [props.k]: v })}
     />
@@ -139,6 +139,7 @@ export function TrainSettingsForm() {
       <NumberField k="emaDecay" label="EMA decay" min={0} max={0.9999} step={0.001} />
       <NumberField k="previewEvery" label="Preview every" min={0} max={100_000} />
       <NumberField k="autosaveEvery" label="Autosave every" min={0} max={100_000} />
+      <NumberField k="qualityEvery" label="Quality every" min={0} max={100_000} />
       <NumberField k="seed" label="Seed" min={0} max={2 ** 31 - 1} />
       <MemoryLimit />
     </section>
