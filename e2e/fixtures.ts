@@ -30,9 +30,13 @@ export class AppPage {
     await this.waitForFrame(String(await this.t()));
   }
 
-  /** Opens the app forced onto `backend` and waits until the worker runs on it. */
-  async openOn(backend: BackendName): Promise<void> {
-    await this.page.goto(backend === 'webgpu' ? '/' : `/?backend=${backend}`);
+  /**
+   * Opens the app forced onto `backend` (with more URL parameters, e.g. fault=…) and waits until
+   * the worker runs on it.
+   */
+  async openOn(backend: BackendName, more = ''): Promise<void> {
+    const params = [backend === 'webgpu' ? '' : `backend=${backend}`, more].filter(Boolean);
+    await this.page.goto(params.length > 0 ? `/?${params.join('&')}` : '/');
     await expect(this.page.getByTestId('backend-name')).toHaveText(backend, { timeout: 60_000 });
   }
 

@@ -1,20 +1,29 @@
 import { expect, test } from './fixtures';
 
 // WebGPU on SwiftShader needs ~20–60 s per training step here, so this only proves that training
-// really runs on webgpu in the browser: two steps at batch 1, and the loss reaches the chart.
-test('training runs on WebGPU in the browser', async ({ app, page }) => {
+// really runs on webgpu in the browser, and that losing the device moves it to WebGL: step 1 on
+// webgpu, then ?fault=device-loss@1 reports the device lost (the same handler as a real loss)
+// and step 2 runs on webgl from the checkpoint of step 1.
+test('training runs on WebGPU and survives a lost device on WebGL', async ({ app, page }) => {
   test.setTimeout(600_000);
-  await app.openOn('webgpu');
+  await app.openOn('webgpu', 'fault=device-loss@1');
   await page.getByRole('tab', { name: /Train/ }).click();
   await app.waitForDefaultModel();
   await page.getByLabel('Batch').fill('1');
   await page.getByLabel('Steps', { exact: true }).fill('2');
   await page.getByLabel('Preview every').fill('0');
-  await page.getByLabel('Autosave every').fill('0');
+  await page.getByLabel('Autosave every').fill('1');
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
-  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 540_000 });
   await expect(page.getByText(/on webgpu/)).toBeVisible();
+
+  await expect(page.getByRole('alert')).toContainText('The WebGPU device was lost', {
+    timeout: 300_000,
+  });
+  await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 });
+  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 300_000 });
+  await expect(page.getByText(/on webgl/)).toBeVisible();
+  await expect(page.getByTestId('train-step')).toHaveText('2 / 2');
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '2', {
     timeout: 10_000,
   });

@@ -3,7 +3,7 @@
  * exported here; it never talks to the worker directly.
  */
 import { useAppStore } from '../state/store';
-import { isBackendName, type FromWorkerOf } from '../shared/protocol';
+import { isBackendName, parseFaults, type FromWorkerOf } from '../shared/protocol';
 import { startForwardController } from './forward-controller';
 import { startSampleClient } from './sample-client';
 import { startTrainClient } from './train-client';
@@ -57,7 +57,14 @@ export function startApp(): void {
       `Unknown backend "${requested}" in the URL; use webgpu, webgl, wasm or cpu.`,
     );
   }
-  c.send({ type: 'init', forcedBackend: isBackendName(requested) ? requested : null });
+  const { faults, unknown } = parseFaults(new URLSearchParams(window.location.search).get('fault'));
+  if (unknown.length > 0) {
+    store.notify(
+      'error',
+      `Unknown fault "${unknown.join(', ')}" in the URL; use nan-loss@STEP or device-loss@STEP.`,
+    );
+  }
+  c.send({ type: 'init', forcedBackend: isBackendName(requested) ? requested : null, faults });
 }
 
 /** A clear, well-formed 7 to greet the learner on first load. */

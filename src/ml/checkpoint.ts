@@ -122,6 +122,17 @@ export function decodeCheckpoint<C>(bytes: Uint8Array, name = 'the file'): Check
  * Checks that a checkpoint holds exactly the expected tensors with the expected shapes, so a
  * file for another preset is refused before anything is replaced.
  */
+/** Refuses weights with NaN or ±∞ (a model saved from a diverged run, or a damaged file). */
+export function checkFinite(tensors: Checkpoint<unknown>['tensors'], name = 'the file'): void {
+  for (const [key, t] of tensors) {
+    if (!t.values.every(Number.isFinite)) {
+      throw new CheckpointError(
+        `${name} holds NaN or infinite values (in ${key}): it cannot be used.`,
+      );
+    }
+  }
+}
+
 export function checkShapes(
   tensors: Checkpoint<unknown>['tensors'],
   expected: ReadonlyMap<string, readonly number[]>,

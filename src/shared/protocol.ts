@@ -35,8 +35,37 @@ export interface GrayFrame {
   readonly pixels: Uint8Array;
 }
 
+/**
+ * Faults to inject, from the page URL (?fault=nan-loss@3,device-loss@1): they drive the real
+ * recovery paths (NaN guard, lost WebGPU device) in end-to-end tests and demos.
+ */
+export interface Faults {
+  /** This training step sees a NaN batch, so its loss is NaN (once). */
+  readonly nanLossAtStep?: number;
+  /** After this training step the WebGPU device is reported lost (once). */
+  readonly deviceLossAtStep?: number;
+}
+
+/** Parses ?fault=…; unknown entries are returned so the page can say so. */
+export function parseFaults(value: string | null): { faults: Faults; unknown: string[] } {
+  const faults: { nanLossAtStep?: number; deviceLossAtStep?: number } = {};
+  const unknown: string[] = [];
+  for (const item of (value ?? '').split(',').filter((s) => s.trim() !== '')) {
+    const m = /^(nan-loss|device-loss)@(\d+)$/.exec(item.trim());
+    const step = m ? Number(m[2]) : NaN;
+    if (m?.[1] === 'nan-loss' && step >= 1) faults.nanLossAtStep = step;
+    else if (m?.[1] === 'device-loss' && step >= 1) faults.deviceLossAtStep = step;
+    else unknown.push(item);
+  }
+  return { faults, unknown };
+}
+
 export type ToWorker =
-  | { readonly type: 'init'; readonly forcedBackend: BackendName | null }
+  | {
+      readonly type: 'init';
+      readonly forcedBackend: BackendName | null;
+      readonly faults: Faults;
+    }
   | {
       readonly type: 'data/pick';
       readonly requestId: number;

@@ -5,13 +5,14 @@
  * tfjs never delays the first forward frame.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../ml/checkpoint';
 import { tileGrid } from '../ml/grid';
 import { splitIndices } from '../ml/mnist';
 import { ReverseProcess, type Denoiser } from '../ml/sample';
 import { modelMeta, restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
 import { presetConfig, trainerFromSettings, trainOnNextBatch } from '../ml/train/from-settings';
-import type { Trainer } from '../ml/train/step';
+import type { StepResult, Trainer } from '../ml/train/step';
 import { countParams } from '../ml/unet/layout';
 import { unetForward } from '../ml/unet/model';
 import { parseModelCard, type ModelCard } from '../shared/model-card';
@@ -30,6 +31,13 @@ import { clearAutosave, loadAutosave, saveAutosave } from './model-store';
 import type { SamplingModel } from './sample-job';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+
+/** Injected faults (?fault=): they feed the real NaN guard and device-loss recovery. */
+export interface FaultHooks {
+  /** Whether update number `step` gets a NaN batch. */
+  nanBatch(step: number): boolean;
+  afterStep(step: number): void;
+}
 type Meta = ModelMeta<TrainSettings>;
 
 const PROGRESS_INTERVAL_MS = 500;
@@ -45,6 +53,16 @@ const DEFAULT_MODEL_DIR = new URL(
 ).href;
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** A step on a batch of NaN pixels (an injected fault): the loss is NaN, nothing is updated. */
+async function nanStep(trainer: Trainer, batch: number, size: number): Promise<StepResult> {
+  const x0 = tf.fill([batch, size, size, 1], NaN) as tf.Tensor4D;
+  try {
+    return await trainer.step(x0, new Int32Array(batch));
+  } finally {
+    x0.dispose();
+  }
+}
 
 export function modelFileName(meta: Pick<Meta, 'settings' | 'step'>): string {
   const s = meta.settings;
@@ -65,6 +83,7 @@ export class TrainJob {
   private buckets = new Array<number>(TIMESTEP_BUCKETS).fill(NaN);
   private stepTimes: number[] = [];
   private elapsedMs = 0;
+  private resumeAfterMove = false;
   /** The last state known to be good: NaN recovery and device-loss recovery start from it. */
   private lastGood: Uint8Array | null = null;
 
@@ -74,6 +93,7 @@ export class TrainJob {
     private backend: BackendName,
     /** The quality meter on the current model (loaded with the classifier on first use). */
     private readonly scoreQuality: (count: number) => Promise<QualityReport>,
+    private readonly faults: FaultHooks = { nanBatch: () => false, afterStep: () => undefined },
   ) {}
 
   private summary(): ModelSummary | null {
@@ -225,6 +245,8 @@ export class TrainJob {
     this.runId = runId;
     this.postStatus('running');
     this.loop = this.run(runId).catch((error: unknown) => {
+      // A run stopped on purpose (pause, device loss) may fail on its way out: not news.
+      if (this.runId !== runId) return;
       this.postStatus(
         'paused',
         `Training stopped: ${error instanceof Error ? error.message : String(error)}`,
@@ -283,8 +305,23 @@ export class TrainJob {
   }
 
   /** After a device loss the tensors are gone: rebuild on the new backend from the last good state. */
+  /** The GPU is gone: stop the loop now, and remember to resume once moved to another backend. */
+  async pauseForDeviceLoss(): Promise<void> {
+    this.resumeAfterMove ||= this.status === 'running';
+    await this.stop(this.runId + 1);
+  }
+
   async moveToBackend(backend: BackendName): Promise<void> {
-    const wasRunning = this.status === 'running';
+    console.log(
+      'DBG moveToBackend',
+      backend,
+      'status',
+      this.status,
+      'resume',
+      this.resumeAfterMove,
+    );
+    const wasRunning = this.status === 'running' || this.resumeAfterMove;
+    this.resumeAfterMove = false;
     this.backend = backend;
     await this.stop(this.runId + 1);
     if (!this.lastGood) {
@@ -402,7 +439,9 @@ export class TrainJob {
     let lastPost = performance.now();
     let last = performance.now();
     while (this.runId === runId && trainer.optimizer.step < settings.totalSteps) {
-      const result = await trainOnNextBatch(trainer, set, train, settings);
+      const result = this.faults.nanBatch(trainer.optimizer.step + 1)
+        ? await nanStep(trainer, settings.batchSize, set.rows)
+        : await trainOnNextBatch(trainer, set, train, settings);
       if (result.nonFinite) {
         await this.recoverFromNonFinite(runId, result.step + 1);
         return;
@@ -440,6 +479,7 @@ export class TrainJob {
         await this.autosave();
         last = performance.now();
       }
+      this.faults.afterStep(result.step);
       await yieldToEvents();
     }
     if (this.runId !== runId) return;

@@ -51,6 +51,17 @@ function loadDataset(): Promise<Dataset> {
   return dataset;
 }
 
+/** Injected faults (?fault=), consumed as they fire. */
+let faults: { nanLossAtStep?: number; deviceLossAtStep?: number } = {};
+let currentBackend: BackendName | null = null;
+
+async function onDeviceLost(message: string): Promise<void> {
+  post({ type: 'backend/lost', backend: 'webgpu', message });
+  // Stop training before the backend changes under it; it resumes on the new one.
+  if (trainJob) await (await trainJob).pauseForDeviceLoss();
+  await startBackend('webgl');
+}
+
 let trainJob: Promise<TrainJob> | null = null;
 let resolveBackend: (backend: BackendName) => void = () => undefined;
 const firstBackend = new Promise<BackendName>((resolve) => (resolveBackend = resolve));
@@ -59,9 +70,27 @@ const firstBackend = new Promise<BackendName>((resolve) => (resolveBackend = res
 function train(): Promise<TrainJob> {
   trainJob ??= firstBackend.then(async (backend) => {
     const { TrainJob } = await import('./train-job');
-    const job = new TrainJob(post, loadDataset, backend, async (count: number) => {
-      return (await (await quality()).score({ ...DEFAULT_QUALITY_SETTINGS, count })).report;
-    });
+    const job = new TrainJob(
+      post,
+      loadDataset,
+      backend,
+      async (count: number) =>
+        (await (await quality()).score({ ...DEFAULT_QUALITY_SETTINGS, count })).report,
+      {
+        nanBatch: (step) => {
+          if (faults.nanLossAtStep !== step) return false;
+          delete faults.nanLossAtStep;
+          return true;
+        },
+        afterStep: (step) => {
+          if (faults.deviceLossAtStep !== step || currentBackend !== 'webgpu') return;
+          delete faults.deviceLossAtStep;
+          void onDeviceLost(
+            'The WebGPU device was lost (injected by ?fault=); switching to WebGL.',
+          );
+        },
+      },
+    );
     await job.restoreAutosave();
     return job;
   });
@@ -107,15 +136,12 @@ async function startBackend(forced: BackendName | null): Promise<void> {
       attempts: chosen.attempts,
       ms: performance.now() - start,
     });
+    currentBackend = chosen.backend;
     void onBackendReady(chosen.backend).catch((error: unknown) =>
       post({ type: 'error', message: `The model could not be restored: ${errorMessage(error)}` }),
     );
-    if (chosen.backend === 'webgpu') {
-      watchDeviceLoss(chosen.tf, (message) => {
-        post({ type: 'backend/lost', backend: 'webgpu', message });
-        void startBackend('webgl');
-      });
-    }
+    if (chosen.backend === 'webgpu')
+      watchDeviceLoss(chosen.tf, (message) => void onDeviceLost(message));
   } catch (error) {
     post({ type: 'backend/failed', attempts: [] });
     post({ type: 'error', message: `No tfjs backend could start: ${errorMessage(error)}` });
@@ -140,6 +166,18 @@ function deferBackendStart(forced: BackendName | null): void {
   setTimeout(start, BACKEND_GRACE_MS);
 }
 
+/**
+ * Training commands run one after another, in the order they came: "New model" sends reset then
+ * start, and a reset finishing after the start would leave a running model reported as empty.
+ */
+let trainOrder: Promise<unknown> = Promise.resolve();
+
+function inTrainOrder(work: () => Promise<void>): Promise<void> {
+  const next = trainOrder.then(work, work);
+  trainOrder = next.catch(() => undefined);
+  return next;
+}
+
 /** Runs a one-shot request; a failure is answered with its message, never left hanging. */
 async function answer(
   requestId: number,
@@ -156,6 +194,7 @@ async function answer(
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
+      faults = { ...message.faults };
       void loadDataset();
       deferBackendStart(message.forcedBackend);
       return;
@@ -178,14 +217,13 @@ async function handle(message: ToWorker): Promise<void> {
       if (deferredBackendStart) setTimeout(deferredBackendStart, 0);
       return;
     case 'train/start':
-      await (await train()).start(message.runId, message.settings, message.fresh);
-      return;
+      return inTrainOrder(async () =>
+        (await train()).start(message.runId, message.settings, message.fresh),
+      );
     case 'train/pause':
-      await (await train()).pause(message.runId);
-      return;
+      return inTrainOrder(async () => (await train()).pause(message.runId));
     case 'train/reset':
-      await (await train()).reset(message.runId);
-      return;
+      return inTrainOrder(async () => (await train()).reset(message.runId));
     case 'model/export':
       return answer(message.requestId, async () => {
         const file = await (await train()).exportModel();
@@ -193,8 +231,10 @@ async function handle(message: ToWorker): Promise<void> {
       });
     case 'model/import':
       return answer(message.requestId, async () => {
-        const job = await train();
-        await job.importModel(job.currentRunId() + 1, message.file, message.name);
+        await inTrainOrder(async () => {
+          const job = await train();
+          await job.importModel(job.currentRunId() + 1, message.file, message.name);
+        });
         return [{ type: 'model/loaded', requestId: message.requestId }, []];
       });
     case 'sample/start':

@@ -66,3 +66,17 @@ it('an EMA-only file keeps its step and restarts the moments (a published model)
   expect(full.config.momentSteps).toBeUndefined();
   [a, b, c].forEach((t) => t.dispose());
 });
+
+it('refuses a file with NaN weights and leaves the trainer as it was', async () => {
+  const a = trainer();
+  const good = await readParams(a.params);
+  const ckpt = await snapshotTrainer(a, meta);
+  const [key, t] = [...ckpt.tensors].find(([k]) => k.startsWith('ema/'))!;
+  const bad = new Map(ckpt.tensors);
+  bad.set(key, { shape: t.shape, values: t.values.map((v, i) => (i === 3 ? NaN : v)) });
+  expect(() => restoreTrainer(a, MICRO, { ...ckpt, tensors: bad }, '“nan.dpmodel”')).toThrow(
+    `“nan.dpmodel” holds NaN or infinite values (in ${key})`,
+  );
+  expect(await readParams(a.params)).toEqual(good);
+  a.dispose();
+});

@@ -5,7 +5,7 @@
  * EMA weights with fresh optimizer state.
  */
 import type { Checkpoint } from '../checkpoint';
-import { CheckpointError, checkShapes } from '../checkpoint';
+import { CheckpointError, checkFinite, checkShapes } from '../checkpoint';
 import { paramShapes } from '../unet/layout';
 import { loadParams, readParams } from '../unet/params';
 import type { UNetConfig } from '../unet/config';
@@ -102,6 +102,7 @@ export function restoreTrainer(
       if (key.startsWith(`${prefix}/`)) g.set(key.slice(prefix.length + 1), t);
     if (g.size > 0) checkShapes(g, shapes, name);
   }
+  checkFinite(ckpt.tensors, name);
   loadParams(trainer.params, config, params);
   trainer.ema.setState({ updates: ckpt.config.emaUpdates, values: ema });
   // Without saved moments the step count (LR schedule, history) goes on but the moments restart

@@ -1,0 +1,30 @@
+import { expect, test } from './fixtures';
+
+// ?fault=nan-loss@3 feeds step 3 a batch of NaN pixels, so its loss really is NaN and the real
+// guard has to act: stop, restore the last good weights, say so; then training can go on.
+test('a NaN loss stops training, restores the last good weights and says so', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await app.openOn('wasm', 'fault=nan-loss@3');
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await app.waitForDefaultModel();
+  await page.getByLabel('Batch').fill('2');
+  await page.getByLabel('Steps', { exact: true }).fill('5');
+  await page.getByLabel('Preview every').fill('0');
+  await page.getByLabel('Autosave every').fill('1');
+  await app.trainNewModel();
+  await expect(page.getByTestId('train-status')).toHaveText('paused', { timeout: 120_000 });
+  await expect(page.getByTestId('train-message')).toHaveText(
+    'The loss became NaN or infinite at step 3: training stopped and the weights from step 2 ' +
+      'were restored. Try a lower learning rate.',
+  );
+  await expect(page.getByTestId('train-step')).toHaveText('2 / 5');
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
+  await expect(page.getByTestId('train-step')).toHaveText('5 / 5');
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '5');
+  expect(app.consoleErrors).toEqual([]);
+});
