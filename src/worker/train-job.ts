@@ -312,14 +312,6 @@ export class TrainJob {
   }
 
   async moveToBackend(backend: BackendName): Promise<void> {
-    console.log(
-      'DBG moveToBackend',
-      backend,
-      'status',
-      this.status,
-      'resume',
-      this.resumeAfterMove,
-    );
     const wasRunning = this.status === 'running' || this.resumeAfterMove;
     this.resumeAfterMove = false;
     this.backend = backend;
