@@ -184,7 +184,7 @@ export class TrainJob {
     }
   }
 
-  /** Nothing autosaved (a first visit, or after "New model"): the pretrained default model. */
+  /** Nothing autosaved (a first visit): the pretrained default model, so Sample works at once. */
   private async loadDefault(): Promise<void> {
     let bytes: Uint8Array;
     let card: unknown = null;
