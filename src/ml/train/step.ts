@@ -253,7 +253,12 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       const perSample = kept.perSample;
       if (!perSample) throw new Error('trainer: loss function did not run');
       const named = new Map(names.map((n, i) => [n, grads[vars[i]?.name ?? ''] as tf.Tensor]));
-      return { value, flat: optimizer.flatten(named), perSample };
+      try {
+        return { value, flat: optimizer.flatten(named), perSample };
+      } catch (error) {
+        value.dispose();
+        throw error;
+      }
     } catch (error) {
       // Also frees the kept per-sample loss if variableGrads threw after running f.
       if (kept.perSample) owned.push(kept.perSample);
