@@ -57,11 +57,15 @@ export class Ema {
     return this.updates;
   }
 
-  update(params: ReadonlyMap<string, tf.Tensor>): void {
+  /** One update from the current weights, by name or already flattened in this layout's order. */
+  update(params: ReadonlyMap<string, tf.Tensor> | tf.Tensor1D): void {
     const k = this.updates + 1;
     const d = emaDecayAt(k, this.decay, this.warmup);
     tf.tidy(() => {
-      const p = this.layout.flatten(params);
+      const p = params instanceof tf.Tensor ? params : this.layout.flatten(params);
+      if (p.size !== this.layout.size) {
+        throw new Error(`EMA: ${p.size} values, need ${this.layout.size}`);
+      }
       this.shadow.assign(tf.sub(this.shadow, tf.mul(tf.sub(this.shadow, p), tf.scalar(1 - d))));
     });
     this.updates = k;

@@ -216,8 +216,9 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       const gradNorm = Math.sqrt(data[1] ?? NaN);
       const nonFinite = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
       if (!nonFinite) {
-        optimizer.applyFlat(flat, lr, clipScale(gradNorm, opts.clipNorm));
-        ema.update(params);
+        const updated = optimizer.applyFlat(flat, lr, clipScale(gradNorm, opts.clipNorm));
+        owned.push(updated);
+        ema.update(updated);
       }
       return {
         loss,

@@ -4,41 +4,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvStride, type FilterGradVariant, conv2d } from '../conv2d';
+import { groupNorm } from './group-norm';
 import type { ParamsLike } from './params';
+
+export { GROUP_NORM_EPS, groupNorm } from './group-norm';
 
 export interface ForwardOptions {
   /** How conv filter gradients are computed; the best choice depends on the backend. */
   readonly filterGrad?: FilterGradVariant;
 }
 
-/** PyTorch's GroupNorm default, which diffusers' UNet2DModel keeps (norm_eps=1e-5). */
-export const GROUP_NORM_EPS = 1e-5;
-
 export function param(params: ParamsLike, name: string): tf.Tensor {
   const p = params.get(name);
   if (!p) throw new Error(`missing parameter ${name}`);
   return p;
-}
-
-/**
- * GroupNorm over NHWC: statistics per sample and group, over H, W and the group's channels,
- * then a per-channel affine. tfjs has no such op.
- */
-export function groupNorm(
-  x: tf.Tensor4D,
-  gamma: tf.Tensor,
-  beta: tf.Tensor,
-  groups: number,
-  eps = GROUP_NORM_EPS,
-): tf.Tensor4D {
-  const [b, h, w, c] = x.shape;
-  if (c % groups !== 0) throw new RangeError(`groupNorm: ${c} channels, ${groups} groups`);
-  return tf.tidy(() => {
-    const xg = tf.reshape(x, [b, h, w, groups, c / groups]);
-    const { mean, variance } = tf.moments(xg, [1, 2, 4], true);
-    const normed = tf.mul(tf.sub(xg, mean), tf.rsqrt(tf.add(variance, eps)));
-    return tf.add(tf.mul(tf.reshape(normed, [b, h, w, c]), gamma), beta) as tf.Tensor4D;
-  });
 }
 
 export function silu<T extends tf.Tensor>(x: T): T {
@@ -91,5 +70,7 @@ export function normAct(
   name: string,
   groups: number,
 ): tf.Tensor4D {
-  return silu(groupNorm(x, param(params, `${name}.gamma`), param(params, `${name}.beta`), groups));
+  return groupNorm(x, param(params, `${name}.gamma`), param(params, `${name}.beta`), groups, {
+    silu: true,
+  });
 }
