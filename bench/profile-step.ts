@@ -22,14 +22,22 @@ const prof = await tf.profile(async () => {
   return [];
 });
 const wall = performance.now() - t0;
+// tf.profile also records customGrad scopes and ops run through runKernelFunc; not kernels.
+const isScope = (name: string): boolean => name === 'unnamed scope' || name.endsWith('__op');
+// No program runs for these on a GPU backend (metadata or a reference count only).
+const FREE = new Set(['Reshape', 'Identity', 'Cast']);
+const kernels = prof.kernels.filter((k) => !isScope(k.name));
+const dispatched = kernels.filter((k) => !FREE.has(k.name)).length;
 const by = new Map<string, { n: number; ms: number }>();
-for (const k of prof.kernels) {
+for (const k of kernels) {
   const e = by.get(k.name) ?? { n: 0, ms: 0 };
   e.n++;
   e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
   by.set(k.name, e);
 }
-console.log(`kernels ${prof.kernels.length}, wall ${wall.toFixed(0)} ms (profiled)`);
+console.log(
+  `kernels ${kernels.length} (${dispatched} that run a program on a GPU), wall ${wall.toFixed(0)} ms (profiled)`,
+);
 for (const [k, v] of [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 18)) {
   console.log(k.padEnd(28), String(v.n).padStart(5), v.ms.toFixed(1).padStart(8));
 }

@@ -167,6 +167,42 @@ describe('conv2d gradient vs stock tf.conv2d gradient (cpu)', () => {
   }
 });
 
+describe('conv2d with a fused bias', () => {
+  /** Value and gradients of Σ (conv(x, W) + b)·r: ours fused, or tf.conv2d then tf.add. */
+  function withBias(c: Case, inp: Inputs, variant: FilterGradVariant | 'unfused'): Float32Array[] {
+    return tf.tidy(() => {
+      const x = tf.tensor4d(inp.x, xShape(c));
+      const filter = tf.tensor4d(inp.filter, fShape(c));
+      const bias = tf.tensor1d(randomArray(c.cout, 77));
+      const r = tf.tensor4d(inp.r, yShape(c));
+      const loss = (a: tf.Tensor, f: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+        const a4 = a as tf.Tensor4D;
+        const f4 = f as tf.Tensor4D;
+        const y =
+          variant === 'unfused'
+            ? tf.add(tf.conv2d(a4, f4, c.s, 'same'), b)
+            : conv2d(a4, f4, c.s, { filterGrad: variant, bias: b as tf.Tensor1D });
+        return tf.sum(tf.mul(y, r));
+      };
+      const { value, grads } = tf.valueAndGrads(loss)([x, filter, bias]);
+      return [value, ...grads].map((t) => t.dataSync() as Float32Array);
+    });
+  }
+
+  for (const [i, c] of CASES.filter((_, j) => j % 3 === 0).entries()) {
+    for (const variant of [...CUSTOM, 'stock'] as const) {
+      it(`${variant}: ${label(c)}: value, dx, dW and db as conv + add`, () => {
+        const before = tf.memory().numTensors;
+        const inp = makeInputs(c, 3000 + 10 * i);
+        const ref = withBias(c, inp, 'unfused');
+        const ours = withBias(c, inp, variant);
+        expect(tf.memory().numTensors).toBe(before);
+        ref.forEach((r, k) => expect(relErr(ours[k] ?? new Float32Array(), r)).toBeLessThan(TOL));
+      });
+    }
+  }
+});
+
 describe('conv2dFilterGrad alone', () => {
   it.each(CUSTOM)('%s matches the stock kernel and frees its intermediates', (variant) => {
     for (const [i, c] of CASES.entries()) {

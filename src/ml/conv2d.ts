@@ -35,9 +35,10 @@ export const FILTER_GRAD_VARIANTS: readonly FilterGradVariant[] = [
 
 export type ConvStride = 1 | 2;
 
-/** Options bag so bias / activation fusion can be added later without changing call sites. */
 export interface Conv2dOptions {
   readonly filterGrad?: FilterGradVariant;
+  /** Per-output-channel bias [Cout], added inside the conv kernel. */
+  readonly bias?: tf.Tensor1D;
 }
 
 interface SamePad {
@@ -189,8 +190,6 @@ export function conv2dFilterGrad(
   });
 }
 
-type Conv2dFn = (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D;
-
 /**
  * dx. For stride 1 and an odd kernel, 'same' pads symmetrically, so the transposed convolution is a
  * plain convolution with the kernel flipped in space and its channels swapped; the forward conv
@@ -212,38 +211,60 @@ function inputGrad(
   return tf.conv2dTranspose(dy, filter, x.shape, strides, 'same');
 }
 
-// One customGrad wrapper per (stride, variant): the closure is all that differs, and reusing it
-// avoids rebuilding it on every layer call.
-const customConvs = new Map<string, Conv2dFn>();
+// One customGrad wrapper per (stride, variant, bias): the closure is all that differs, and reusing
+// it avoids rebuilding it on every layer call.
+type ConvFn = (x: tf.Tensor4D, filter: tf.Tensor4D, bias?: tf.Tensor1D) => tf.Tensor4D;
+const customConvs = new Map<string, ConvFn>();
 
-function customConv(strides: ConvStride, variant: Exclude<FilterGradVariant, 'stock'>): Conv2dFn {
-  const key = `${strides}/${variant}`;
+/** tf.conv2d, or FusedConv2D when there is a bias: one kernel instead of a conv and an add. */
+function forwardConv(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: ConvStride,
+  bias: tf.Tensor1D | undefined,
+): tf.Tensor4D {
+  if (!bias) return tf.conv2d(x, filter, strides, 'same');
+  return tf.fused.conv2d({ x, filter, strides, pad: 'same', bias });
+}
+
+function customConv(
+  strides: ConvStride,
+  variant: Exclude<FilterGradVariant, 'stock'>,
+  withBias: boolean,
+): ConvFn {
+  const key = `${strides}/${variant}/${withBias}`;
   const cached = customConvs.get(key);
   if (cached) return cached;
   const wrapped = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, filter, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    const x = args[0] as tf.Tensor4D;
+    const filter = args[1] as tf.Tensor4D;
+    const bias = withBias ? (args[2] as tf.Tensor1D) : undefined;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
     save([x, filter]);
     return {
-      value: tf.conv2d(x, filter, strides, 'same'),
+      value: forwardConv(x, filter, strides, bias),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        return [
+        const grads = [
           inputGrad(sx, sf, dy4, strides),
           conv2dFilterGrad(sx, dy4, sf.shape, strides, variant),
         ];
+        if (withBias) grads.push(tf.sum(dy4, [0, 1, 2]));
+        return grads;
       },
     };
   });
-  const fn: Conv2dFn = (x, filter) => wrapped(x, filter) as tf.Tensor4D;
+  const fn: ConvFn = (x, filter, bias) =>
+    (withBias && bias ? wrapped(x, filter, bias) : wrapped(x, filter)) as tf.Tensor4D;
   customConvs.set(key, fn);
   return fn;
 }
 
 /**
- * NHWC conv2d with TF 'same' padding and dilation 1, for any kernel size. The forward is
- * tf.conv2d; dx goes through tfjs' Conv2DBackpropInput (which every backend has); dW through
- * `conv2dFilterGrad` with the chosen variant.
+ * NHWC conv2d with TF 'same' padding and dilation 1, for any kernel size, plus a per-channel
+ * `bias` when given (fused into the conv kernel). The forward is tf.conv2d / tf.fused.conv2d;
+ * dx goes through `inputGrad`; dW through `conv2dFilterGrad` with the chosen variant.
  */
 export function conv2d(
   x: tf.Tensor4D,
@@ -252,6 +273,7 @@ export function conv2d(
   opts: Conv2dOptions = {},
 ): tf.Tensor4D {
   const variant = opts.filterGrad ?? 'matmul2d';
-  if (variant === 'stock') return tf.conv2d(x, filter, strides, 'same');
-  return customConv(strides, variant)(x, filter);
+  const { bias } = opts;
+  if (variant === 'stock') return forwardConv(x, filter, strides, bias);
+  return customConv(strides, variant, bias !== undefined)(x, filter, bias);
 }

@@ -55,13 +55,8 @@ export function convLayer(
   opts: ForwardOptions,
 ): tf.Tensor4D {
   const w = param(params, `${name}.w`) as tf.Tensor4D;
-  const y = conv2d(
-    x,
-    w,
-    stride,
-    opts.filterGrad === undefined ? {} : { filterGrad: opts.filterGrad },
-  );
-  return tf.add(y, param(params, `${name}.b`));
+  const bias = param(params, `${name}.b`) as tf.Tensor1D;
+  return conv2d(x, w, stride, { ...opts, bias });
 }
 
 export function normAct(
