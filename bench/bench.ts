@@ -18,11 +18,12 @@ import {
 import { FILTER_GRAD_VARIANTS, type FilterGradVariant } from '../src/ml/conv2d';
 import { type ConvRecord, convNotes, formatConvTable, runConvBench } from './conv-bench';
 import type { MeasureOptions } from './timing';
+import { type KernelsRecord, formatKernelsTable, runKernelsBench } from './kernels-bench';
 import { type TrainRecord, formatTrainTable, runTrainBench } from './train-bench';
 
 const USAGE = `usage: npm run bench -- [options]
   --backends LIST   comma-separated, from webgpu,wasm,cpu (default: all three)
-  --suites LIST     conv,train (default: both)
+  --suites LIST     conv,train,kernels (default: all three)
   --quick           batch 8 only, fewer runs, tiny preset only
   --json            print one JSON object instead of tables
   --max-call-s S    skip a conv call predicted to take longer (default 3 with --quick, else 8)
@@ -33,7 +34,7 @@ const USAGE = `usage: npm run bench -- [options]
                     bigger batches run as summed micro-batches; 65536 = never split
   --help`;
 
-type Suite = 'conv' | 'train';
+type Suite = 'conv' | 'train' | 'kernels';
 
 interface Args {
   readonly backends: NodeBackendName[];
@@ -63,7 +64,7 @@ function parse(): Args | null {
   const { values } = parseArgs({
     options: {
       backends: { type: 'string', default: NODE_BACKENDS.join(',') },
-      suites: { type: 'string', default: 'conv,train' },
+      suites: { type: 'string', default: 'conv,train,kernels' },
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'max-call-s': { type: 'string' },
@@ -87,7 +88,7 @@ function parse(): Args | null {
       : list(values['filter-grad'], FILTER_GRAD_VARIANTS, 'filter-grad variant');
   return {
     backends: list(values.backends, NODE_BACKENDS, 'backend'),
-    suites: list(values.suites, ['conv', 'train'] as const, 'suite'),
+    suites: list(values.suites, ['conv', 'train', 'kernels'] as const, 'suite'),
     quick: values.quick,
     json: values.json,
     maxCallMs: maxCallS * 1000,
@@ -108,6 +109,7 @@ interface BackendResult {
   readonly setupMs?: number;
   conv?: ConvRecord[];
   train?: TrainRecord[];
+  kernels?: KernelsRecord;
 }
 
 async function main(): Promise<void> {
@@ -186,6 +188,11 @@ async function main(): Promise<void> {
         ...(args.filterGrad === undefined ? {} : { filterGrad: args.filterGrad }),
       });
     }
+    if (args.suites.includes('kernels')) {
+      // SwiftShader runs a tiny step in tens of seconds: one pair there, ten elsewhere.
+      const pairs = backend === 'webgpu' ? 1 : args.quick ? 5 : 10;
+      result.kernels = await runKernelsBench(tf, backend, { batch: 8, pairs, log });
+    }
   }
 
   const loadAtEnd = loadavg()[0] ?? NaN;
@@ -225,6 +232,7 @@ async function main(): Promise<void> {
       );
     }
     if (r.train) lines.push('', formatTrainTable(r.train));
+    if (r.kernels) lines.push('', formatKernelsTable(r.kernels));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

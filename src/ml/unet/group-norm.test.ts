@@ -1,11 +1,22 @@
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_NORM_EPS, groupNorm } from './group-norm';
 
+async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  // The plain SIMD build, as the app uses it.
+  if (name === 'wasm') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  expect(await tf.setBackend(name)).toBe(true);
+}
+
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('cpu');
+});
+
+afterAll(async () => {
+  await useBackend('cpu');
 });
 
 /** The textbook ops, differentiated by tfjs' autodiff: the reference for the hand-written gradient. */
@@ -48,32 +59,41 @@ describe('groupNorm (hand-written gradient)', () => {
     [1, 4, 6, 6, 3],
     [4, 2, 2, 4, 1],
   ];
-  for (const act of [false, true]) {
-    for (const [b, h, w, c, groups] of shapes) {
-      it(`matches autodiff: [${b},${h},${w},${c}], ${groups} groups${act ? ', SiLU' : ''}`, () => {
-        const x = tf.add(tf.mul(tf.randomNormal([b, h, w, c], 0, 1, 'float32', 7), 3), 1.5);
-        const g = tf.randomNormal([c], 1, 0.5, 'float32', 8);
-        const beta = tf.randomNormal([c], 0, 0.5, 'float32', 9);
-        const r = tf.randomNormal([b, h, w, c], 0, 1, 'float32', 10);
-        const before = tf.memory().numTensors;
-        const ours = valueAndGrads(
-          (xi, gi, bi) => groupNorm(xi, gi, bi, groups, { silu: act }),
-          x as tf.Tensor4D,
-          g,
-          beta,
-          r,
-        );
-        expect(tf.memory().numTensors).toBe(before);
-        const ref = valueAndGrads(
-          (xi, gi, bi) => reference(xi, gi, bi, groups, act),
-          x as tf.Tensor4D,
-          g,
-          beta,
-          r,
-        );
-        ours.forEach((v, i) => expect(maxRelErr(v, ref[i] ?? [])).toBeLessThan(1e-4));
-        tf.dispose([x, g, beta, r]);
-      });
+  const paths = [
+    { backend: 'cpu', kernels: false, name: 'tfjs ops' },
+    { backend: 'cpu', kernels: true, name: 'cpu kernel' },
+    { backend: 'wasm', kernels: true, name: 'wasm kernel' },
+  ] as const;
+  for (const path of paths) {
+    for (const act of [false, true]) {
+      for (const [b, h, w, c, groups] of shapes) {
+        it(`${path.name} matches autodiff: [${b},${h},${w},${c}], ${groups} groups${act ? ', SiLU' : ''}`, async () => {
+          await useBackend(path.backend);
+          const x = tf.add(tf.mul(tf.randomNormal([b, h, w, c], 0, 1, 'float32', 7), 3), 1.5);
+          const g = tf.randomNormal([c], 1, 0.5, 'float32', 8);
+          const beta = tf.randomNormal([c], 0, 0.5, 'float32', 9);
+          const r = tf.randomNormal([b, h, w, c], 0, 1, 'float32', 10);
+          const before = tf.memory().numTensors;
+          const ours = valueAndGrads(
+            (xi, gi, bi) => groupNorm(xi, gi, bi, groups, { silu: act, kernels: path.kernels }),
+            x as tf.Tensor4D,
+            g,
+            beta,
+            r,
+          );
+          expect(tf.memory().numTensors).toBe(before);
+          const ref = valueAndGrads(
+            (xi, gi, bi) => reference(xi, gi, bi, groups, act),
+            x as tf.Tensor4D,
+            g,
+            beta,
+            r,
+          );
+          ours.forEach((v, i) => expect(maxRelErr(v, ref[i] ?? [])).toBeLessThan(1e-4));
+          tf.dispose([x, g, beta, r]);
+          await useBackend('cpu');
+        });
+      }
     }
   }
 
@@ -92,10 +112,15 @@ describe('groupNorm (hand-written gradient)', () => {
       });
       return { all: kernels.length, work: kernels.filter((k) => !free.has(k.name)).length };
     };
-    const ours = await count((xi, gi, bi) => groupNorm(xi, gi, bi, 4, { silu: true }));
+    const ours = await count((xi, gi, bi) =>
+      groupNorm(xi, gi, bi, 4, { silu: true, kernels: false }),
+    );
+    const kernel = await count((xi, gi, bi) => groupNorm(xi, gi, bi, 4, { silu: true }));
     const ref = await count((xi, gi, bi) => reference(xi, gi, bi, 4, true));
     expect(ours.all).toBeLessThan(ref.all * 0.6);
     expect(ours.work).toBeLessThan(ref.work * 0.75);
+    // Our kernels: one forward, one backward (plus the test's own mul and sum and their grads).
+    expect(kernel.work).toBeLessThan(10);
     tf.dispose([x, g, beta, r]);
   });
 });

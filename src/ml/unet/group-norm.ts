@@ -6,6 +6,7 @@
  * time at 28×28.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { GROUP_NORM_GRAD_KERNEL, GROUP_NORM_KERNEL, hasKernel } from '../kernels/register';
 
 /** PyTorch's GroupNorm default, which diffusers' UNet2DModel keeps (norm_eps=1e-5). */
 export const GROUP_NORM_EPS = 1e-5;
@@ -61,7 +62,42 @@ function makeNorm(groups: number, eps: number, act: boolean): NormFn {
   return (x, gamma, beta) => wrapped(x, gamma, beta) as tf.Tensor4D;
 }
 
-// One wrapper per (groups, eps, act): building a customGrad closure per call would cost more.
+/**
+ * The same op through our own kernels (ml/kernels): one for the norm and its affine, one for the
+ * whole backward. The SiLU stays two tfjs kernels (sigmoid, mul; see group-norm-host.ts) and its
+ * σ is kept for the backward.
+ */
+function makeKernelNorm(groups: number, eps: number, act: boolean): NormFn {
+  const attrs = { groups, eps } as unknown as tf.NamedAttrMap;
+  const wrapped = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, mean, rstd] = tf
+      .engine()
+      .runKernel(GROUP_NORM_KERNEL, { x, gamma, beta }, attrs) as tf.Tensor[];
+    if (!y || !mean || !rstd) throw new Error(`${GROUP_NORM_KERNEL}: too few outputs`);
+    const sig = act ? tf.sigmoid(y) : null;
+    save(sig ? [x, gamma, beta, mean, rstd, sig] : [x, gamma, beta, mean, rstd]);
+    return {
+      value: sig ? tf.mul(y, sig) : y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sg, sb, sm, sr, ss] = saved;
+        const inputs: tf.NamedTensorMap = {
+          dy,
+          x: sx!,
+          gamma: sg!,
+          beta: sb!,
+          mean: sm!,
+          rstd: sr!,
+          ...(ss ? { sig: ss } : {}),
+        };
+        return tf.engine().runKernel(GROUP_NORM_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
+      },
+    };
+  });
+  return (x, gamma, beta) => wrapped(x, gamma, beta) as tf.Tensor4D;
+}
+
+// One wrapper per (path, groups, eps, act): building a customGrad closure per call would cost more.
 const norms = new Map<string, NormFn>();
 
 /**
@@ -73,16 +109,24 @@ export function groupNorm(
   gamma: tf.Tensor,
   beta: tf.Tensor,
   groups: number,
-  opts: { readonly silu?: boolean; readonly eps?: number } = {},
+  opts: {
+    readonly silu?: boolean;
+    readonly eps?: number;
+    /** false: the tfjs-ops formulation even where our kernels exist (tests compare the two). */
+    readonly kernels?: boolean;
+  } = {},
 ): tf.Tensor4D {
   const c = x.shape[3];
   if (c % groups !== 0) throw new RangeError(`groupNorm: ${c} channels, ${groups} groups`);
   const eps = opts.eps ?? GROUP_NORM_EPS;
   const act = opts.silu ?? false;
-  const key = `${groups}/${eps}/${act}`;
+  // Decided per call: training can move to another backend (WebGPU lost → WebGL).
+  const kernels =
+    opts.kernels !== false && hasKernel(GROUP_NORM_KERNEL) && hasKernel(GROUP_NORM_GRAD_KERNEL);
+  const key = `${kernels}/${groups}/${eps}/${act}`;
   let fn = norms.get(key);
   if (!fn) {
-    fn = makeNorm(groups, eps, act);
+    fn = (kernels ? makeKernelNorm : makeNorm)(groups, eps, act);
     norms.set(key, fn);
   }
   return fn(x, gamma, beta);
