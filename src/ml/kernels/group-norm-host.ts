@@ -1,9 +1,10 @@
 /**
- * GroupNorm forward and backward (the backward also through a following SiLU) as plain loops over
- * NHWC float32 arrays: the kernels for backends whose tensors live in CPU memory (wasm, cpu). A
- * few passes in place of the ~27 elementwise and reduction kernels of the tfjs-ops version; sums
- * are accumulated in float64. The sigmoid itself stays a tfjs kernel: Math.exp costs ~27 ns per
- * value on this project's machine, ~15× the whole wasm Sigmoid kernel (XNNPACK, SIMD).
+ * GroupNorm forward and backward, optionally through a following SiLU, as plain loops over NHWC
+ * float32 arrays: the kernels for backends whose tensors live in CPU memory (wasm, cpu). A few
+ * passes in place of the ~27 elementwise and reduction kernels of the tfjs-ops version; sums are
+ * accumulated in float64. Math.exp costs ~27 ns per value on this project's machine, ~15× the
+ * whole wasm Sigmoid kernel (XNNPACK, SIMD), so callers on wasm run the sigmoid as a tfjs kernel
+ * and hand σ to the backward (`sig`); `act` here is the complete but slow path.
  */
 
 export interface GroupNormDims {
@@ -15,32 +16,31 @@ export interface GroupNormDims {
   readonly groups: number;
 }
 
-export interface GroupNormForward {
-  /** Output xhat·γ + β, [B, H, W, C]. */
-  readonly y: Float32Array;
-  /** Per (sample, group) mean and 1/√(var + eps), [B, G]. */
-  readonly mean: Float32Array;
-  readonly rstd: Float32Array;
-}
-
 function checkDims({ b, hw, c, groups }: GroupNormDims, size: number): number {
   if (c % groups !== 0) throw new RangeError(`groupNorm: ${c} channels, ${groups} groups`);
   if (b * hw * c !== size) throw new RangeError(`groupNorm: ${size} values for ${b}×${hw}×${c}`);
   return c / groups;
 }
 
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+/**
+ * y = xhat·γ + β (then SiLU when `act`), xhat = (x − mean)·rstd per (sample, group).
+ * `stats` [B, G, 2] receives (mean, rstd = 1/√(var + eps)) for each (sample, group).
+ */
 export function groupNormForward(
   x: Float32Array,
   gamma: Float32Array,
   beta: Float32Array,
   dims: GroupNormDims,
   eps: number,
-  out: GroupNormForward,
+  act: boolean,
+  y: Float32Array,
+  stats: Float32Array,
 ): void {
   const { b, hw, c, groups } = dims;
   const cg = checkDims(dims, x.length);
   const n = hw * cg;
-  const { y, mean, rstd } = out;
   for (let s = 0; s < b; s++) {
     for (let g = 0; g < groups; g++) {
       const c0 = g * cg;
@@ -59,19 +59,20 @@ export function groupNormForward(
         }
       }
       const r = 1 / Math.sqrt(sq / n + eps);
-      mean[s * groups + g] = mu;
-      rstd[s * groups + g] = r;
+      stats[2 * (s * groups + g)] = mu;
+      stats[2 * (s * groups + g) + 1] = r;
       for (let p = 0; p < hw; p++) {
         const base = (s * hw + p) * c + c0;
         for (let j = 0; j < cg; j++) {
-          y[base + j] = (x[base + j]! - mu) * r * gamma[c0 + j]! + beta[c0 + j]!;
+          const v = (x[base + j]! - mu) * r * gamma[c0 + j]! + beta[c0 + j]!;
+          y[base + j] = act ? v * sigmoid(v) : v;
         }
       }
     }
   }
 }
 
-export interface GroupNormBackward {
+export interface GroupNormGrads {
   /** [B, H, W, C]. */
   readonly dx: Float32Array;
   /** [C]. */
@@ -80,8 +81,8 @@ export interface GroupNormBackward {
 }
 
 /**
- * With xhat = (x − mean)·rstd and v = xhat·γ + β, then SiLU when `sig` (σ(v), saved by the
- * forward) is given:
+ * With xhat = (x − mean)·rstd and v = xhat·γ + β, through SiLU when `act` (σ(v) taken from `sig`
+ * when given, else recomputed):
  *   dv = dy·σ(v)·(1 + v·(1 − σ(v))),  dγ = Σ dv·xhat,  dβ = Σ dv,
  *   dx = rstd·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat)),  dxhat = dv·γ.
  */
@@ -90,11 +91,11 @@ export function groupNormBackward(
   x: Float32Array,
   gamma: Float32Array,
   beta: Float32Array,
-  mean: Float32Array,
-  rstd: Float32Array,
+  stats: Float32Array,
+  act: boolean,
   sig: Float32Array | null,
   dims: GroupNormDims,
-  out: GroupNormBackward,
+  out: GroupNormGrads,
 ): void {
   const { b, hw, c, groups } = dims;
   const cg = checkDims(dims, x.length);
@@ -105,8 +106,8 @@ export function groupNormBackward(
   for (let s = 0; s < b; s++) {
     for (let g = 0; g < groups; g++) {
       const c0 = g * cg;
-      const mu = mean[s * groups + g]!;
-      const r = rstd[s * groups + g]!;
+      const mu = stats[2 * (s * groups + g)]!;
+      const r = stats[2 * (s * groups + g) + 1]!;
       let s1 = 0;
       let s2 = 0;
       // First pass: dxhat into dx, and the sums the second pass needs.
@@ -114,17 +115,17 @@ export function groupNormBackward(
         const base = (s * hw + p) * c + c0;
         for (let j = 0; j < cg; j++) {
           const i = base + j;
+          const k = c0 + j;
           const xhat = (x[i]! - mu) * r;
           let dv = dy[i]!;
-          if (sig) {
-            const v = xhat * gamma[c0 + j]! + beta[c0 + j]!;
-            const sg = sig[i]!;
+          if (act) {
+            const v = xhat * gamma[k]! + beta[k]!;
+            const sg = sig ? sig[i]! : sigmoid(v);
             dv *= sg * (1 + v * (1 - sg));
           }
-          const k = c0 + j;
           dGamma[k] = dGamma[k]! + dv * xhat;
           dBeta[k] = dBeta[k]! + dv;
-          const dxhat = dv * gamma[c0 + j]!;
+          const dxhat = dv * gamma[k]!;
           dx[i] = dxhat;
           s1 += dxhat;
           s2 += dxhat * xhat;

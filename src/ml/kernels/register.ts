@@ -1,10 +1,27 @@
 /**
- * Our own tfjs kernels, registered on first use for the backend in use. `ml/` imports no backend
- * package, so the backends are reached through the few methods each one has (duck typing).
- * A backend without an implementation here keeps using the tfjs-ops path (see hasKernel).
+ * Our own tfjs kernels, registered on first use for the backend in use: loops over CPU memory on
+ * wasm and cpu, WGSL programs on webgpu. `ml/` imports no backend package, so backends are reached
+ * through the few methods each has (duck typing). A backend without an implementation here (webgl)
+ * keeps the tfjs-ops formulation (see hasKernel).
+ *
+ * DPGroupNorm: x [B,H,W,C], gamma, beta [C] → y [B,H,W,C] (SiLU applied when attr act), stats
+ *   [B,G,2] = (mean, 1/√(var + eps)).
+ * DPGroupNormGrad: dy, x, gamma, beta, stats, and optionally sig = σ(xhat·γ + β) → dx, dγ, dβ.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
+import {
+  type Program,
+  type WebGPULike,
+  inputsFor,
+  applyProgram,
+  gradAffineProgram,
+  gradInputProgram,
+  gradStatsProgram,
+  statsProgram,
+  uniformsFor,
+} from './group-norm-webgpu';
+import { HOST_IO, type HostIO } from './host-io';
 
 export const GROUP_NORM_KERNEL = 'DPGroupNorm';
 export const GROUP_NORM_GRAD_KERNEL = 'DPGroupNormGrad';
@@ -12,61 +29,9 @@ export const GROUP_NORM_GRAD_KERNEL = 'DPGroupNormGrad';
 export interface GroupNormAttrs {
   readonly groups: number;
   readonly eps: number;
+  /** SiLU after the affine. */
+  readonly act: boolean;
 }
-
-/** What a CPU-memory backend offers to read inputs and create outputs. */
-interface HostIO {
-  /** Creates the outputs, then hands float32 views of inputs and outputs to `compute`. */
-  run(
-    inputs: tf.TensorInfo[],
-    outShapes: number[][],
-    compute: (ins: Float32Array[], outs: Float32Array[]) => void,
-  ): tf.TensorInfo[];
-}
-
-interface WasmLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
-interface CpuLike {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-function wasmIO(backend: WasmLike): HostIO {
-  return {
-    run(inputs, outShapes, compute) {
-      // Outputs first: allocating can grow the wasm heap, which detaches earlier views.
-      const outs = outShapes.map((s) => backend.makeOutput(s, 'float32'));
-      compute(
-        inputs.map((t) => backend.typedArrayFromHeap(t)),
-        outs.map((t) => backend.typedArrayFromHeap(t)),
-      );
-      return outs;
-    },
-  };
-}
-
-function cpuIO(backend: CpuLike): HostIO {
-  return {
-    run(inputs, outShapes, compute) {
-      const ins = inputs.map((t) => {
-        const values = backend.data.get(t.dataId).values;
-        if (!(values instanceof Float32Array)) throw new Error('expected float32 tensor data');
-        return values;
-      });
-      const outs = outShapes.map((s) => new Float32Array(s.reduce((p, d) => p * d, 1)));
-      compute(ins, outs);
-      return outs.map((v, i) => backend.makeTensorInfo(outShapes[i] ?? [], 'float32', v));
-    },
-  };
-}
-
-const HOST_IO: Record<string, (backend: unknown) => HostIO> = {
-  wasm: (b) => wasmIO(b as WasmLike),
-  cpu: (b) => cpuIO(b as CpuLike),
-};
 
 function dimsOf(x: tf.TensorInfo, groups: number) {
   const [b = 0, h = 0, w = 0, c = 0] = x.shape;
@@ -75,7 +40,15 @@ function dimsOf(x: tf.TensorInfo, groups: number) {
 
 function attrsOf(attrs: tf.NamedAttrMap | undefined): GroupNormAttrs {
   const a = attrs as unknown as GroupNormAttrs;
-  return { groups: a.groups, eps: a.eps };
+  return { groups: a.groups, eps: a.eps, act: a.act };
+}
+
+function named(inputs: tf.NamedTensorInfoMap, names: readonly string[], kernel: string) {
+  return names.map((n) => {
+    const t = inputs[n];
+    if (!t) throw new Error(`${kernel}: missing input ${n}`);
+    return t;
+  });
 }
 
 function registerHost(backendName: string, io: (backend: unknown) => HostIO): void {
@@ -83,15 +56,13 @@ function registerHost(backendName: string, io: (backend: unknown) => HostIO): vo
     kernelName: GROUP_NORM_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
-      if (!x || !gamma || !beta) throw new Error(`${GROUP_NORM_KERNEL}: missing inputs`);
-      const { groups, eps } = attrsOf(attrs);
-      const dims = dimsOf(x, groups);
+      const [x, gamma, beta] = named(inputs, ['x', 'gamma', 'beta'], GROUP_NORM_KERNEL);
+      const { groups, eps, act } = attrsOf(attrs);
+      const dims = dimsOf(x!, groups);
       return io(backend).run(
-        [x, gamma, beta],
-        [[...x.shape], [dims.b, groups], [dims.b, groups]],
-        ([xv, gv, bv], [y, mean, rstd]) =>
-          groupNormForward(xv!, gv!, bv!, dims, eps, { y: y!, mean: mean!, rstd: rstd! }),
+        [x!, gamma!, beta!],
+        [[...x!.shape], [dims.b, groups, 2]],
+        ([xv, gv, bv], [y, stats]) => groupNormForward(xv!, gv!, bv!, dims, eps, act, y!, stats!),
       );
     },
   });
@@ -99,24 +70,70 @@ function registerHost(backendName: string, io: (backend: unknown) => HostIO): vo
     kernelName: GROUP_NORM_GRAD_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      // `sig` (σ of the forward's output) is there when a SiLU followed the norm.
-      const { dy, x, gamma, beta, mean, rstd, sig } = inputs as Record<string, tf.TensorInfo>;
-      if (!dy || !x || !gamma || !beta || !mean || !rstd) {
-        throw new Error(`${GROUP_NORM_GRAD_KERNEL}: missing inputs`);
-      }
-      const { groups } = attrsOf(attrs);
-      const dims = dimsOf(x, groups);
-      const ins = [dy, x, gamma, beta, mean, rstd, ...(sig ? [sig] : [])];
+      const names = ['dy', 'x', 'gamma', 'beta', 'stats'];
+      const ins = named(inputs, names, GROUP_NORM_GRAD_KERNEL);
+      const { sig } = inputs;
+      const [, x, gamma] = ins;
+      const { groups, act } = attrsOf(attrs);
+      const dims = dimsOf(x!, groups);
       return io(backend).run(
-        ins,
-        [[...x.shape], [...gamma.shape], [...gamma.shape]],
-        ([dyv, xv, gv, bv, mv, rv, sv], [dx, dGamma, dBeta]) =>
-          groupNormBackward(dyv!, xv!, gv!, bv!, mv!, rv!, sv ?? null, dims, {
+        sig ? [...ins, sig] : ins,
+        [[...x!.shape], [...gamma!.shape], [...gamma!.shape]],
+        ([dyv, xv, gv, bv, sv, sigv], [dx, dGamma, dBeta]) =>
+          groupNormBackward(dyv!, xv!, gv!, bv!, sv!, act, sigv ?? null, dims, {
             dx: dx!,
             dGamma: dGamma!,
             dBeta: dBeta!,
           }),
       );
+    },
+  });
+}
+
+function registerWebGPU(): void {
+  tf.registerKernel({
+    kernelName: GROUP_NORM_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const gpu = backend as unknown as WebGPULike;
+      const [x, gamma, beta] = named(inputs, ['x', 'gamma', 'beta'], GROUP_NORM_KERNEL);
+      const { groups, eps, act } = attrsOf(attrs);
+      const dims = dimsOf(x!, groups);
+      const u = uniformsFor(dims, eps);
+      const stats = gpu.runWebGPUProgram(statsProgram(dims.b, groups), [x!], 'float32', u);
+      const y = gpu.runWebGPUProgram(
+        applyProgram([...x!.shape], act),
+        [x!, stats, gamma!, beta!],
+        'float32',
+        u,
+      );
+      return [y, stats];
+    },
+  });
+  tf.registerKernel({
+    kernelName: GROUP_NORM_GRAD_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const gpu = backend as unknown as WebGPULike & { disposeData(id: tf.DataId): void };
+      // σ is recomputed in the shaders, where exp costs nothing next to a dispatch.
+      const [dy, x, gamma, beta, stats] = named(
+        inputs,
+        ['dy', 'x', 'gamma', 'beta', 'stats'],
+        GROUP_NORM_GRAD_KERNEL,
+      ) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+      const { groups, eps, act } = attrsOf(attrs);
+      const dims = dimsOf(x, groups);
+      const u = uniformsFor(dims, eps);
+      const byName: Record<string, tf.TensorInfo> = { dy, x, gamma, beta, stats };
+      const run = (program: Program, uniforms = u): tf.TensorInfo =>
+        gpu.runWebGPUProgram(program, inputsFor(program, byName), 'float32', uniforms);
+      byName.gstats = run(gradStatsProgram(dims.b, groups, act));
+      const dx = run(gradInputProgram([...x.shape], act));
+      gpu.disposeData(byName.gstats.dataId);
+      const affine = gradAffineProgram(dims.c, act);
+      const dGamma = run(affine, uniformsFor(dims, eps, 0));
+      const dBeta = run(affine, uniformsFor(dims, eps, 1));
+      return [dx, dGamma, dBeta];
     },
   });
 }
@@ -128,6 +145,11 @@ export function setCustomKernels(on: boolean): void {
   enabled = on;
 }
 
+/** Backends whose tensors live in CPU memory, where a SiLU's exp is cheaper as a tfjs kernel. */
+export function isHostBackend(): boolean {
+  return tf.getBackend() in HOST_IO;
+}
+
 /**
  * Whether `kernelName` runs on the current backend, registering our implementation for it first
  * when we have one. False means: use the tfjs-ops formulation.
@@ -136,8 +158,10 @@ export function hasKernel(kernelName: string): boolean {
   if (!enabled) return false;
   const backendName = tf.getBackend();
   if (tf.getKernel(kernelName, backendName)) return true;
-  const io = HOST_IO[backendName];
-  if (!io) return false;
-  if (!tf.getKernel(GROUP_NORM_KERNEL, backendName)) registerHost(backendName, io);
+  if (!tf.getKernel(GROUP_NORM_KERNEL, backendName)) {
+    const io = HOST_IO[backendName];
+    if (io) registerHost(backendName, io);
+    else if (backendName === 'webgpu') registerWebGPU();
+  }
   return tf.getKernel(kernelName, backendName) !== undefined;
 }

@@ -6,7 +6,12 @@
  * time at 28×28.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GROUP_NORM_GRAD_KERNEL, GROUP_NORM_KERNEL, hasKernel } from '../kernels/register';
+import {
+  GROUP_NORM_GRAD_KERNEL,
+  GROUP_NORM_KERNEL,
+  hasKernel,
+  isHostBackend,
+} from '../kernels/register';
 
 /** PyTorch's GroupNorm default, which diffusers' UNet2DModel keeps (norm_eps=1e-5). */
 export const GROUP_NORM_EPS = 1e-5;
@@ -63,34 +68,35 @@ function makeNorm(groups: number, eps: number, act: boolean): NormFn {
 }
 
 /**
- * The same op through our own kernels (ml/kernels): one for the norm and its affine, one for the
- * whole backward. The SiLU stays two tfjs kernels (sigmoid, mul; see group-norm-host.ts) and its
- * σ is kept for the backward.
+ * The same op through our own kernels (ml/kernels): one for the norm, its affine and (on webgpu)
+ * the SiLU, one for the whole backward. On CPU-memory backends the SiLU's sigmoid runs as a tfjs
+ * kernel (cheaper than Math.exp; see group-norm-host.ts) and its σ is kept for the backward.
  */
-function makeKernelNorm(groups: number, eps: number, act: boolean): NormFn {
-  const attrs = { groups, eps } as unknown as tf.NamedAttrMap;
+function makeKernelNorm(groups: number, eps: number, act: boolean, hostSigmoid: boolean): NormFn {
+  const sepSigmoid = act && hostSigmoid;
+  const fwdAttrs = { groups, eps, act: act && !sepSigmoid } as unknown as tf.NamedAttrMap;
+  const gradAttrs = { groups, eps, act } as unknown as tf.NamedAttrMap;
   const wrapped = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const [y, mean, rstd] = tf
+    const [y, stats] = tf
       .engine()
-      .runKernel(GROUP_NORM_KERNEL, { x, gamma, beta }, attrs) as tf.Tensor[];
-    if (!y || !mean || !rstd) throw new Error(`${GROUP_NORM_KERNEL}: too few outputs`);
-    const sig = act ? tf.sigmoid(y) : null;
-    save(sig ? [x, gamma, beta, mean, rstd, sig] : [x, gamma, beta, mean, rstd]);
+      .runKernel(GROUP_NORM_KERNEL, { x, gamma, beta }, fwdAttrs) as tf.Tensor[];
+    if (!y || !stats) throw new Error(`${GROUP_NORM_KERNEL}: too few outputs`);
+    const sig = sepSigmoid ? tf.sigmoid(y) : null;
+    save(sig ? [x, gamma, beta, stats, sig] : [x, gamma, beta, stats]);
     return {
       value: sig ? tf.mul(y, sig) : y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sg, sb, sm, sr, ss] = saved;
+        const [sx, sg, sb, ss, sSig] = saved;
         const inputs: tf.NamedTensorMap = {
           dy,
           x: sx!,
           gamma: sg!,
           beta: sb!,
-          mean: sm!,
-          rstd: sr!,
-          ...(ss ? { sig: ss } : {}),
+          stats: ss!,
+          ...(sSig ? { sig: sSig } : {}),
         };
-        return tf.engine().runKernel(GROUP_NORM_GRAD_KERNEL, inputs, attrs) as tf.Tensor[];
+        return tf.engine().runKernel(GROUP_NORM_GRAD_KERNEL, inputs, gradAttrs) as tf.Tensor[];
       },
     };
   });
@@ -123,10 +129,11 @@ export function groupNorm(
   // Decided per call: training can move to another backend (WebGPU lost → WebGL).
   const kernels =
     opts.kernels !== false && hasKernel(GROUP_NORM_KERNEL) && hasKernel(GROUP_NORM_GRAD_KERNEL);
-  const key = `${kernels}/${groups}/${eps}/${act}`;
+  const host = kernels && isHostBackend();
+  const key = `${kernels}/${host}/${groups}/${eps}/${act}`;
   let fn = norms.get(key);
   if (!fn) {
-    fn = (kernels ? makeKernelNorm : makeNorm)(groups, eps, act);
+    fn = kernels ? makeKernelNorm(groups, eps, act, host) : makeNorm(groups, eps, act);
     norms.set(key, fn);
   }
   return fn(x, gamma, beta);
