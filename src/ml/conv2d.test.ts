@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConvStride, type FilterGradVariant, conv2d, conv2dFilterGrad } from './conv2d';
+import { setCustomKernels } from './kernels/register';
 
 interface Case {
   readonly b: number;
@@ -164,6 +165,22 @@ describe('conv2d gradient vs stock tf.conv2d gradient (cpu)', () => {
         expect(relErr(ours.dx, ref.dx)).toBeLessThan(TOL);
       });
     }
+  }
+});
+
+describe('conv2d gradient with im2col in tfjs ops (the path of backends without our kernels)', () => {
+  for (const [i, c] of CASES.entries()) {
+    it(`matmul2d: ${label(c)}`, () => {
+      const inp = makeInputs(c, 5000 + 10 * i);
+      const ref = gradsOf(c, inp, 'stock');
+      setCustomKernels(false);
+      try {
+        const ours = gradsOf(c, inp, 'matmul2d');
+        expect(relErr(ours.dW, ref.dW)).toBeLessThan(TOL);
+      } finally {
+        setCustomKernels(true);
+      }
+    });
   }
 });
 

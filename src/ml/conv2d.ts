@@ -7,6 +7,7 @@
  * needs only pad, (strided) slice, concat, reshape, matMul and sum — ops every backend has.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { IM2COL_KERNEL, hasKernel } from './kernels/register';
 
 /**
  * How dW is computed. The best choice differs by device, so it is left to the caller:
@@ -60,6 +61,14 @@ function samePad(size: number, k: number, stride: number): SamePad {
  * order of a [kh, kw, Cin, Cout] filter, so the GEMM result reshapes to dW with no transpose.
  */
 function im2col(x: tf.Tensor4D, kh: number, kw: number, stride: ConvStride): tf.Tensor4D {
+  if (kh * kw > 1 && hasKernel(IM2COL_KERNEL)) {
+    // One gather kernel (ml/kernels/im2col.ts) where the backend has it.
+    return tf.engine().runKernel(IM2COL_KERNEL, { x }, { kh, kw, stride }) as tf.Tensor4D;
+  }
+  return im2colOps(x, kh, kw, stride);
+}
+
+function im2colOps(x: tf.Tensor4D, kh: number, kw: number, stride: ConvStride): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const ph = samePad(h, kh, stride);
   const pw = samePad(w, kw, stride);

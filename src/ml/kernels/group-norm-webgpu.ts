@@ -9,41 +9,7 @@
  * A program lists only the inputs its shader reads: the backend builds its bind group layout from
  * the shader, so an unread input's binding would not exist (variableNames, then inputsFor).
  */
-import type * as tf from '@tensorflow/tfjs-core';
-
-/** The part of tfjs-backend-webgpu's WebGPUProgram these programs fill in. */
-export interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  uniforms: string;
-  size: boolean;
-  getUserCode: () => string;
-}
-
-type Uniform = { type: 'int32' | 'float32'; data: number[] };
-
-export interface WebGPULike {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tf.TensorInfo[],
-    dtype: tf.DataType,
-    uniforms?: Uniform[],
-  ): tf.TensorInfo;
-}
-
-const WG = 64;
-const MAX_GROUPS_PER_DIM = 65535;
-
-/** Workgroup counts for `n` workgroups, as tfjs splits them over x and y. */
-function dispatchFor(n: number): [number, number, number] {
-  if (n <= MAX_GROUPS_PER_DIM) return [n, 1, 1];
-  const x = Math.ceil(Math.sqrt(n));
-  return [x, Math.ceil(n / x), 1];
-}
+import { type Program, type Uniform, WG, dispatchFor } from './webgpu-program';
 
 // Shared by every program: the layout uniforms and helpers to find an element's statistics.
 const UNIFORMS = 'batch : i32, hw : i32, c : i32, groups : i32, cg : i32, eps : f32, which : i32,';
@@ -270,18 +236,6 @@ export function gradAffineProgram(c: number, act: boolean): Program {
  */
 function main(): string {
   return 'fn main(index : i32)';
-}
-
-/** The program's inputs, in its variableNames order. */
-export function inputsFor(
-  program: Program,
-  byName: Readonly<Record<string, tf.TensorInfo>>,
-): tf.TensorInfo[] {
-  return program.variableNames.map((n) => {
-    const t = byName[n];
-    if (!t) throw new Error(`${program.shaderKey}: no input ${n}`);
-    return t;
-  });
 }
 
 export function uniformsFor(

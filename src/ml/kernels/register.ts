@@ -11,9 +11,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
 import {
-  type Program,
-  type WebGPULike,
-  inputsFor,
   applyProgram,
   gradAffineProgram,
   gradInputProgram,
@@ -22,9 +19,24 @@ import {
   uniformsFor,
 } from './group-norm-webgpu';
 import { HOST_IO, type HostIO } from './host-io';
+import { geometry, im2colHost, im2colProgram, im2colUniforms, patchShape } from './im2col';
+import { type Program, type WebGPULike, inputsFor } from './webgpu-program';
 
 export const GROUP_NORM_KERNEL = 'DPGroupNorm';
 export const GROUP_NORM_GRAD_KERNEL = 'DPGroupNormGrad';
+/** x [B,H,W,Cin] → patches [B,Ho,Wo,kh·kw·Cin] of a 'same' conv; attrs kh, kw, stride. */
+export const IM2COL_KERNEL = 'DPIm2Col';
+
+interface Im2ColAttrs {
+  readonly kh: number;
+  readonly kw: number;
+  readonly stride: number;
+}
+
+function im2colGeometry(x: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined) {
+  const { kh, kw, stride } = attrs as unknown as Im2ColAttrs;
+  return geometry(x.shape, kh, kw, stride);
+}
 
 export interface GroupNormAttrs {
   readonly groups: number;
@@ -52,6 +64,18 @@ function named(inputs: tf.NamedTensorInfoMap, names: readonly string[], kernel: 
 }
 
 function registerHost(backendName: string, io: (backend: unknown) => HostIO): void {
+  tf.registerKernel({
+    kernelName: IM2COL_KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const [x] = named(inputs, ['x'], IM2COL_KERNEL) as [tf.TensorInfo];
+      const g = im2colGeometry(x, attrs);
+      const [patches] = io(backend).run([x], [patchShape(g)], ([xv], [out]) =>
+        im2colHost(xv!, g, out!),
+      );
+      return patches!;
+    },
+  });
   tf.registerKernel({
     kernelName: GROUP_NORM_KERNEL,
     backendName,
@@ -91,6 +115,16 @@ function registerHost(backendName: string, io: (backend: unknown) => HostIO): vo
 }
 
 function registerWebGPU(): void {
+  tf.registerKernel({
+    kernelName: IM2COL_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const [x] = named(inputs, ['x'], IM2COL_KERNEL) as [tf.TensorInfo];
+      const g = im2colGeometry(x, attrs);
+      const gpu = backend as unknown as WebGPULike;
+      return gpu.runWebGPUProgram(im2colProgram(g), [x], 'float32', im2colUniforms(g));
+    },
+  });
   tf.registerKernel({
     kernelName: GROUP_NORM_KERNEL,
     backendName: 'webgpu',

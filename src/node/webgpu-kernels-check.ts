@@ -1,10 +1,13 @@
 /**
- * Runs the GroupNorm WGSL kernels (src/ml/kernels) on webgpu through Dawn and compares value and
- * gradients with the tfjs-ops formulation on the same backend. Prints one JSON line:
- * {"backend", "cases": [{shape, groups, act, maxRelErr}]} or {"unavailable": reason}.
- * Used by src/ml/kernels/group-norm-webgpu.test.ts; runs in its own process because Dawn needs
+ * Runs our WGSL kernels (src/ml/kernels) on webgpu through Dawn and compares them with the
+ * tfjs-ops formulation on the same backend: GroupNorm value and gradients, and the conv filter
+ * gradient through im2col. Prints one JSON line: {"backend", "cases": [{shape, groups, act,
+ * maxRelErr, leaked}], "convCases": [{shape, k, stride, maxRelErr}]} or {"unavailable": reason}.
+ * Used by src/ml/kernels/webgpu-kernels.test.ts; runs in its own process because Dawn needs
  * its library path set at process start.
  */
+import { conv2dFilterGrad } from '../ml/conv2d';
+import { setCustomKernels } from '../ml/kernels/register';
 import { groupNorm } from '../ml/unet/group-norm';
 import { BackendUnavailableError, reexecWithDawnEnv, setupNodeBackend } from './backends';
 
@@ -60,7 +63,56 @@ async function main(): Promise<void> {
       tf.dispose([x, g, beta, r]);
     }
   }
-  process.stdout.write(`${JSON.stringify({ backend: tf.getBackend(), cases })}\n`);
+  // im2col: the filter gradient through our gather kernel against pad + slices + concat.
+  const convCases: {
+    shape: number[];
+    k: number;
+    stride: 1 | 2;
+    maxRelErr: number;
+    gathered: boolean;
+  }[] = [];
+  for (const [b, h, w, cin, cout, k, stride] of [
+    [2, 7, 7, 3, 4, 3, 1],
+    [2, 8, 8, 4, 6, 3, 2],
+    [1, 9, 10, 2, 3, 5, 2],
+  ] as const) {
+    const x = tf.randomNormal([b, h, w, cin], 0, 1, 'float32', 3);
+    const dy = tf.randomNormal(
+      [b, Math.ceil(h / stride), Math.ceil(w / stride), cout],
+      0,
+      1,
+      'float32',
+      4,
+    );
+    const grad = async (kernels: boolean): Promise<Float32Array> => {
+      setCustomKernels(kernels);
+      const g = conv2dFilterGrad(x as never, dy as never, [k, k, cin, cout], stride, 'matmul2d');
+      const v = (await g.data()) as Float32Array;
+      g.dispose();
+      setCustomKernels(true);
+      return v;
+    };
+    let ours: Float32Array = new Float32Array();
+    // Profiled, to be sure the gather kernel is what ran.
+    const { kernelNames } = await tf.profile(async () => {
+      ours = await grad(true);
+    });
+    const ref = await grad(false);
+    const scale = Math.max(1e-3, ...Array.from(ref, Math.abs));
+    let maxRelErr = 0;
+    ref.forEach(
+      (v, i) => (maxRelErr = Math.max(maxRelErr, Math.abs((ours[i] ?? NaN) - v) / scale)),
+    );
+    convCases.push({
+      shape: [b, h, w, cin],
+      k,
+      stride,
+      maxRelErr,
+      gathered: kernelNames.includes('DPIm2Col'),
+    });
+    tf.dispose([x, dy]);
+  }
+  process.stdout.write(`${JSON.stringify({ backend: tf.getBackend(), cases, convCases })}\n`);
 }
 
 main().then(

@@ -13,18 +13,19 @@ interface CheckCase {
   readonly leaked: number;
 }
 
-describe.skipIf(!HAS_SWIFTSHADER)('GroupNorm WGSL kernels (webgpu through Dawn)', () => {
-  it('match the tfjs-ops formulation in value and gradients, without leaks', () => {
+describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () => {
+  it('GroupNorm and im2col match the tfjs-ops formulation, without leaks', () => {
     // Its own process: Dawn reads its library path at process start (src/node/backends.ts).
     const out = execFileSync(
       process.execPath,
-      ['--import', 'tsx', 'src/node/group-norm-webgpu-check.ts'],
+      ['--import', 'tsx', 'src/node/webgpu-kernels-check.ts'],
       { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
       backend?: string;
       unavailable?: string;
       cases?: CheckCase[];
+      convCases?: { maxRelErr: number; gathered: boolean }[];
     };
     expect(result.unavailable).toBeUndefined();
     expect(result.backend).toBe('webgpu');
@@ -33,5 +34,8 @@ describe.skipIf(!HAS_SWIFTSHADER)('GroupNorm WGSL kernels (webgpu through Dawn)'
       expect(c.maxRelErr, JSON.stringify(c)).toBeLessThan(1e-4);
       expect(c.leaked, JSON.stringify(c)).toBe(0);
     }
+    expect(result.convCases?.length).toBe(3);
+    for (const c of result.convCases ?? [])
+      expect(c.maxRelErr, JSON.stringify(c)).toBeLessThan(1e-4);
   }, 300_000);
 });
