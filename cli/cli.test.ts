@@ -79,6 +79,10 @@ describe('cli', () => {
     const meta = readMeta(model);
     expect(meta.step).toBe(3);
     expect(meta.history.steps).toEqual([1, 2, 3]);
+    // Training time adds up over runs of the same directory.
+    const resumed = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as typeof card;
+    expect(resumed.steps).toBe(3);
+    expect(resumed.wallTimeS as number).toBeGreaterThan(card.wallTimeS as number);
 
     const clash = cli(...base, '--steps', '4', '--seed', '7');
     expect(clash.status).not.toBe(0);

@@ -132,7 +132,27 @@ export async function train(args: TrainArgs): Promise<ModelCard> {
   );
   mkdirSync(out, { recursive: true });
 
+  // Earlier runs' training time, read before this run rewrites the card.
+  const earlierS = existing ? previousWallTime(join(out, CARD_FILE)) : 0;
+  const started = performance.now();
+  const makeCard = (): ModelCard => {
+    const last = history[history.length - 1];
+    return {
+      preset: settings.preset,
+      seed: settings.seed,
+      steps: trainer.optimizer.step,
+      backend: describeBackend(backend),
+      wallTimeS: Math.round((earlierS + (performance.now() - started) / 1000) * 1000) / 1000,
+      finalLoss: last ? last.loss : null,
+      settings,
+      savedAt: new Date().toISOString(),
+    };
+  };
+
+  // Model, then its card (so an interrupted run keeps the time it trained).
+  let card: ModelCard | undefined;
   const save = async (): Promise<void> => {
+    card = makeCard();
     const ckpt = await snapshotTrainer<TrainSettings>(trainer, {
       settings,
       history: { steps: history.map((p) => p.step), losses: history.map((p) => p.loss) },
@@ -140,31 +160,23 @@ export async function train(args: TrainArgs): Promise<ModelCard> {
       savedAt: new Date().toISOString(),
     });
     // Write then rename, so an interrupted save never leaves a half file behind.
-    const tmp = `${modelFile}.tmp`;
-    writeFileSync(tmp, encodeCheckpoint(ckpt));
-    renameSync(tmp, modelFile);
+    for (const [file, data] of [
+      [modelFile, encodeCheckpoint(ckpt)],
+      [join(out, CARD_FILE), `${JSON.stringify(card, null, 2)}\n`],
+    ] as const) {
+      writeFileSync(`${file}.tmp`, data);
+      renameSync(`${file}.tmp`, file);
+    }
   };
 
-  const started = performance.now();
   try {
     await loop(trainer, settings, history, args.saveEvery, save);
   } finally {
     trainer.dispose();
   }
   const wallTimeS = (performance.now() - started) / 1000;
-  const earlierS = existing ? previousWallTime(join(out, CARD_FILE)) : 0;
+  if (!card) throw new Error('train: the model was never saved');
   const last = history[history.length - 1];
-  const card: ModelCard = {
-    preset: settings.preset,
-    seed: settings.seed,
-    steps: settings.totalSteps <= startStep ? startStep : settings.totalSteps,
-    backend: describeBackend(backend),
-    wallTimeS: Math.round((earlierS + wallTimeS) * 1000) / 1000,
-    finalLoss: last ? last.loss : null,
-    settings,
-    savedAt: new Date().toISOString(),
-  };
-  writeFileSync(join(out, CARD_FILE), `${JSON.stringify(card, null, 2)}\n`);
   const ran = Math.max(0, card.steps - startStep);
   log(
     `wrote ${modelFile} and ${join(out, CARD_FILE)}: ${ran} steps in ${wallTimeS.toFixed(1)} s` +

@@ -48,6 +48,23 @@ export class AppPage {
     await expect(this.page.getByTestId('train-status')).toHaveText('finished', { timeout: 60_000 });
   }
 
+  /**
+   * Opens the app on `backend` (with more URL parameters), goes to the Train tab and waits for
+   * the default model, so the form can be filled.
+   */
+  async openTrainTab(backend: BackendName, more = ''): Promise<void> {
+    await this.openOn(backend, more);
+    await this.page.getByRole('tab', { name: /Train/ }).click();
+    await this.waitForDefaultModel();
+  }
+
+  /** Fills the Train form's fields by label, as a person types them ("Steps" matched exactly). */
+  async fillTrainSettings(fields: Readonly<Record<string, string | number>>): Promise<void> {
+    for (const [label, value] of Object.entries(fields)) {
+      await this.page.getByLabel(label, { exact: true }).fill(String(value));
+    }
+  }
+
   /** "New model" → discard the current one and train a new model with the form's settings. */
   async trainNewModel(): Promise<void> {
     await this.page.getByRole('button', { name: 'New model' }).click();

@@ -18,15 +18,15 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   page,
 }) => {
   test.setTimeout(600_000);
-  await app.openOn('wasm');
-  await page.getByRole('tab', { name: /Train/ }).click();
-  await app.waitForDefaultModel();
-  await page.getByLabel('Training T').fill('50');
-  await page.getByLabel('Batch').fill('2');
-  await page.getByLabel('Steps', { exact: true }).fill('3');
-  await page.getByLabel('Preview every').fill('0');
-  // The quality meter also runs during training, every N steps.
-  await page.getByLabel('Quality every').fill('3');
+  await app.openTrainTab('wasm');
+  // The quality meter also runs during training, every N steps ("Quality every").
+  await app.fillTrainSettings({
+    'Training T': 50,
+    Batch: 2,
+    Steps: 3,
+    'Preview every': 0,
+    'Quality every': 3,
+  });
   // T is a setting that needs a new model: Train asks first.
   await page.getByRole('button', { name: 'Train more' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('These settings need a new model');

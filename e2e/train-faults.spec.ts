@@ -7,13 +7,8 @@ test('a NaN loss stops training, restores the last good weights and says so', as
   page,
 }) => {
   test.setTimeout(300_000);
-  await app.openOn('wasm', 'fault=nan-loss@3');
-  await page.getByRole('tab', { name: /Train/ }).click();
-  await app.waitForDefaultModel();
-  await page.getByLabel('Batch').fill('2');
-  await page.getByLabel('Steps', { exact: true }).fill('5');
-  await page.getByLabel('Preview every').fill('0');
-  await page.getByLabel('Autosave every').fill('1');
+  await app.openTrainTab('wasm', 'fault=nan-loss@3');
+  await app.fillTrainSettings({ Batch: 2, Steps: 5, 'Preview every': 0, 'Autosave every': 1 });
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('paused', { timeout: 120_000 });
   await expect(page.getByTestId('train-message')).toHaveText(

@@ -6,13 +6,8 @@ import { expect, test } from './fixtures';
 // and step 2 runs on webgl from the checkpoint of step 1.
 test('training runs on WebGPU and survives a lost device on WebGL', async ({ app, page }) => {
   test.setTimeout(600_000);
-  await app.openOn('webgpu', 'fault=device-loss@1');
-  await page.getByRole('tab', { name: /Train/ }).click();
-  await app.waitForDefaultModel();
-  await page.getByLabel('Batch').fill('1');
-  await page.getByLabel('Steps', { exact: true }).fill('2');
-  await page.getByLabel('Preview every').fill('0');
-  await page.getByLabel('Autosave every').fill('1');
+  await app.openTrainTab('webgpu', 'fault=device-loss@1');
+  await app.fillTrainSettings({ Batch: 1, Steps: 2, 'Preview every': 0, 'Autosave every': 1 });
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
   await expect(page.getByText(/on webgpu/)).toBeVisible();

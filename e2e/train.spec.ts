@@ -8,16 +8,11 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   page,
 }) => {
   test.setTimeout(600_000);
-  await app.openOn('wasm');
-  await page.getByRole('tab', { name: /Train/ }).click();
-  await app.waitForDefaultModel();
+  await app.openTrainTab('wasm');
   // Long tasks are counted from here: the page is loaded and the charts are mounted.
   await expect(page.getByTestId('loss-chart')).toBeVisible();
   await app.watchLongTasks();
-  await page.getByLabel('Batch').fill('4');
-  await page.getByLabel('Steps', { exact: true }).fill('24');
-  await page.getByLabel('Preview every').fill('12');
-  await page.getByLabel('Autosave every').fill('12');
+  await app.fillTrainSettings({ Batch: 4, Steps: 24, 'Preview every': 12, 'Autosave every': 12 });
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
   const chart = page.getByTestId('loss-chart');
