@@ -140,6 +140,9 @@ export interface EvalResult {
   readonly report: QualityReport;
 }
 
+/** Samples per sampling run in `eval`: bounded memory at any --n. */
+export const EVAL_CHUNK = 100;
+
 export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
   const path = modelPath(args.model);
   const { ckpt, meta } = readModel(path);
@@ -193,6 +196,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
         seed: args.seed,
         size: 28,
       },
+      EVAL_CHUNK,
     );
     const sampleS = (performance.now() - started) / 1000;
     const set = await loadMnist();

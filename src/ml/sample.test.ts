@@ -88,6 +88,30 @@ describe('reverse process', () => {
     expect(a).not.toEqual(c);
   });
 
+  it('samples in chunks, each seeded from its first sample, the same as separate runs', async () => {
+    const model: Denoiser = (xt) => tf.mul(xt, 0.5) as tf.Tensor4D;
+    const opts: SampleOptions = {
+      ...base,
+      labels: new Int32Array([1, 2, 3, 4, 5]),
+      sampler: { kind: 'ddim', steps: 4, spacing: 'leading', eta: 1 },
+    };
+    const before = tf.memory().numTensors;
+    const chunked = await sampleAll(model, schedule, opts, 2);
+    expect(tf.memory().numTensors).toBe(before);
+    const per = SIZE * SIZE;
+    for (const start of [0, 2, 4]) {
+      const labels = opts.labels.subarray(start, start + 2);
+      const alone = await sampleAll(model, schedule, { ...opts, labels, seed: opts.seed + start });
+      expect(Array.from(chunked.subarray(start * per, (start + labels.length) * per))).toEqual(
+        Array.from(alone),
+      );
+    }
+    // One chunk is the plain run.
+    expect(await sampleAll(model, schedule, opts, 5)).toEqual(
+      await sampleAll(model, schedule, opts),
+    );
+  });
+
   it('classifier-free guidance runs both passes in one batch and mixes them', () => {
     const calls: number[][] = [];
     // ε_c = label, ε_u = 0 for NO_LABEL: guided ε̃ = s·label.

@@ -178,18 +178,35 @@ export async function sampleAll(
   denoise: Denoiser,
   schedule: Schedule,
   opts: SampleOptions,
+  /**
+   * Samples per run (all at once by default). Activations grow with the batch — the wasm heap
+   * overflowed at 500 samples with guidance (1,000 per pass) — so long evaluations go in chunks;
+   * the chunk starting at sample k draws its noise from seed + k.
+   */
+  chunk = opts.labels.length,
 ): Promise<Float32Array> {
-  const process = new ReverseProcess(denoise, schedule, opts);
-  try {
-    while (!process.done) {
-      const s = process.step();
-      s.x.dispose();
-      s.predX0.dispose();
-      // Yield so the worker can handle a cancel or pause between steps.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+  const n = opts.labels.length;
+  const per = opts.size * opts.size;
+  const out = new Float32Array(n * per);
+  for (let start = 0; start < n; start += Math.max(1, chunk)) {
+    const labels = opts.labels.subarray(start, start + Math.max(1, chunk));
+    const process = new ReverseProcess(denoise, schedule, {
+      ...opts,
+      labels,
+      seed: opts.seed + start,
+    });
+    try {
+      while (!process.done) {
+        const s = process.step();
+        s.x.dispose();
+        s.predX0.dispose();
+        // Yield so the worker can handle a cancel or pause between steps.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      out.set((await process.current.data()) as Float32Array, start * per);
+    } finally {
+      process.dispose();
     }
-    return (await process.current.data()) as Float32Array;
-  } finally {
-    process.dispose();
   }
+  return out;
 }
