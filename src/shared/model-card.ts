@@ -5,6 +5,22 @@
 import type { PredictionName, PresetName } from './train-protocol';
 import type { ScheduleKind } from '../ml/schedule';
 
+/** One quality measurement of a model (cli/metrics.ts `eval`). */
+export interface ModelEvaluation {
+  readonly sampler: string;
+  readonly guidance: number;
+  readonly samples: number;
+  readonly seed: number;
+  /** Share of class-conditional samples the classifier puts in the requested class. */
+  readonly classAccuracy: number | null;
+  readonly kid: number;
+  readonly kidRealFloor: number;
+  readonly meanConfidence: number;
+  readonly memorisation: number;
+  readonly classifierHeldOutAccuracy: number;
+  readonly wallTimeS: number;
+}
+
 export interface ModelCard {
   readonly name: string;
   readonly preset: PresetName;
@@ -20,20 +36,10 @@ export interface ModelCard {
   readonly trainWallTimeS: number;
   readonly finalLoss: number | null;
   readonly fileBytes: number;
-  readonly evaluation: {
-    readonly sampler: string;
-    readonly guidance: number;
-    readonly samples: number;
-    readonly seed: number;
-    /** Share of class-conditional samples the classifier puts in the requested class. */
-    readonly classAccuracy: number | null;
-    readonly kid: number;
-    readonly kidRealFloor: number;
-    readonly meanConfidence: number;
-    readonly memorisation: number;
-    readonly classifierHeldOutAccuracy: number;
-    readonly wallTimeS: number;
-  };
+  /** At the quality bar's settings (DDIM-50, guidance 2). */
+  readonly evaluation: ModelEvaluation;
+  /** The same measurement at other settings (guidance 1), when the card has it. */
+  readonly otherEvaluations?: readonly ModelEvaluation[];
   readonly command: string;
   readonly createdAt: string;
 }

@@ -10,7 +10,8 @@ export interface QualitySettings {
   readonly guidance: number;
 }
 
-export const DEFAULT_QUALITY_SETTINGS: QualitySettings = { count: 100, steps: 20, guidance: 2 };
+// Guidance 1 as the Sample tab's default (see DEFAULT_SAMPLE_SETTINGS).
+export const DEFAULT_QUALITY_SETTINGS: QualitySettings = { count: 100, steps: 20, guidance: 1 };
 
 export type QualityToWorker = {
   readonly type: 'quality/measure';

@@ -23,7 +23,9 @@ export const DEFAULT_SAMPLE_SETTINGS: SampleSettings = {
   count: 16,
   seed: 1,
   label: null,
-  guidance: 2,
+  // 1 = the conditional model alone. The shipped default reads as the requested digit 93% of the
+  // time at 1 but 30% at 2, where guidance thickens strokes into blobs (README, model card).
+  guidance: 1,
   sampler: 'ddim',
   steps: 20,
   spacing: 'trailing',

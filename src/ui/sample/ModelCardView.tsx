@@ -1,3 +1,4 @@
+import type { ModelEvaluation } from '../../shared/model-card';
 import type { ModelSummary } from '../../shared/train-protocol';
 import { fmt } from '../format';
 
@@ -8,6 +9,31 @@ function duration(seconds: number): string {
   const min = Math.round(seconds / 60);
   if (min < 1) return `${Math.round(seconds)} s`;
   return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/** One measurement's numbers; `testIds` marks the headline one (the quality bar's settings). */
+function EvaluationStats({ e, testIds }: { e: ModelEvaluation; testIds: boolean }) {
+  return (
+    <>
+      <h5>
+        {e.sampler}, guidance {e.guidance}
+      </h5>
+      <dl className="stats" data-testid={testIds ? undefined : 'model-card-other'}>
+        <dt>class accuracy</dt>
+        <dd data-testid={testIds ? 'model-card-accuracy' : undefined}>
+          {e.classAccuracy === null ? '–' : pct(e.classAccuracy)}
+        </dd>
+        <dt>mean confidence</dt>
+        <dd>{pct(e.meanConfidence)}</dd>
+        <dt>KID</dt>
+        <dd data-testid={testIds ? 'model-card-kid' : undefined}>{fmt(e.kid, 3)}</dd>
+        <dt>real-vs-real floor</dt>
+        <dd>{fmt(e.kidRealFloor, 3)}</dd>
+        <dt>memorised</dt>
+        <dd>{pct(e.memorisation)}</dd>
+      </dl>
+    </>
+  );
 }
 
 /** The published card of the pretrained default model: how it was made and how good it is. */
@@ -27,25 +53,14 @@ export function ModelCardView({ model }: { model: ModelSummary }) {
         {card.finalLoss === null ? '' : `; last loss ${fmt(card.finalLoss, 3)}`}.
         {model.step !== card.steps && ` Trained further here since: now at step ${model.step}.`}
       </p>
-      <dl className="stats">
-        <dt>class accuracy</dt>
-        <dd data-testid="model-card-accuracy">
-          {e.classAccuracy === null ? '–' : pct(e.classAccuracy)}
-        </dd>
-        <dt>mean confidence</dt>
-        <dd>{pct(e.meanConfidence)}</dd>
-        <dt>KID</dt>
-        <dd data-testid="model-card-kid">{fmt(e.kid, 3)}</dd>
-        <dt>real-vs-real floor</dt>
-        <dd>{fmt(e.kidRealFloor, 3)}</dd>
-        <dt>memorised</dt>
-        <dd>{pct(e.memorisation)}</dd>
-      </dl>
+      <EvaluationStats e={e} testIds />
+      {(card.otherEvaluations ?? []).map((other) => (
+        <EvaluationStats key={other.guidance} e={other} testIds={false} />
+      ))}
       <p className="muted">
-        Measured on {COUNT.format(e.samples)} class-conditional samples ({e.sampler}, guidance{' '}
-        {e.guidance}, seed {e.seed}) scored by this project’s MNIST classifier (
-        {pct(e.classifierHeldOutAccuracy)} on held-out digits). Reproduce with{' '}
-        <code>{card.command}</code>.
+        Measured on {COUNT.format(e.samples)} class-conditional samples each (seed {e.seed}), scored
+        by this project’s MNIST classifier ({pct(e.classifierHeldOutAccuracy)} on held-out digits).
+        Reproduce with <code>{card.command}</code>.
       </p>
     </section>
   );
