@@ -78,6 +78,7 @@ interface EvalOpts {
   class: number | null | 'each';
   guidance: number;
   seed: number;
+  clip: boolean;
   backend?: NodeBackendName;
 }
 
@@ -241,6 +242,7 @@ export function buildProgram(): Command {
     )
     .option('--guidance <s>', 'classifier-free guidance scale (0–20)', num(0, 20, false), 2)
     .option('--seed <n>', 'noise seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
+    .option('--no-clip', 'do not clip the predicted x̂0 to [−1, 1] at each step')
     .addOption(BACKEND_OPTION())
     .action(async (model: string | undefined, opts: EvalOpts) => {
       const path = model ?? opts.model;
@@ -259,6 +261,7 @@ export function buildProgram(): Command {
         label: opts.class,
         guidance: opts.guidance,
         seed: opts.seed,
+        clip: opts.clip,
         backend: opts.backend,
       });
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

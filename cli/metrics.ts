@@ -125,6 +125,8 @@ export interface EvalArgs {
   readonly label: number | null | 'each';
   readonly guidance: number;
   readonly seed: number;
+  /** Clip x̂0 to [−1, 1] at each step (default true). */
+  readonly clip?: boolean;
   readonly backend: NodeBackendName | undefined;
 }
 
@@ -190,7 +192,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
             ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: 0 }
             : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
         prediction: settings.prediction,
-        clip: true,
+        clip: args.clip ?? true,
         labels,
         guidance: args.guidance,
         seed: args.seed,
@@ -221,6 +223,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
         label: args.label === null ? 'any' : args.label,
         guidance: args.guidance,
         seed: args.seed,
+        clip: args.clip ?? true,
       },
       backend: describeBackend(backend),
       sampleWallTimeS: Math.round(sampleS * 1000) / 1000,

@@ -16,8 +16,10 @@ test('first load: the default model samples the requested digit, with its model 
   await expect(card).toContainText(/Trained [\d,]+ steps × batch \d+/);
   await expect(page.getByTestId('model-card-accuracy')).toHaveText(/^\d+\.\d%$/);
   await expect(page.getByTestId('model-card-kid')).toHaveText(/^-?\d/);
-  // The card also has the measurement at guidance 1, the Sample tab's default.
-  await expect(page.getByTestId('model-card-other')).toContainText('class accuracy');
+  // The card also has the measurements with other sampler settings.
+  await expect(page.getByTestId('model-card-other')).toHaveCount(2);
+  await expect(card).toContainText('guidance 2, no x̂₀ clipping');
+  await expect(card).toContainText('guidance 2, x̂₀ clipped');
   await expect(page.getByTestId('sample-model')).toContainText('pretrained default model');
 
   await page.getByLabel('Class', { exact: true }).selectOption('7');
@@ -26,9 +28,9 @@ test('first load: the default model samples the requested digit, with its model 
   await expect(page.getByTestId('sample-progress')).toContainText('step 20 of 20');
   const digits = cutGrid(await app.pixels('sample-xt'), 16, 4);
   const share = await shareClassifiedAs(digits, 7);
-  console.log(`default model, class 7, DDIM-20, guidance 1: ${share * 16} of 16 read as 7`);
-  // The shipped default reads as the requested digit 93% of the time at guidance 1 (the default;
-  // its card), so most of the grid must be 7s.
+  console.log(`default model, class 7, DDIM-20, guidance 2: ${share * 16} of 16 read as 7`);
+  // The shipped default reads as the requested digit 98% of the time with the Sample tab's
+  // defaults (guidance 2, no x̂0 clipping; its card), so most of the grid must be 7s.
   expect(share).toBeGreaterThanOrEqual(0.75);
 
   // The Train tab shows the loaded model and its loss history.

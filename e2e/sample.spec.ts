@@ -67,7 +67,7 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
     page.waitForEvent('download'),
     page.getByTestId('export-sample-xt').click(),
   ]);
-  expect(png.suggestedFilename()).toBe('xt_ddim10-eta0_seed1_class3_cfg1_grid_step10of10.png');
+  expect(png.suggestedFilename()).toBe('xt_ddim10-eta0_seed1_class3_cfg2_grid_step10of10.png');
   expect(pngSize(await readFile((await png.path())!))).toEqual({ width: 464, height: 464 });
 
   const [strip] = await Promise.all([
@@ -83,7 +83,7 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
     page.waitForEvent('download'),
     page.getByTestId('export-apng').click(),
   ]);
-  expect(anim.suggestedFilename()).toBe('denoising_ddim10-eta0_seed1_class3_cfg1_10frames.png');
+  expect(anim.suggestedFilename()).toBe('denoising_ddim10-eta0_seed1_class3_cfg2_10frames.png');
   const apng = await readFile((await anim.path())!);
   expect(pngSize(apng)).toEqual({ width: 232, height: 232 });
   expect(apngFrames(apng)).toBe(10);

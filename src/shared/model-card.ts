@@ -9,6 +9,8 @@ import type { ScheduleKind } from '../ml/schedule';
 export interface ModelEvaluation {
   readonly sampler: string;
   readonly guidance: number;
+  /** Whether x̂0 was clipped to [−1, 1] at each step (absent: clipped, as in older cards). */
+  readonly clip?: boolean;
   readonly samples: number;
   readonly seed: number;
   /** Share of class-conditional samples the classifier puts in the requested class. */
@@ -36,9 +38,9 @@ export interface ModelCard {
   readonly trainWallTimeS: number;
   readonly finalLoss: number | null;
   readonly fileBytes: number;
-  /** At the quality bar's settings (DDIM-50, guidance 2). */
+  /** At the quality bar's settings (DDIM-50, guidance 2) and the Sample tab's defaults. */
   readonly evaluation: ModelEvaluation;
-  /** The same measurement at other settings (guidance 1), when the card has it. */
+  /** The same measurement with other sampler settings, when the card has them. */
   readonly otherEvaluations?: readonly ModelEvaluation[];
   readonly command: string;
   readonly createdAt: string;

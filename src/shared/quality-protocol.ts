@@ -10,8 +10,8 @@ export interface QualitySettings {
   readonly guidance: number;
 }
 
-// Guidance 1 as the Sample tab's default (see DEFAULT_SAMPLE_SETTINGS).
-export const DEFAULT_QUALITY_SETTINGS: QualitySettings = { count: 100, steps: 20, guidance: 1 };
+// The other sampler settings (no x̂0 clipping among them) are the Sample tab's defaults.
+export const DEFAULT_QUALITY_SETTINGS: QualitySettings = { count: 100, steps: 20, guidance: 2 };
 
 export type QualityToWorker = {
   readonly type: 'quality/measure';

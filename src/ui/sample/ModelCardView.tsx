@@ -16,7 +16,7 @@ function EvaluationStats({ e, testIds }: { e: ModelEvaluation; testIds: boolean 
   return (
     <>
       <h5>
-        {e.sampler}, guidance {e.guidance}
+        {e.sampler}, guidance {e.guidance}, {e.clip === false ? 'no x̂₀ clipping' : 'x̂₀ clipped'}
       </h5>
       <dl className="stats" data-testid={testIds ? undefined : 'model-card-other'}>
         <dt>class accuracy</dt>
@@ -55,7 +55,7 @@ export function ModelCardView({ model }: { model: ModelSummary }) {
       </p>
       <EvaluationStats e={e} testIds />
       {(card.otherEvaluations ?? []).map((other) => (
-        <EvaluationStats key={other.guidance} e={other} testIds={false} />
+        <EvaluationStats key={`${other.guidance}/${other.clip}`} e={other} testIds={false} />
       ))}
       <p className="muted">
         Measured on {COUNT.format(e.samples)} class-conditional samples each (seed {e.seed}), scored
