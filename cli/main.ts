@@ -66,6 +66,7 @@ interface SampleOpts {
   animate: boolean;
   scale: number;
   delay: number;
+  clip: boolean;
   backend?: NodeBackendName;
 }
 
@@ -201,6 +202,11 @@ export function buildProgram(): Command {
     .option('--animate', 'write an animated PNG of x_t at every step', false)
     .option('--scale <k>', 'pixel upscaling (1–16)', num(1, 16), 1)
     .option('--delay <ms>', 'animation frame delay (10–5000 ms)', num(10, 5000), 100)
+    .option(
+      '--clip',
+      'clip the predicted x̂0 to [−1, 1] at each step (off, as in the app: with guidance it thickens strokes)',
+      false,
+    )
     .addOption(BACKEND_OPTION())
     .action(async (opts: SampleOpts) => {
       const { sample } = await import('./sample');
@@ -217,6 +223,7 @@ export function buildProgram(): Command {
         animate: opts.animate,
         scale: opts.scale,
         delayMs: opts.delay,
+        clip: opts.clip,
         backend: opts.backend,
       });
     });
@@ -242,7 +249,11 @@ export function buildProgram(): Command {
     )
     .option('--guidance <s>', 'classifier-free guidance scale (0–20)', num(0, 20, false), 2)
     .option('--seed <n>', 'noise seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
-    .option('--no-clip', 'do not clip the predicted x̂0 to [−1, 1] at each step')
+    .option(
+      '--clip',
+      'clip the predicted x̂0 to [−1, 1] at each step (off, as in the app: with guidance it thickens strokes)',
+      false,
+    )
     .addOption(BACKEND_OPTION())
     .action(async (model: string | undefined, opts: EvalOpts) => {
       const path = model ?? opts.model;

@@ -125,7 +125,7 @@ export interface EvalArgs {
   readonly label: number | null | 'each';
   readonly guidance: number;
   readonly seed: number;
-  /** Clip x̂0 to [−1, 1] at each step (default true). */
+  /** Clip x̂0 to [−1, 1] at each step (default false, as in the app). */
   readonly clip?: boolean;
   readonly backend: NodeBackendName | undefined;
 }
@@ -192,7 +192,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
             ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: 0 }
             : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
         prediction: settings.prediction,
-        clip: args.clip ?? true,
+        clip: args.clip ?? false,
         labels,
         guidance: args.guidance,
         seed: args.seed,
@@ -223,7 +223,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
         label: args.label === null ? 'any' : args.label,
         guidance: args.guidance,
         seed: args.seed,
-        clip: args.clip ?? true,
+        clip: args.clip ?? false,
       },
       backend: describeBackend(backend),
       sampleWallTimeS: Math.round(sampleS * 1000) / 1000,

@@ -37,6 +37,8 @@ export interface SampleArgs {
   readonly animate: boolean;
   readonly scale: number;
   readonly delayMs: number;
+  /** Clip x̂0 to [−1, 1] at each step. */
+  readonly clip: boolean;
   readonly backend: NodeBackendName | undefined;
 }
 
@@ -83,7 +85,7 @@ export async function sample(
             ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: args.eta }
             : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
         prediction: settings.prediction,
-        clip: true,
+        clip: args.clip,
         labels: new Int32Array(args.n).fill(args.label ?? NO_LABEL),
         guidance: args.guidance,
         seed: args.seed,
