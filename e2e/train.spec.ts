@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
 
+const STEPS = 120;
+
 // WebGPU on SwiftShader takes ~20 s per training step on these machines, so the training flow
 // runs on wasm, the CPU training backend (unit tests cover the math on every path).
 test('train on wasm, watch loss and previews, pause, reload, download, load back', async ({
@@ -12,13 +14,19 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   // Long tasks are counted from here: the page is loaded and the charts are mounted.
   await expect(page.getByTestId('loss-chart')).toBeVisible();
   await app.watchLongTasks();
-  await app.fillTrainSettings({ Batch: 4, Steps: 24, 'Preview every': 12, 'Autosave every': 12 });
+  // Enough steps that Pause lands mid-run: a wasm step at batch 4 takes ~0.1–0.3 s here.
+  await app.fillTrainSettings({
+    Batch: 4,
+    Steps: STEPS,
+    'Preview every': 12,
+    'Autosave every': 12,
+  });
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
   const chart = page.getByTestId('loss-chart');
   await expect
     .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 })
-    .toBeLessThan(25);
+    .toBeLessThan(STEPS + 1);
 
   // The loss chart grows and the first preview (from the EMA weights) arrives at step 12.
   await expect
@@ -34,7 +42,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   await expect(page.getByTestId('train-status')).toHaveText('paused', { timeout: 120_000 });
   const step = Number((await page.getByTestId('train-step').innerText()).split('/')[0]);
   expect(step).toBeGreaterThanOrEqual(12);
-  expect(step).toBeLessThan(24);
+  expect(step).toBeLessThan(STEPS);
   const longTasks = await app.longTasks();
   console.log('long tasks while training (ms):', longTasks.map(Math.round).join(', ') || 'none');
   expect(Math.max(0, ...longTasks)).toBeLessThan(100);
@@ -46,7 +54,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   await expect(page.getByTestId('train-message')).toHaveText(
     `Restored the autosaved model at step ${step}.`,
   );
-  await expect(page.getByTestId('train-step')).toHaveText(`${step} / 24`);
+  await expect(page.getByTestId('train-step')).toHaveText(`${step} / ${STEPS}`);
   await expect(chart).toHaveAttribute('data-points', String(step));
 
   const [download] = await Promise.all([
@@ -76,7 +84,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
     buffer: truncated,
   });
   await expect(page.getByRole('alert')).toContainText('“cut.dpmodel” is truncated');
-  await expect(page.getByTestId('train-step')).toHaveText(`${step} / 24`);
+  await expect(page.getByTestId('train-step')).toHaveText(`${step} / ${STEPS}`);
 
   await input.setInputFiles(path);
   await expect(page.getByTestId('train-message')).toContainText(`(step ${step})`);
@@ -90,7 +98,7 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 300_000 });
-  await expect(page.getByTestId('train-step')).toHaveText('24 / 24');
-  await expect(page.getByTestId('preview-canvas')).toHaveAttribute('data-frame', '24');
+  await expect(page.getByTestId('train-step')).toHaveText(`${STEPS} / ${STEPS}`);
+  await expect(page.getByTestId('preview-canvas')).toHaveAttribute('data-frame', String(STEPS));
   expect(app.consoleErrors).toEqual([]);
 });
