@@ -180,7 +180,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
         : new Int32Array(args.n).fill(args.label ?? NO_LABEL);
     log(
       `evaluating ${path} (step ${meta.step}): ${args.n} samples, ${args.sampler} ${args.steps} ` +
-        `steps, guidance ${args.guidance} on ${describeBackend(backend)}`,
+        `steps, guidance ${args.guidance}${args.clip ? ', x̂0 clipped' : ''} on ${describeBackend(backend)}`,
     );
     const started = performance.now();
     const generated = await sampleAll(

@@ -4,7 +4,7 @@
  * app samples from; ~1.4 MB instead of ~5.5 MB with the optimizer state), then scores it with
  * `eval` and writes the model card OUT/card.json that the app shows.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
 import { countParams } from '../src/ml/unet/layout';
@@ -86,11 +86,17 @@ export async function pretrain(args: PretrainArgs): Promise<PublishedCard> {
     'emaDecay',
     'seed',
   ]);
-  // --steps trains one cycle to that step (a quick try); the recipe runs its cycles in order, and
-  // train() skips a cycle the work directory has already passed.
+  // --steps trains one cycle to that step (a quick try); the recipe runs its cycles in order,
+  // leaving out those the work directory has already passed (the last one always runs: it
+  // returns the training card, or just reports the model is there).
+  const workModel = join(resolve(args.work), MODEL_FILE);
+  const reached = existsSync(workModel) ? readModel(workModel).ckpt.config.step : 0;
   const ends =
     args.steps === undefined
-      ? [...PRETRAIN_RESTARTS.filter((s) => s < settings.totalSteps), settings.totalSteps]
+      ? [
+          ...PRETRAIN_RESTARTS.filter((s) => s < settings.totalSteps && s > reached),
+          settings.totalSteps,
+        ]
       : [settings.totalSteps];
   let trained: TrainCard | undefined;
   for (const end of ends) {
@@ -107,7 +113,7 @@ export async function pretrain(args: PretrainArgs): Promise<PublishedCard> {
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const modelFile = join(out, MODEL_FILE);
-  const { ckpt } = readModel(join(resolve(args.work), MODEL_FILE));
+  const { ckpt } = readModel(workModel);
   writeAtomic(modelFile, encodeCheckpoint(emaOnly(ckpt)));
   log(`wrote ${modelFile} (EMA weights only, ${statSync(modelFile).size} bytes)`);
 

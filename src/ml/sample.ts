@@ -184,6 +184,8 @@ export async function sampleAll(
    * the chunk starting at sample k draws its noise from seed + k.
    */
   chunk = opts.labels.length,
+  /** Called after each chunk with the number of samples done so far. */
+  onChunk: (done: number) => void = () => undefined,
 ): Promise<Float32Array> {
   const n = opts.labels.length;
   const per = opts.size * opts.size;
@@ -207,6 +209,7 @@ export async function sampleAll(
     } finally {
       process.dispose();
     }
+    onChunk(start + labels.length);
   }
   return out;
 }

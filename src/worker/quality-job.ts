@@ -11,7 +11,7 @@ import {
   type QualityReport,
 } from '../ml/metrics/quality';
 import { batchFrom, splitIndices } from '../ml/mnist';
-import { ReverseProcess } from '../ml/sample';
+import { sampleAll } from '../ml/sample';
 import type { FromWorker } from '../shared/protocol';
 import type { QualitySettings } from '../shared/quality-protocol';
 import { DEFAULT_SAMPLE_SETTINGS } from '../shared/sample-protocol';
@@ -87,35 +87,21 @@ export class QualityJob {
       );
     const scorer = await this.loadScorer();
     const labels = Int32Array.from({ length: settings.count }, (_, i) => i % 10);
-    const generated = new Float32Array(settings.count * 784);
-    for (let start = 0; start < settings.count; start += CHUNK) {
-      const chunk = labels.subarray(start, start + CHUNK);
-      const process = new ReverseProcess(model.denoise, model.schedule, {
+    const generated = await sampleAll(
+      model.denoise,
+      model.schedule,
+      {
         ...sampleOptions(
-          {
-            ...DEFAULT_SAMPLE_SETTINGS,
-            steps: settings.steps,
-            guidance: settings.guidance,
-            count: chunk.length,
-          },
+          { ...DEFAULT_SAMPLE_SETTINGS, steps: settings.steps, guidance: settings.guidance },
           model.prediction,
         ),
-        labels: chunk,
-        seed: 10_000 + start,
-      });
-      try {
-        while (!process.done) {
-          const s = process.step();
-          s.x.dispose();
-          s.predX0.dispose();
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        }
-        generated.set((await process.current.data()) as Float32Array, start * 784);
-      } finally {
-        process.dispose();
-      }
-      onProgress(Math.min(settings.count, start + CHUNK), settings.count);
-    }
+        labels,
+        // Chunk k draws its noise from 10,000 + k.
+        seed: 10_000,
+      },
+      CHUNK,
+      (done) => onProgress(done, settings.count),
+    );
     const report = await qualityReport({
       classifier: scorer.classifier,
       generated,
