@@ -18,11 +18,46 @@ export interface KernelsRecord {
   /** Kernels per step that run a program on a GPU backend (no Reshape, Identity, Cast). */
   readonly opsKernels: number;
   readonly fusedKernels: number;
+  /** webgpu: compute programs dispatched per step (a kernel may run several, or none). */
+  readonly opsPrograms?: number;
+  readonly fusedPrograms?: number;
+  /**
+   * webgpu: JavaScript time to enqueue a step's forward and backward (the step up to its one
+   * read-back), median, with submits deferred to that read so the device's own work (here
+   * SwiftShader, on the same cores) does not run during the timing. What a real GPU cannot hide.
+   */
+  readonly opsEnqueueMs?: number;
+  readonly fusedEnqueueMs?: number;
+  /** Programs dispatched before that read-back, for a per-program enqueue cost. */
+  readonly fusedEnqueuedPrograms?: number;
   readonly pairs: number;
 }
 
 const FREE = new Set(['Reshape', 'Identity', 'Cast']);
 const isScope = (name: string): boolean => name === 'unnamed scope' || name.endsWith('__op');
+const SUBMIT_FLAG = 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE';
+
+interface ProgramRunner {
+  runWebGPUProgram: (...args: unknown[]) => unknown;
+}
+
+/** Counts the webgpu backend's program dispatches (null elsewhere). */
+function programCounter(tf: Tf): { count: () => number; restore: () => void } | null {
+  const backend = tf.backend() as unknown as Partial<ProgramRunner>;
+  const original = backend.runWebGPUProgram;
+  if (typeof original !== 'function') return null;
+  let n = 0;
+  backend.runWebGPUProgram = (...args: unknown[]) => {
+    n++;
+    return original.apply(backend, args);
+  };
+  return {
+    count: () => n,
+    restore: () => {
+      backend.runWebGPUProgram = original;
+    },
+  };
+}
 
 export async function runKernelsBench(
   tf: Tf,
@@ -33,39 +68,79 @@ export async function runKernelsBench(
   const trainer = trainerFromSettings(settings, backend);
   const x0 = tf.randomUniform([opts.batch, 28, 28, 1], -1, 1) as Tensor4D;
   const labels = Int32Array.from({ length: opts.batch }, (_, i) => i % 10);
+  const programs = programCounter(tf);
   const step = async (fused: boolean): Promise<number> => {
     setCustomKernels(fused);
     const t0 = performance.now();
     await trainer.step(x0, labels);
     return performance.now() - t0;
   };
-  const count = async (fused: boolean): Promise<number> => {
+  /** Enqueue time and programs enqueued before the step's read-back. */
+  const enqueue = async (fused: boolean): Promise<{ ms: number; programs: number }> => {
     setCustomKernels(fused);
+    const submitEvery = tf.env().get(SUBMIT_FLAG);
+    tf.env().set(SUBMIT_FLAG, Number.MAX_SAFE_INTEGER);
+    try {
+      const before = programs?.count() ?? 0;
+      const t0 = performance.now();
+      const pending = trainer.step(x0, labels);
+      const ms = performance.now() - t0;
+      const enqueued = (programs?.count() ?? 0) - before;
+      await pending;
+      return { ms, programs: enqueued };
+    } finally {
+      tf.env().set(SUBMIT_FLAG, submitEvery);
+    }
+  };
+  const count = async (fused: boolean): Promise<{ kernels: number; programs: number }> => {
+    setCustomKernels(fused);
+    const before = programs?.count() ?? 0;
     const prof = await tf.profile(async () => {
       await trainer.step(x0, labels);
       return [];
     });
-    return prof.kernels.filter((k) => !isScope(k.name) && !FREE.has(k.name)).length;
+    return {
+      kernels: prof.kernels.filter((k) => !isScope(k.name) && !FREE.has(k.name)).length,
+      programs: (programs?.count() ?? 0) - before,
+    };
   };
   try {
     for (const fused of [false, true, false, true]) await step(fused);
     const ops: number[] = [];
     const fused: number[] = [];
+    const opsEnq: number[] = [];
+    const fusedEnq: { ms: number; programs: number }[] = [];
     for (let i = 0; i < opts.pairs; i++) {
       ops.push(await step(false));
       fused.push(await step(true));
+      if (programs) {
+        opsEnq.push((await enqueue(false)).ms);
+        fusedEnq.push(await enqueue(true));
+      }
       opts.log(`kernels ${backend} b${opts.batch}: pair ${i + 1}/${opts.pairs}`);
     }
+    const opsCount = await count(false);
+    const fusedCount = await count(true);
     return {
       backend,
       batch: opts.batch,
       opsMs: median(ops),
       fusedMs: median(fused),
-      opsKernels: await count(false),
-      fusedKernels: await count(true),
+      opsKernels: opsCount.kernels,
+      fusedKernels: fusedCount.kernels,
+      ...(programs
+        ? {
+            opsPrograms: opsCount.programs,
+            fusedPrograms: fusedCount.programs,
+            opsEnqueueMs: median(opsEnq),
+            fusedEnqueueMs: median(fusedEnq.map((e) => e.ms)),
+            fusedEnqueuedPrograms: fusedEnq[0]?.programs ?? 0,
+          }
+        : {}),
       pairs: opts.pairs,
     };
   } finally {
+    programs?.restore();
     setCustomKernels(true);
     trainer.dispose();
     x0.dispose();
@@ -73,19 +148,49 @@ export async function runKernelsBench(
 }
 
 export function formatKernelsTable(r: KernelsRecord): string {
-  return [
+  const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+  const gpu =
+    r.opsPrograms !== undefined &&
+    r.fusedPrograms !== undefined &&
+    r.opsEnqueueMs !== undefined &&
+    r.fusedEnqueueMs !== undefined;
+  const header = [
+    'path',
+    'ms/step',
+    'kernels/step',
+    ...(gpu ? ['programs/step', 'enqueue ms'] : []),
+  ];
+  const row = (name: string, ms: number, kernels: number, programs?: number, enq?: number) => [
+    name,
+    fmtMs(ms),
+    String(kernels),
+    ...(gpu ? [String(programs), fmtMs(enq ?? NaN)] : []),
+  ];
+  const lines = [
     `our kernels vs tfjs ops, tiny train step, batch ${r.batch}, ${r.pairs} alternating pairs, median`,
-    table(
-      ['path', 'ms/step', 'kernels/step'],
+    table(header, [
+      row('tfjs ops', r.opsMs, r.opsKernels, r.opsPrograms, r.opsEnqueueMs),
+      row('our kernels', r.fusedMs, r.fusedKernels, r.fusedPrograms, r.fusedEnqueueMs),
       [
-        ['tfjs ops', fmtMs(r.opsMs), String(r.opsKernels)],
-        ['our kernels', fmtMs(r.fusedMs), String(r.fusedKernels)],
-        [
-          'ratio',
-          `${(r.opsMs / r.fusedMs).toFixed(2)}×`,
-          `${(r.opsKernels / r.fusedKernels).toFixed(2)}×`,
-        ],
+        'ratio',
+        ratio(r.opsMs, r.fusedMs),
+        ratio(r.opsKernels, r.fusedKernels),
+        ...(gpu
+          ? [
+              ratio(r.opsPrograms ?? NaN, r.fusedPrograms ?? NaN),
+              ratio(r.opsEnqueueMs ?? NaN, r.fusedEnqueueMs ?? NaN),
+            ]
+          : []),
       ],
-    ),
-  ].join('\n');
+    ]),
+  ];
+  if (gpu && r.fusedEnqueuedPrograms) {
+    const us = (1000 * (r.fusedEnqueueMs ?? NaN)) / r.fusedEnqueuedPrograms;
+    lines.push(
+      `  enqueue: JavaScript time of forward + backward up to the step's read-back, submits` +
+        ` deferred; ${r.fusedEnqueuedPrograms} programs, ${us.toFixed(0)} µs each (engine, tape,` +
+        ` backend and Dawn together)`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -7,7 +7,7 @@
  * needs only pad, (strided) slice, concat, reshape, matMul and sum — ops every backend has.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { IM2COL_KERNEL, hasKernel } from './kernels/register';
+import { IM2COL_KERNEL, hasFastTransposedConv, hasKernel } from './kernels/register';
 
 /**
  * How dW is computed. The best choice differs by device, so it is left to the caller:
@@ -203,7 +203,8 @@ export function conv2dFilterGrad(
  * dx. For stride 1 and an odd kernel, 'same' pads symmetrically, so the transposed convolution is a
  * plain convolution with the kernel flipped in space and its channels swapped; the forward conv
  * kernel is much faster than Conv2DBackpropInput on wasm (~7 ms against ~42 ms for
- * [8,28,28,32]→32). Otherwise the stock transposed convolution.
+ * [8,28,28,32]→32). Otherwise, and on webgpu where the transposed conv is as fast as the conv and
+ * the flip would cost two more programs, the stock transposed convolution.
  */
 function inputGrad(
   x: tf.Tensor4D,
@@ -212,7 +213,7 @@ function inputGrad(
   strides: ConvStride,
 ): tf.Tensor4D {
   const k = filter.shape[0];
-  if (strides === 1 && k % 2 === 1 && filter.shape[1] === k) {
+  if (strides === 1 && k % 2 === 1 && filter.shape[1] === k && !hasFastTransposedConv()) {
     return tf.tidy(() =>
       tf.conv2d(dy, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]), 1, 'same'),
     );

@@ -1,14 +1,22 @@
 /**
  * Runs our WGSL kernels (src/ml/kernels) on webgpu through Dawn and compares them with the
- * tfjs-ops formulation on the same backend: GroupNorm value and gradients, and the conv filter
- * gradient through im2col. Prints one JSON line: {"backend", "cases": [{shape, groups, act,
- * maxRelErr, leaked}], "convCases": [{shape, k, stride, maxRelErr}]} or {"unavailable": reason}.
+ * tfjs-ops formulation on the same backend: GroupNorm value and gradients, the conv filter
+ * gradient through im2col, the conv input gradient through the tiled transposed conv, the flat
+ * pack/split by buffer copies, and whole training steps with everything on against everything
+ * off. Prints one JSON line: {"backend", "cases": [{shape, groups, act, maxRelErr, leaked}],
+ * "convCases": [{shape, k, stride, maxRelErr, gathered}], "inputGradCases": [{shape, stride,
+ * maxRelErr, transposed}], "flat": {...}, "steps": {...}} or {"unavailable": reason}.
  * Used by src/ml/kernels/webgpu-kernels.test.ts; runs in its own process because Dawn needs
  * its library path set at process start.
  */
-import { conv2dFilterGrad } from '../ml/conv2d';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2d, conv2dFilterGrad } from '../ml/conv2d';
 import { setCustomKernels } from '../ml/kernels/register';
+import { makeSchedule } from '../ml/schedule';
+import { FlatLayout } from '../ml/train/flat';
+import { createTrainer } from '../ml/train/step';
 import { groupNorm } from '../ml/unet/group-norm';
+import { MICRO } from '../ml/unet/micro-config';
 import { BackendUnavailableError, reexecWithDawnEnv, setupNodeBackend } from './backends';
 
 reexecWithDawnEnv();
@@ -112,7 +120,155 @@ async function main(): Promise<void> {
     });
     tf.dispose([x, dy]);
   }
-  process.stdout.write(`${JSON.stringify({ backend: tf.getBackend(), cases, convCases })}\n`);
+  const inputGradCases = await checkInputGrads(tf);
+  const flat = await checkFlatCopies(tf);
+  const steps = await checkSteps(tf);
+  process.stdout.write(
+    `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, flat, steps })}\n`,
+  );
+}
+
+type Tf = Awaited<ReturnType<typeof setupNodeBackend>>['tf'];
+
+function maxRelErr(ours: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let scale = 1e-3;
+  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i] ?? 0));
+  let err = ours.length === ref.length ? 0 : Infinity;
+  for (let i = 0; i < ref.length; i++) {
+    err = Math.max(err, Math.abs((ours[i] ?? NaN) - (ref[i] ?? NaN)) / scale);
+  }
+  return err;
+}
+
+/**
+ * dx of our conv (tfjs' tiled transposed conv on webgpu) against the flipped-filter conv on
+ * stride 1 and tfjs' naive transposed conv on stride 2.
+ */
+async function checkInputGrads(tf: Tf) {
+  const NAIVE_FLAG = 'WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE';
+  const out = [];
+  for (const [b, h, w, cin, cout, stride] of [
+    [2, 7, 7, 8, 16, 1],
+    [3, 8, 8, 16, 8, 1],
+    [2, 8, 8, 4, 6, 2],
+    [1, 7, 7, 3, 5, 2],
+  ] as const) {
+    const x = tf.randomNormal([b, h, w, cin], 0, 1, 'float32', 5) as Tensor4D;
+    const f = tf.randomNormal([3, 3, cin, cout], 0, 1, 'float32', 6) as Tensor4D;
+    const r = tf.randomNormal(
+      [b, Math.ceil(h / stride), Math.ceil(w / stride), cout],
+      0,
+      1,
+      'float32',
+      7,
+    );
+    const dx = async (kernels: boolean) => {
+      setCustomKernels(kernels);
+      tf.env().set(NAIVE_FLAG, !kernels);
+      const g = tf.grad((xi: Tensor) => tf.sum(tf.mul(conv2d(xi as Tensor4D, f, stride), r)))(x);
+      const v = await g.data();
+      g.dispose();
+      setCustomKernels(true);
+      tf.env().set(NAIVE_FLAG, false);
+      return v;
+    };
+    let ours: ArrayLike<number> = [];
+    const { kernelNames } = await tf.profile(async () => {
+      ours = await dx(true);
+    });
+    out.push({
+      shape: [b, h, w, cin],
+      stride,
+      maxRelErr: maxRelErr(ours, await dx(false)),
+      transposed: kernelNames.includes('Conv2DBackpropInput') && !kernelNames.includes('Reverse'),
+    });
+    tf.dispose([x, f, r]);
+  }
+  return out;
+}
+
+/**
+ * FlatLayout's flatten and split by buffer copies against the values: mixed shapes, a tensor
+ * still held on the CPU, inputs freed (and their buffers reused by new uploads) before the read.
+ */
+async function checkFlatCopies(tf: Tf) {
+  const shapes = [[3, 3, 2, 4], [4], [1], [5, 7], [2, 2, 2, 2]];
+  const values = shapes.map((s, k) =>
+    Float32Array.from({ length: s.reduce((a, d) => a * d, 1) }, (_, i) => k * 1000 + i),
+  );
+  const expected = Float32Array.from(values.flatMap((v) => Array.from(v)));
+  const before = tf.memory().numTensors;
+  const tensors = new Map(
+    shapes.map((s, k) => {
+      const t = tf.tensor(values[k] ?? [], s);
+      if (k === 1) return [`p${k}`, t] as const;
+      // The others on the GPU, as a program's output.
+      const onGpu = tf.mul(t, 1);
+      t.dispose();
+      return [`p${k}`, onGpu] as const;
+    }),
+  );
+  const layout = new FlatLayout(tensors);
+  let flatValues: ArrayLike<number> = [];
+  let pieceErr = 0;
+  let shapesMatch = true;
+  const { kernelNames } = await tf.profile(async () => {
+    const flat = layout.flatten(tensors);
+    tf.dispose([...tensors.values()]);
+    // New uploads of the same sizes may get the freed buffers before the copies have run.
+    const decoys = shapes.map((s) => tf.fill(s, -1));
+    flatValues = await flat.data();
+    const pieces = layout.split(flat);
+    tf.dispose([flat, ...decoys]);
+    let k = 0;
+    for (const [, piece] of pieces) {
+      shapesMatch &&= piece.shape.join() === shapes[k]?.join();
+      pieceErr = Math.max(pieceErr, maxRelErr(await piece.data(), values[k] ?? []));
+      k++;
+    }
+    tf.dispose([...pieces.values()]);
+  });
+  return {
+    flattenErr: maxRelErr(flatValues, expected),
+    pieceErr,
+    shapesMatch,
+    copied: kernelNames.includes('DPPackFlat') && kernelNames.includes('DPUnpackFlat'),
+    leaked: tf.memory().numTensors - before,
+  };
+}
+
+/** Three steps of the micro UNet (28×28, batch 2) with our kernels on, and with them off. */
+async function checkSteps(tf: Tf) {
+  const x0 = tf.randomUniform([2, 28, 28, 1], -1, 1, 'float32', 11) as Tensor4D;
+  const labels = Int32Array.from([3, 10]);
+  const run = async (kernels: boolean) => {
+    setCustomKernels(kernels);
+    const trainer = createTrainer({
+      config: MICRO,
+      schedule: makeSchedule('linear', 1000),
+      prediction: 'epsilon',
+      lr: { peak: 1e-3, warmup: 1, total: 10, floor: 1e-5 },
+      clipNorm: 1,
+      emaDecay: 0.99,
+      labelDropout: 0.1,
+      seed: 4,
+    });
+    const losses = [];
+    for (let i = 0; i < 3; i++) losses.push((await trainer.step(x0, labels)).loss);
+    const params = trainer.optimizer.flatten(trainer.params);
+    const values = await params.data();
+    params.dispose();
+    trainer.dispose();
+    setCustomKernels(true);
+    return { losses, values };
+  };
+  const ours = await run(true);
+  const ref = await run(false);
+  x0.dispose();
+  return {
+    lossErr: maxRelErr(ours.losses, ref.losses),
+    paramErr: maxRelErr(ours.values, ref.values),
+  };
 }
 
 main().then(

@@ -7,6 +7,7 @@
  * DPGroupNorm: x [B,H,W,C], gamma, beta [C] → y [B,H,W,C] (SiLU applied when attr act), stats
  *   [B,G,2] = (mean, 1/√(var + eps)).
  * DPGroupNormGrad: dy, x, gamma, beta, stats, and optionally sig = σ(xhat·γ + β) → dx, dγ, dβ.
+ * DPPackFlat / DPUnpackFlat (webgpu only): buffer copies instead of Concat / SplitV programs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
@@ -20,12 +21,17 @@ import {
 } from './group-norm-webgpu';
 import { HOST_IO, type HostIO } from './host-io';
 import { geometry, im2colHost, im2colProgram, im2colUniforms, patchShape } from './im2col';
+import { copyBackend, packCopy, unpackCopy } from './flat-copy-webgpu';
 import { type Program, type WebGPULike, inputsFor } from './webgpu-program';
 
 export const GROUP_NORM_KERNEL = 'DPGroupNorm';
 export const GROUP_NORM_GRAD_KERNEL = 'DPGroupNormGrad';
 /** x [B,H,W,Cin] → patches [B,Ho,Wo,kh·kw·Cin] of a 'same' conv; attrs kh, kw, stride. */
 export const IM2COL_KERNEL = 'DPIm2Col';
+/** Inputs '0'…'n-1' (float32, any shapes) → one flat [Σ sizes] tensor, in input order. */
+export const PACK_FLAT_KERNEL = 'DPPackFlat';
+/** x (flat float32) → 1-D pieces of attr `sizes`, in order. */
+export const UNPACK_FLAT_KERNEL = 'DPUnpackFlat';
 
 interface Im2ColAttrs {
   readonly kh: number;
@@ -114,7 +120,44 @@ function registerHost(backendName: string, io: (backend: unknown) => HostIO): vo
   });
 }
 
+function registerWebGPUCopies(): void {
+  if (!copyBackend(tf.backend())) return;
+  const gpu = (backend: unknown) => {
+    const b = copyBackend(backend);
+    if (!b) throw new Error('webgpu backend without buffer copies');
+    return b;
+  };
+  tf.registerKernel({
+    kernelName: PACK_FLAT_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend }) => {
+      const parts = Object.keys(inputs).map((_, i) => inputs[String(i)]);
+      if (parts.some((p) => !p)) throw new Error(`${PACK_FLAT_KERNEL}: inputs must be '0'…'n-1'`);
+      return packCopy(gpu(backend), parts as tf.TensorInfo[]);
+    },
+  });
+  tf.registerKernel({
+    kernelName: UNPACK_FLAT_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const [x] = named(inputs, ['x'], UNPACK_FLAT_KERNEL) as [tf.TensorInfo];
+      const { sizes } = attrs as unknown as { sizes: number[] };
+      return unpackCopy(gpu(backend), x, sizes);
+    },
+  });
+}
+
+/**
+ * tfjs-backend-webgpu's flag for its naive transposed conv (one thread per input pixel, the default)
+ * over the matmul-tiled program it also has. The tiled one matches a conv with the flipped filter
+ * to the bit on the UNet's stride-1 shapes and within 1e-6 on stride 2 (src/node/webgpu-kernels-check.ts),
+ * runs as fast as that conv on SwiftShader, and saves the flip's Reverse and Transpose programs.
+ */
+const NAIVE_TRANSPOSED_CONV_FLAG = 'WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE';
+
 function registerWebGPU(): void {
+  registerWebGPUCopies();
+  tf.env().set(NAIVE_TRANSPOSED_CONV_FLAG, false);
   tf.registerKernel({
     kernelName: IM2COL_KERNEL,
     backendName: 'webgpu',
@@ -182,6 +225,16 @@ export function setCustomKernels(on: boolean): void {
 /** Backends whose tensors live in CPU memory, where a SiLU's exp is cheaper as a tfjs kernel. */
 export function isHostBackend(): boolean {
   return tf.getBackend() in HOST_IO;
+}
+
+/**
+ * Whether conv input gradients should use tfjs' transposed conv (one program) rather than a conv
+ * with the filter flipped (Reverse + Transpose + conv): true on webgpu with our kernels on, where
+ * registering them picked the matmul-tiled transposed conv.
+ */
+export function hasFastTransposedConv(): boolean {
+  if (tf.getBackend() !== 'webgpu' || !hasKernel(GROUP_NORM_KERNEL)) return false;
+  return !tf.env().getBool(NAIVE_TRANSPOSED_CONV_FLAG);
 }
 
 /**

@@ -14,7 +14,7 @@ interface CheckCase {
 }
 
 describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () => {
-  it('GroupNorm and im2col match the tfjs-ops formulation, without leaks', () => {
+  it('GroupNorm, im2col, conv input gradients, flat copies and whole steps match the tfjs-ops path', () => {
     // Its own process: Dawn reads its library path at process start (src/node/backends.ts).
     const out = execFileSync(
       process.execPath,
@@ -26,6 +26,9 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
       unavailable?: string;
       cases?: CheckCase[];
       convCases?: { maxRelErr: number; gathered: boolean }[];
+      inputGradCases?: { maxRelErr: number; transposed: boolean }[];
+      flat?: Record<string, unknown>;
+      steps?: { lossErr: number; paramErr: number };
     };
     expect(result.unavailable).toBeUndefined();
     expect(result.backend).toBe('webgpu');
@@ -35,7 +38,25 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
       expect(c.leaked, JSON.stringify(c)).toBe(0);
     }
     expect(result.convCases?.length).toBe(3);
-    for (const c of result.convCases ?? [])
+    for (const c of result.convCases ?? []) {
       expect(c.maxRelErr, JSON.stringify(c)).toBeLessThan(1e-4);
+      expect(c.gathered, JSON.stringify(c)).toBe(true);
+    }
+    expect(result.inputGradCases?.length).toBe(4);
+    for (const c of result.inputGradCases ?? []) {
+      expect(c.maxRelErr, JSON.stringify(c)).toBeLessThan(1e-5);
+      expect(c.transposed, JSON.stringify(c)).toBe(true);
+    }
+    // Flatten and split by buffer copies give the values back exactly, freeing what they made.
+    expect(result.flat).toEqual({
+      flattenErr: 0,
+      pieceErr: 0,
+      shapesMatch: true,
+      copied: true,
+      leaked: 0,
+    });
+    // Three micro-UNet steps with everything of ours on and with it all off.
+    expect(result.steps?.lossErr).toBeLessThan(1e-5);
+    expect(result.steps?.paramErr).toBeLessThan(1e-5);
   }, 300_000);
 });

@@ -4,6 +4,7 @@
  * dominates a tfjs training step (DESIGN.md §2).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { PACK_FLAT_KERNEL, UNPACK_FLAT_KERNEL, hasKernel } from '../kernels/register';
 
 /** Backends whose tensors live in CPU memory, where a synchronous read-back is only a copy. */
 const HOST_MEMORY_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu']);
@@ -33,12 +34,18 @@ export class FlatLayout {
 
   /** Concatenates in layout order; throws on a missing name or a size mismatch. */
   flatten(tensors: ReadonlyMap<string, tf.Tensor>): tf.Tensor1D {
+    const inputs = this.entries.map((e) => {
+      const t = tensors.get(e.name);
+      if (!t || t.size !== e.size) throw new Error(`flatten: ${e.name} missing or mis-sized`);
+      return t;
+    });
+    if (hasKernel(PACK_FLAT_KERNEL)) {
+      // Buffer copies (webgpu): no Concat programs.
+      const named = Object.fromEntries(inputs.map((t, i) => [String(i), t]));
+      return tf.engine().runKernel(PACK_FLAT_KERNEL, named) as tf.Tensor1D;
+    }
     return tf.tidy(() => {
-      const parts = this.entries.map((e) => {
-        const t = tensors.get(e.name);
-        if (!t || t.size !== e.size) throw new Error(`flatten: ${e.name} missing or mis-sized`);
-        return tf.reshape(t, [e.size]);
-      });
+      const parts = inputs.map((t) => tf.reshape(t, [t.size]));
       return (
         parts.length === 1 && parts[0] ? tf.clone(parts[0]) : tf.concat(parts)
       ) as tf.Tensor1D;
@@ -54,6 +61,7 @@ export class FlatLayout {
   split(flat: tf.Tensor1D): Map<string, tf.Tensor> {
     if (flat.size !== this.size) throw new Error(`split: ${flat.size} values, need ${this.size}`);
     if (HOST_MEMORY_BACKENDS.has(tf.getBackend())) return this.splitOnHost(flat);
+    if (hasKernel(UNPACK_FLAT_KERNEL)) return this.splitByCopies(flat);
     // tidy disposes the group slices; the returned pieces (in entry order) survive it.
     const pieces = tf.tidy(() => {
       const perGroup = Math.max(1, Math.ceil(Math.sqrt(this.entries.length)));
@@ -77,6 +85,22 @@ export class FlatLayout {
       if (!piece) throw new Error('split: too few pieces');
       out.set(e.name, tf.reshape(piece, [...e.shape]));
       // reshape shares the data, so the unshaped piece can go.
+      piece.dispose();
+    });
+    return out;
+  }
+
+  /** Buffer copies (webgpu): no Slice program per piece. */
+  private splitByCopies(flat: tf.Tensor1D): Map<string, tf.Tensor> {
+    const sizes = this.entries.map((e) => e.size);
+    const result = tf.engine().runKernel(UNPACK_FLAT_KERNEL, { x: flat }, { sizes });
+    // The engine hands back a lone output unwrapped.
+    const pieces = Array.isArray(result) ? result : [result];
+    const out = new Map<string, tf.Tensor>();
+    this.entries.forEach((e, i) => {
+      const piece = pieces[i];
+      if (!piece) throw new Error('split: too few pieces');
+      out.set(e.name, tf.reshape(piece, [...e.shape]));
       piece.dispose();
     });
     return out;
