@@ -6,6 +6,7 @@
  * (bench/train-bench.ts). Figures only, no thresholds. Progress goes to stderr, tables (or, with
  * --json, one JSON object) to stdout. Runs vary between processes: compare within one run.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -26,6 +27,7 @@ const USAGE = `usage: npm run bench -- [options]
   --suites LIST     conv,train,kernels (default: all three)
   --quick           batch 8 only, fewer runs, tiny preset only
   --json            print one JSON object instead of tables
+  --json-file PATH  print the tables and also write that JSON object to PATH
   --max-call-s S    skip a conv call predicted to take longer (default 3 with --quick, else 8)
   --max-step-s S    skip a train step predicted to take longer (default 15 with --quick, else 30)
   --filter-grad V   filter-gradient variant for training (default: the app's choice per
@@ -41,6 +43,7 @@ interface Args {
   readonly suites: Suite[];
   readonly quick: boolean;
   readonly json: boolean;
+  readonly jsonFile?: string;
   readonly maxCallMs: number;
   readonly maxStepMs: number;
   readonly filterGrad?: FilterGradVariant;
@@ -67,6 +70,7 @@ function parse(): Args | null {
       suites: { type: 'string', default: 'conv,train,kernels' },
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'json-file': { type: 'string' },
       'max-call-s': { type: 'string' },
       'max-step-s': { type: 'string' },
       'filter-grad': { type: 'string' },
@@ -91,6 +95,7 @@ function parse(): Args | null {
     suites: list(values.suites, ['conv', 'train', 'kernels'] as const, 'suite'),
     quick: values.quick,
     json: values.json,
+    ...(values['json-file'] === undefined ? {} : { jsonFile: values['json-file'] }),
     maxCallMs: maxCallS * 1000,
     maxStepMs: maxStepS * 1000,
     memoryLimitMB,
@@ -190,14 +195,15 @@ async function main(): Promise<void> {
     }
     if (args.suites.includes('kernels')) {
       // SwiftShader runs a tiny step in tens of seconds: one pair there, ten elsewhere.
-      const pairs = backend === 'webgpu' ? 1 : args.quick ? 5 : 10;
+      const slow = /swiftshader/i.test(setup.adapterInfo ?? '');
+      const pairs = slow ? 1 : args.quick ? 5 : 10;
       result.kernels = await runKernelsBench(tf, backend, { batch: 8, pairs, log });
     }
   }
 
   const loadAtEnd = loadavg()[0] ?? NaN;
-  if (args.json) {
-    const out = {
+  const json = `${JSON.stringify(
+    {
       machine: { ...machine, loadAtEnd },
       quick: args.quick,
       measure: measureOpts,
@@ -205,8 +211,13 @@ async function main(): Promise<void> {
       maxStepMs: args.maxStepMs,
       batches,
       results,
-    };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    },
+    null,
+    2,
+  )}\n`;
+  if (args.jsonFile) writeFileSync(args.jsonFile, json);
+  if (args.json) {
+    process.stdout.write(json);
     return;
   }
   const lines: string[] = [

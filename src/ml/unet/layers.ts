@@ -43,8 +43,10 @@ export function timestepEmbedding(t: tf.Tensor1D, dim: number, maxPeriod = 10000
   });
 }
 
+/** x·W + b as one fused kernel (its gradient sums dy for the bias), not a matMul and an add. */
 export function dense(x: tf.Tensor2D, params: ParamsLike, name: string): tf.Tensor2D {
-  return tf.add(tf.matMul(x, param(params, `${name}.w`)), param(params, `${name}.b`));
+  const w = param(params, `${name}.w`) as tf.Tensor2D;
+  return tf.fused.matMul({ a: x, b: w, bias: param(params, `${name}.b`) }) as tf.Tensor2D;
 }
 
 export function convLayer(
