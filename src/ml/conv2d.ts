@@ -7,6 +7,7 @@
  * needs only pad, (strided) slice, concat, reshape, matMul and sum — ops every backend has.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { channelSum } from './dense';
 import { IM2COL_KERNEL, hasFastTransposedConv, hasKernel } from './kernels/register';
 
 /**
@@ -256,11 +257,11 @@ function customConv(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const grads = [
+        const grads: tf.Tensor[] = [
           inputGrad(sx, sf, dy4, strides),
           conv2dFilterGrad(sx, dy4, sf.shape, strides, variant),
         ];
-        if (withBias) grads.push(tf.sum(dy4, [0, 1, 2]));
+        if (withBias) grads.push(channelSum(dy4));
         return grads;
       },
     };

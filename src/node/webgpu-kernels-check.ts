@@ -5,12 +5,13 @@
  * pack/split by buffer copies, and whole training steps with everything on against everything
  * off. Prints one JSON line: {"backend", "cases": [{shape, groups, act, maxRelErr, leaked}],
  * "convCases": [{shape, k, stride, maxRelErr, gathered}], "inputGradCases": [{shape, stride,
- * maxRelErr, transposed}], "flat": {...}, "steps": {...}} or {"unavailable": reason}.
+ * maxRelErr, transposed}], "channelSumErr", "flat": {...}, "steps": {...}} or {"unavailable": reason}.
  * Used by src/ml/kernels/webgpu-kernels.test.ts; runs in its own process because Dawn needs
  * its library path set at process start.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2d, conv2dFilterGrad } from '../ml/conv2d';
+import { channelSum } from '../ml/dense';
 import { setCustomKernels } from '../ml/kernels/register';
 import { makeSchedule } from '../ml/schedule';
 import { FlatLayout } from '../ml/train/flat';
@@ -121,10 +122,11 @@ async function main(): Promise<void> {
     tf.dispose([x, dy]);
   }
   const inputGradCases = await checkInputGrads(tf);
+  const channelSumErr = await checkChannelSum(tf);
   const flat = await checkFlatCopies(tf);
   const steps = await checkSteps(tf);
   process.stdout.write(
-    `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, flat, steps })}\n`,
+    `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, channelSumErr, flat, steps })}\n`,
   );
 }
 
@@ -185,6 +187,26 @@ async function checkInputGrads(tf: Tf) {
     tf.dispose([x, f, r]);
   }
   return out;
+}
+
+/** The one-program bias gradient against tf.sum, largest relative error over a few shapes. */
+async function checkChannelSum(tf: Tf): Promise<number> {
+  let err = 0;
+  for (const shape of [
+    [2, 7, 7, 16],
+    [3, 40],
+    [1, 1, 1, 5],
+    [8, 28, 28, 16],
+    [130, 3],
+  ]) {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 12);
+    const ours = channelSum(x);
+    const ref = tf.sum(x, [...shape.keys()].slice(0, -1));
+    const used = ours.shape.join() === ref.shape.join();
+    err = Math.max(err, used ? maxRelErr(await ours.data(), await ref.data()) : Infinity);
+    tf.dispose([x, ours, ref]);
+  }
+  return err;
 }
 
 /**

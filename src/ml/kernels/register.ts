@@ -8,6 +8,7 @@
  *   [B,G,2] = (mean, 1/√(var + eps)).
  * DPGroupNormGrad: dy, x, gamma, beta, stats, and optionally sig = σ(xhat·γ + β) → dx, dγ, dβ.
  * DPPackFlat / DPUnpackFlat (webgpu only): buffer copies instead of Concat / SplitV programs.
+ * DPChannelSum (webgpu only): x [..., C] → Σ over all other axes, [C].
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
@@ -21,6 +22,7 @@ import {
 } from './group-norm-webgpu';
 import { HOST_IO, type HostIO } from './host-io';
 import { geometry, im2colHost, im2colProgram, im2colUniforms, patchShape } from './im2col';
+import { channelSumProgram, channelSumUniforms } from './channel-sum-webgpu';
 import { copyBackend, packCopy, unpackCopy } from './flat-copy-webgpu';
 import { type Program, type WebGPULike, inputsFor } from './webgpu-program';
 
@@ -32,6 +34,8 @@ export const IM2COL_KERNEL = 'DPIm2Col';
 export const PACK_FLAT_KERNEL = 'DPPackFlat';
 /** x (flat float32) → 1-D pieces of attr `sizes`, in order. */
 export const UNPACK_FLAT_KERNEL = 'DPUnpackFlat';
+/** x [..., C] → [C], the sum over every other axis (a conv's bias gradient). */
+export const CHANNEL_SUM_KERNEL = 'DPChannelSum';
 
 interface Im2ColAttrs {
   readonly kh: number;
@@ -158,6 +162,21 @@ const NAIVE_TRANSPOSED_CONV_FLAG = 'WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE';
 function registerWebGPU(): void {
   registerWebGPUCopies();
   tf.env().set(NAIVE_TRANSPOSED_CONV_FLAG, false);
+  tf.registerKernel({
+    kernelName: CHANNEL_SUM_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend }) => {
+      const [x] = named(inputs, ['x'], CHANNEL_SUM_KERNEL) as [tf.TensorInfo];
+      const c = x.shape[x.shape.length - 1] ?? 1;
+      const gpu = backend as unknown as WebGPULike;
+      return gpu.runWebGPUProgram(
+        channelSumProgram(c),
+        [x],
+        'float32',
+        channelSumUniforms(x.shape),
+      );
+    },
+  });
   tf.registerKernel({
     kernelName: IM2COL_KERNEL,
     backendName: 'webgpu',

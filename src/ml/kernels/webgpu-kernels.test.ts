@@ -14,7 +14,7 @@ interface CheckCase {
 }
 
 describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () => {
-  it('GroupNorm, im2col, conv input gradients, flat copies and whole steps match the tfjs-ops path', () => {
+  it('GroupNorm, im2col, conv input gradients, channel sums, flat copies and whole steps match the tfjs-ops path', () => {
     // Its own process: Dawn reads its library path at process start (src/node/backends.ts).
     const out = execFileSync(
       process.execPath,
@@ -27,6 +27,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
       cases?: CheckCase[];
       convCases?: { maxRelErr: number; gathered: boolean }[];
       inputGradCases?: { maxRelErr: number; transposed: boolean }[];
+      channelSumErr?: number;
       flat?: Record<string, unknown>;
       steps?: { lossErr: number; paramErr: number };
     };
@@ -47,6 +48,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
       expect(c.maxRelErr, JSON.stringify(c)).toBeLessThan(1e-5);
       expect(c.transposed, JSON.stringify(c)).toBe(true);
     }
+    expect(result.channelSumErr).toBeLessThan(1e-5);
     // Flatten and split by buffer copies give the values back exactly, freeing what they made.
     expect(result.flat).toEqual({
       flattenErr: 0,

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvStride, type FilterGradVariant, conv2d } from '../conv2d';
+import { dense as affine } from '../dense';
 import { groupNorm } from './group-norm';
 import type { ParamsLike } from './params';
 
@@ -43,10 +44,9 @@ export function timestepEmbedding(t: tf.Tensor1D, dim: number, maxPeriod = 10000
   });
 }
 
-/** x·W + b as one fused kernel (its gradient sums dy for the bias), not a matMul and an add. */
 export function dense(x: tf.Tensor2D, params: ParamsLike, name: string): tf.Tensor2D {
   const w = param(params, `${name}.w`) as tf.Tensor2D;
-  return tf.fused.matMul({ a: x, b: w, bias: param(params, `${name}.b`) }) as tf.Tensor2D;
+  return affine(x, w, param(params, `${name}.b`) as tf.Tensor1D);
 }
 
 export function convLayer(
