@@ -5,7 +5,7 @@
  * pack/split by buffer copies, and whole training steps with everything on against everything
  * off. Prints one JSON line: {"backend", "cases": [{shape, groups, act, maxRelErr, leaked}],
  * "convCases": [{shape, k, stride, maxRelErr, gathered}], "inputGradCases": [{shape, stride,
- * maxRelErr, transposed}], "channelSumErr", "flat": {...}, "steps": {...}} or {"unavailable": reason}.
+ * maxRelErr, transposed}], "channelSumErr", "adamErr", "flat": {...}, "steps": {...}} or {"unavailable": reason}.
  * Used by src/ml/kernels/webgpu-kernels.test.ts; runs in its own process because Dawn needs
  * its library path set at process start.
  */
@@ -14,6 +14,7 @@ import { conv2d, conv2dFilterGrad } from '../ml/conv2d';
 import { channelSum } from '../ml/dense';
 import { setCustomKernels } from '../ml/kernels/register';
 import { makeSchedule } from '../ml/schedule';
+import { Adam } from '../ml/train/adam';
 import { FlatLayout } from '../ml/train/flat';
 import { createTrainer } from '../ml/train/step';
 import { groupNorm } from '../ml/unet/group-norm';
@@ -123,10 +124,11 @@ async function main(): Promise<void> {
   }
   const inputGradCases = await checkInputGrads(tf);
   const channelSumErr = await checkChannelSum(tf);
+  const adamErr = await checkAdam(tf);
   const flat = await checkFlatCopies(tf);
   const steps = await checkSteps(tf);
   process.stdout.write(
-    `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, channelSumErr, flat, steps })}\n`,
+    `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, channelSumErr, adamErr, flat, steps })}\n`,
   );
 }
 
@@ -207,6 +209,43 @@ async function checkChannelSum(tf: Tf): Promise<number> {
     tf.dispose([x, ours, ref]);
   }
   return err;
+}
+
+/**
+ * Three AdamW updates (weight decay, a clip scale, two parameters) with the WGSL update and with
+ * tfjs ops: largest relative error over parameters and both moments.
+ */
+async function checkAdam(tf: Tf): Promise<number> {
+  const run = async (kernels: boolean) => {
+    setCustomKernels(kernels);
+    const vars = new Map([
+      ['a', tf.variable(tf.randomNormal([3, 5], 0, 1, 'float32', 13))],
+      ['b', tf.variable(tf.randomNormal([7], 0, 1, 'float32', 14))],
+    ]);
+    const adam = new Adam(vars, { weightDecay: 0.01 });
+    for (let i = 0; i < 3; i++) {
+      const g = tf.randomNormal([22], 0, 1, 'float32', 20 + i) as Tensor as never;
+      adam.applyFlat(g, 1e-2, i === 1 ? 0.5 : 1).dispose();
+      (g as Tensor).dispose();
+    }
+    const state = await adam.getState();
+    const flat = adam.flatten(vars);
+    const values = [
+      ...(await flat.data()),
+      ...[...state.m.values()].flatMap((x) => [...x]),
+      ...[...state.v.values()].flatMap((x) => [...x]),
+    ];
+    tf.dispose([flat, ...vars.values()]);
+    adam.dispose();
+    setCustomKernels(true);
+    return values;
+  };
+  let ours: number[] = [];
+  const { kernelNames } = await tf.profile(async () => {
+    ours = await run(true);
+  });
+  // Infinity when the WGSL update did not run, so the comparison cannot pass vacuously.
+  return kernelNames.includes('DPAdam') ? maxRelErr(ours, await run(false)) : Infinity;
 }
 
 /**

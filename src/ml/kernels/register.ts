@@ -9,6 +9,7 @@
  * DPGroupNormGrad: dy, x, gamma, beta, stats, and optionally sig = σ(xhat·γ + β) → dx, dγ, dβ.
  * DPPackFlat / DPUnpackFlat (webgpu only): buffer copies instead of Concat / SplitV programs.
  * DPChannelSum (webgpu only): x [..., C] → Σ over all other axes, [C].
+ * DPAdam (webgpu only): flat p, g, m, v and the step's scalars → m', v', p' (adam-webgpu.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
@@ -22,6 +23,7 @@ import {
 } from './group-norm-webgpu';
 import { HOST_IO, type HostIO } from './host-io';
 import { geometry, im2colHost, im2colProgram, im2colUniforms, patchShape } from './im2col';
+import { type AdamAttrs, adamPrograms, adamUniforms } from './adam-webgpu';
 import { channelSumProgram, channelSumUniforms } from './channel-sum-webgpu';
 import { copyBackend, packCopy, unpackCopy } from './flat-copy-webgpu';
 import { type Program, type WebGPULike, inputsFor } from './webgpu-program';
@@ -36,6 +38,8 @@ export const PACK_FLAT_KERNEL = 'DPPackFlat';
 export const UNPACK_FLAT_KERNEL = 'DPUnpackFlat';
 /** x [..., C] → [C], the sum over every other axis (a conv's bias gradient). */
 export const CHANNEL_SUM_KERNEL = 'DPChannelSum';
+/** Flat p, g, m, v, attrs AdamAttrs → [m', v', p']. */
+export const ADAM_KERNEL = 'DPAdam';
 
 interface Im2ColAttrs {
   readonly kh: number;
@@ -162,6 +166,25 @@ const NAIVE_TRANSPOSED_CONV_FLAG = 'WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE';
 function registerWebGPU(): void {
   registerWebGPUCopies();
   tf.env().set(NAIVE_TRANSPOSED_CONV_FLAG, false);
+  tf.registerKernel({
+    kernelName: ADAM_KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const [p, g, m, v] = named(inputs, ['p', 'g', 'm', 'v'], ADAM_KERNEL) as [
+        tf.TensorInfo,
+        tf.TensorInfo,
+        tf.TensorInfo,
+        tf.TensorInfo,
+      ];
+      const gpu = backend as unknown as WebGPULike;
+      const u = adamUniforms(attrs as unknown as AdamAttrs);
+      const [mProgram, vProgram, pProgram] = adamPrograms(p.shape[0] ?? 0);
+      const m2 = gpu.runWebGPUProgram(mProgram, [g, m], 'float32', u);
+      const v2 = gpu.runWebGPUProgram(vProgram, [g, v], 'float32', u);
+      const p2 = gpu.runWebGPUProgram(pProgram, [p, m2, v2], 'float32', u);
+      return [m2, v2, p2];
+    },
+  });
   tf.registerKernel({
     kernelName: CHANNEL_SUM_KERNEL,
     backendName: 'webgpu',

@@ -14,7 +14,7 @@ interface CheckCase {
 }
 
 describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () => {
-  it('GroupNorm, im2col, conv input gradients, channel sums, flat copies and whole steps match the tfjs-ops path', () => {
+  it('GroupNorm, im2col, conv input gradients, channel sums, Adam, flat copies and whole steps match the tfjs-ops path', () => {
     // Its own process: Dawn reads its library path at process start (src/node/backends.ts).
     const out = execFileSync(
       process.execPath,
@@ -28,6 +28,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
       convCases?: { maxRelErr: number; gathered: boolean }[];
       inputGradCases?: { maxRelErr: number; transposed: boolean }[];
       channelSumErr?: number;
+      adamErr?: number;
       flat?: Record<string, unknown>;
       steps?: { lossErr: number; paramErr: number };
     };
@@ -49,6 +50,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
       expect(c.transposed, JSON.stringify(c)).toBe(true);
     }
     expect(result.channelSumErr).toBeLessThan(1e-5);
+    expect(result.adamErr).toBeLessThan(1e-5);
     // Flatten and split by buffer copies give the values back exactly, freeing what they made.
     expect(result.flat).toEqual({
       flattenErr: 0,

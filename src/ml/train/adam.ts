@@ -6,6 +6,7 @@
  * Weight decay is decoupled (AdamW) and 0 by default.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_KERNEL, hasKernel } from '../kernels/register';
 import { FlatLayout } from './flat';
 
 export interface AdamOptions {
@@ -94,17 +95,30 @@ export class Adam {
     const { beta1: b1, beta2: b2 } = this;
     const stepSize = lr / (1 - b1 ** t);
     const vScale = 1 / Math.sqrt(1 - b2 ** t);
+    const decay = 1 - lr * this.weightDecay;
     const next = tf.tidy(() => {
-      const g = gradScale === 1 ? flatGrad : tf.mul(flatGrad, tf.scalar(gradScale));
-      const m = tf.add(tf.mul(this.m, tf.scalar(b1)), tf.mul(g, tf.scalar(1 - b1)));
-      const v = tf.add(tf.mul(this.v, tf.scalar(b2)), tf.mul(tf.square(g), tf.scalar(1 - b2)));
-      this.m.assign(m);
-      this.v.assign(v);
-      const denom = tf.add(tf.mul(tf.sqrt(v), tf.scalar(vScale)), tf.scalar(this.eps));
-      const delta = tf.mul(tf.div(m, denom), tf.scalar(stepSize));
-      const decay = 1 - lr * this.weightDecay;
       const p = this.layout.flatten(this.vars);
-      const updated = tf.sub(decay === 1 ? p : tf.mul(p, tf.scalar(decay)), delta) as tf.Tensor1D;
+      let updated: tf.Tensor1D;
+      if (hasKernel(ADAM_KERNEL)) {
+        // Three programs on webgpu (ml/kernels/adam-webgpu.ts), the same arithmetic as below.
+        const attrs = { beta1: b1, beta2: b2, eps: this.eps, stepSize, vScale, decay, gradScale };
+        const [m, v, p2] = tf
+          .engine()
+          .runKernel(ADAM_KERNEL, { p, g: flatGrad, m: this.m, v: this.v }, attrs) as tf.Tensor1D[];
+        if (!m || !v || !p2) throw new Error('Adam: kernel returned too few outputs');
+        this.m.assign(m);
+        this.v.assign(v);
+        updated = p2;
+      } else {
+        const g = gradScale === 1 ? flatGrad : tf.mul(flatGrad, tf.scalar(gradScale));
+        const m = tf.add(tf.mul(this.m, tf.scalar(b1)), tf.mul(g, tf.scalar(1 - b1)));
+        const v = tf.add(tf.mul(this.v, tf.scalar(b2)), tf.mul(tf.square(g), tf.scalar(1 - b2)));
+        this.m.assign(m);
+        this.v.assign(v);
+        const denom = tf.add(tf.mul(tf.sqrt(v), tf.scalar(vScale)), tf.scalar(this.eps));
+        const delta = tf.mul(tf.div(m, denom), tf.scalar(stepSize));
+        updated = tf.sub(decay === 1 ? p : tf.mul(p, tf.scalar(decay)), delta) as tf.Tensor1D;
+      }
       for (const [name, piece] of this.layout.split(updated)) {
         const variable = this.vars.get(name);
         if (!variable) throw new Error(`Adam: no variable ${name}`);
