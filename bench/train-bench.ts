@@ -9,7 +9,7 @@ import type { FilterGradVariant } from '../src/ml/conv2d';
 import { ReverseProcess } from '../src/ml/sample';
 import { makeSchedule } from '../src/ml/schedule';
 import { filterGradForBackend } from '../src/ml/train/from-settings';
-import { microBatchFor } from '../src/ml/train/memory';
+import { microBatchFor, stepPathFor } from '../src/ml/train/memory';
 import { DEFAULT_MEMORY_LIMIT_MB } from '../src/shared/train-protocol';
 import { createTrainer } from '../src/ml/train/step';
 import { PRESETS, PRESET_NAMES, type Preset } from '../src/ml/unet/config';
@@ -175,7 +175,12 @@ async function benchOne(
   opts: TrainBenchOptions,
 ): Promise<TrainRecord> {
   const config = PRESETS[preset];
-  const microBatch = microBatchFor(preset, batch, opts.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB);
+  const microBatch = microBatchFor(
+    preset,
+    batch,
+    opts.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB,
+    stepPathFor(backend),
+  );
   const base = { backend, preset, params: countParams(config), batch, microBatch, filterGrad };
   const minSteps = opts.minSteps ?? (opts.quick ? 2 : 3);
   const maxSteps = opts.maxSteps ?? 20;

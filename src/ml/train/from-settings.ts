@@ -13,7 +13,7 @@ import {
   TRAIN_PRESETS,
   type TrainSettings,
 } from '../../shared/train-protocol';
-import { microBatchFor } from './memory';
+import { microBatchFor, stepPathFor } from './memory';
 import { createTrainer, type StepResult, type Trainer } from './step';
 
 /** The fastest measured filter-gradient variant per backend (see conv2d.ts and npm run bench). */
@@ -47,6 +47,7 @@ export function trainerFromSettings(settings: TrainSettings, backend: string): T
       settings.preset,
       settings.batchSize,
       settings.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB,
+      stepPathFor(backend),
     ),
     seed: settings.seed,
   });

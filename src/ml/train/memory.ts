@@ -5,18 +5,46 @@
 import type { PresetName } from '../../shared/train-protocol';
 
 /**
- * Peak tensor memory of one training step, measured with tf.profile on wasm (the same bytes on
- * every backend): a fixed part plus a part per sample in the pass (bytes). tiny: 119 MiB at 4,
- * 229 at 8, 448 at 16; small: 241 at 4, 453 at 8 (rounded up here).
+ * Which formulation a step runs, which sets how many activations it keeps: our kernels
+ * (ml/kernels: webgpu, wasm, cpu) save about half of what the tfjs-ops formulation (webgl) does.
  */
-const STEP_MEMORY: Record<PresetName, { fixed: number; perSample: number }> = {
-  tiny: { fixed: 12 * 2 ** 20, perSample: 27.6 * 2 ** 20 },
-  small: { fixed: 32 * 2 ** 20, perSample: 53 * 2 ** 20 },
+export type StepPath = 'kernels' | 'ops';
+
+export function stepPathFor(backend: string | null | undefined): StepPath {
+  return backend === 'webgpu' || backend === 'wasm' || backend === 'cpu' ? 'kernels' : 'ops';
+}
+
+const MiB = 2 ** 20;
+
+/**
+ * Peak tensor memory of one training step, measured with tf.profile: a fixed part plus a part per
+ * sample in the pass (bytes), rounded up. Our kernels on wasm: tiny 42.6 MiB at 4, 76.2 at 8,
+ * 143.3 at 16 (webgpu: 24.3 at 2, 39.5 at 4); small 93.0 at 4, 157.6 at 8. tfjs ops (their
+ * setCustomKernels(false) path on wasm, what webgl runs): tiny 84.6 / 160.0 / 310.9, small 174.2 /
+ * 320.0.
+ */
+const STEP_MEMORY: Record<StepPath, Record<PresetName, { fixed: number; perSample: number }>> = {
+  kernels: {
+    tiny: { fixed: 10 * MiB, perSample: 8.6 * MiB },
+    small: { fixed: 30 * MiB, perSample: 16.5 * MiB },
+  },
+  ops: {
+    tiny: { fixed: 10 * MiB, perSample: 19.2 * MiB },
+    small: { fixed: 30 * MiB, perSample: 37 * MiB },
+  },
 };
 
-/** Samples per forward/backward pass that keep a step within `limitMB` (at least 1). */
-export function microBatchFor(preset: PresetName, batch: number, limitMB: number): number {
-  const m = STEP_MEMORY[preset];
+/**
+ * Samples per forward/backward pass that keep a step within `limitMB` (at least 1). Without a
+ * path, the costlier one: right whatever the backend turns out to be.
+ */
+export function microBatchFor(
+  preset: PresetName,
+  batch: number,
+  limitMB: number,
+  path: StepPath = 'ops',
+): number {
+  const m = STEP_MEMORY[path][preset];
   const fits = Math.max(1, Math.floor((limitMB * 1e6 - m.fixed) / m.perSample));
   // As few passes as fit, then as even as possible (64 in 4 passes of 16, not 17+17+17+13).
   const passes = Math.ceil(batch / fits);
@@ -24,7 +52,11 @@ export function microBatchFor(preset: PresetName, batch: number, limitMB: number
 }
 
 /** Estimated peak tensor memory (bytes) of a step done in passes of `microBatch`. */
-export function stepMemoryBytes(preset: PresetName, microBatch: number): number {
-  const m = STEP_MEMORY[preset];
+export function stepMemoryBytes(
+  preset: PresetName,
+  microBatch: number,
+  path: StepPath = 'ops',
+): number {
+  const m = STEP_MEMORY[path][preset];
   return m.fixed + m.perSample * microBatch;
 }

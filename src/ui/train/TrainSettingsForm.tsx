@@ -1,7 +1,7 @@
 import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
 import { NumberInput } from '../components/NumberInput';
-import { microBatchFor, stepMemoryBytes } from '../../ml/train/memory';
+import { microBatchFor, stepMemoryBytes, stepPathFor } from '../../ml/train/memory';
 import {
   DEFAULT_MEMORY_LIMIT_MB,
   PREDICTIONS,
@@ -38,10 +38,14 @@ function MemoryLimit() {
   const s = useAppStore((st) => st.trainSettings);
   const set = useAppStore((st) => st.setTrainSettings);
   const running = useAppStore((st) => st.trainStatus === 'running');
+  // The worker's backend sets how much a step keeps (webgl keeps the most).
+  const path = useAppStore((st) =>
+    stepPathFor(st.backend.status === 'ready' ? st.backend.backend : null),
+  );
   const limit = s.memoryLimitMB ?? DEFAULT_MEMORY_LIMIT_MB;
-  const micro = microBatchFor(s.preset, s.batchSize, limit);
+  const micro = microBatchFor(s.preset, s.batchSize, limit, path);
   const passes = Math.ceil(s.batchSize / micro);
-  const mb = Math.round(stepMemoryBytes(s.preset, micro) / 1e6);
+  const mb = Math.round(stepMemoryBytes(s.preset, micro, path) / 1e6);
   return (
     <>
       <NumberInput
