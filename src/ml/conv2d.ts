@@ -7,7 +7,7 @@
  * needs only pad, (strided) slice, concat, reshape, matMul and sum — ops every backend has.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { channelSum } from './dense';
+import { channelSum } from './channel-sum';
 import { IM2COL_KERNEL, hasFastTransposedConv, hasKernel } from './kernels/register';
 
 /**

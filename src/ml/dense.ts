@@ -1,18 +1,10 @@
 /**
  * x·W + b for [B, Cin] × [Cin, Cout], forward as one fused kernel, with its gradient written out
- * so the bias gradient can use our one-program channel sum on webgpu: tfjs' own fused-matMul
- * gradient sums over axis 0, which its webgpu Sum runs as a Transpose and then a Reduce.
+ * so the bias gradient can use our one-program channel sum on webgpu (channel-sum.ts) instead of
+ * the fused-matMul gradient's Sum over axis 0.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CHANNEL_SUM_KERNEL, hasKernel } from './kernels/register';
-
-/** Σ over all axes but the last: one program on webgpu (ml/kernels), tf.sum elsewhere. */
-export function channelSum(x: tf.Tensor): tf.Tensor1D {
-  if (hasKernel(CHANNEL_SUM_KERNEL)) {
-    return tf.engine().runKernel(CHANNEL_SUM_KERNEL, { x }) as tf.Tensor1D;
-  }
-  return tf.sum(x, [...x.shape.keys()].slice(0, -1)) as tf.Tensor1D;
-}
+import { channelSum } from './channel-sum';
 
 const affine = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];

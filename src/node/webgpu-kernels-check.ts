@@ -11,7 +11,7 @@
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2d, conv2dFilterGrad } from '../ml/conv2d';
-import { channelSum } from '../ml/dense';
+import { channelSum } from '../ml/channel-sum';
 import { setCustomKernels } from '../ml/kernels/register';
 import { makeSchedule } from '../ml/schedule';
 import { Adam } from '../ml/train/adam';
