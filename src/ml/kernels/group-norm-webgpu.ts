@@ -1,6 +1,6 @@
 /**
- * GroupNorm (+ SiLU) as WGSL programs for tfjs' webgpu backend: 2 dispatches forward and 4
- * backward, in place of ~11 and ~16 with tfjs ops (DESIGN.md §2: each dispatch costs ~0.2 ms of
+ * GroupNorm (+ SiLU) as WGSL programs for tfjs' webgpu backend: 2 dispatches forward and 3
+ * backward (4 where the backend cannot copy buffers), in place of ~11 and ~16 with tfjs ops (DESIGN.md §2: each dispatch costs ~0.2 ms of
  * CPU in tfjs, so the count matters more than the math). Programs follow the backend's
  * WebGPUProgram shape (webgpu_program.d.ts): it prepends the bindings, `uniforms` and `main`.
  *
@@ -226,6 +226,41 @@ export function gradAffineProgram(c: number, act: boolean): Program {
     partB[tid] = 0.0;
     reduceParts(tid);
     if (tid == 0u) { setOutputAtIndex(ch, partA[0]); }
+  }`,
+  );
+}
+
+/**
+ * dγ and dβ together, [2, C] = (Σ dv·xhat per channel, then Σ dv per channel): one program where
+ * gradAffineProgram needs two; the kernel cuts the halves apart with buffer copies.
+ */
+export function gradAffineBothProgram(c: number, act: boolean): Program {
+  return reduceProgram(
+    `dp_gn_grad_affine_both_${act}`,
+    act ? ['dy', 'x', 'stats', 'gamma', 'beta'] : ['dy', 'x', 'stats'],
+    [2, c],
+    c,
+    `${HELPERS}${dvSnippet(act)}
+  ${main()} {
+    let ch = index / ${WG};
+    let tid = localId.x;
+    let n = uniforms.batch * uniforms.hw;
+    var sa = 0.0;
+    var sb = 0.0;
+    for (var k = i32(tid); k < n; k = k + ${WG}) {
+      let i = k * uniforms.c + ch;
+      let xhat = xhatAt(i);
+      let dv = dvAt(i, xhat);
+      sa = sa + dv * xhat;
+      sb = sb + dv;
+    }
+    partA[tid] = sa;
+    partB[tid] = sb;
+    reduceParts(tid);
+    if (tid == 0u) {
+      setOutputAtIndex(ch, partA[0]);
+      setOutputAtIndex(uniforms.c + ch, partB[0]);
+    }
   }`,
   );
 }

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
 import {
   applyProgram,
+  gradAffineBothProgram,
   gradAffineProgram,
   gradInputProgram,
   gradStatsProgram,
@@ -249,6 +250,14 @@ function registerWebGPU(): void {
       byName.gstats = run(gradStatsProgram(dims.b, groups, act));
       const dx = run(gradInputProgram([...x.shape], act));
       gpu.disposeData(byName.gstats.dataId);
+      const copies = copyBackend(backend);
+      if (copies) {
+        // Both sums in one program, then the halves cut apart by copies (no programs).
+        const both = run(gradAffineBothProgram(dims.c, act));
+        const [dGamma, dBeta] = unpackCopy(copies, both, [dims.c, dims.c]);
+        gpu.disposeData(both.dataId);
+        return [dx, dGamma!, dBeta!];
+      }
       const affine = gradAffineProgram(dims.c, act);
       const dGamma = run(affine, uniformsFor(dims, eps, 0));
       const dBeta = run(affine, uniformsFor(dims, eps, 1));
