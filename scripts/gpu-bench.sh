@@ -8,8 +8,9 @@
 #        device run carry='[".gpu"]' command='bash .gpu/app/gpu-bench.sh run'
 #     1. our WGSL kernels against tfjs ops on that GPU (src/node/webgpu-kernels-check.ts),
 #     2. npm run bench on webgpu (conv, train, kernels suites; JSON in $OUT/bench.json),
-#     3. PyTorch eager, same presets and batches (JSON in $OUT/torch.json),
-#     4. the ratio tfjs ms/step ÷ PyTorch ms/step per preset and batch.
+#     3. how fast a recorded step could be enqueued (bench/replay-bound.ts, batch 8 and 64),
+#     4. PyTorch eager, same presets and batches (JSON in $OUT/torch.json),
+#     5. the ratio tfjs ms/step ÷ PyTorch ms/step per preset and batch.
 #   bash scripts/gpu-bench.sh local       the bundled run here (Dawn on SwiftShader, Debian's
 #                                          python3-torch on the CPU): checks the recipe end to end.
 set -euo pipefail
@@ -41,7 +42,7 @@ prepare)
   recipe=${GPU_RECIPE:-$root/../shared/tools/gpu/bundle.sh}
   bash "$recipe"
   esbuild=node_modules/.bin/esbuild
-  for entry in bench/bench.ts src/node/webgpu-kernels-check.ts; do
+  for entry in bench/bench.ts bench/replay-bound.ts src/node/webgpu-kernels-check.ts; do
     name=$(basename "$entry" .ts)
     "$esbuild" "$entry" --bundle --platform=node --format=cjs --log-level=error \
       --outfile=".gpu/app/$name.cjs"
@@ -65,6 +66,8 @@ run)
     node .gpu/app/webgpu-kernels-check.cjs | tee "$out/kernels-check.json" | cut -c1-400
     echo "== bench (webgpu)"
     node .gpu/app/bench.cjs --backends webgpu --json-file "$out/bench.json" "$@" | tee "$out/bench.txt"
+    echo "== a recorded step: enqueue floor (bench/replay-bound.ts)"
+    for b in 8 64; do node .gpu/app/replay-bound.cjs "$b" | tee -a "$out/replay-bound.txt"; done
     echo "== PyTorch"
     "$py" .gpu/app/unet_step.py --json > "$out/torch.json"
     "$py" .gpu/app/unet_step.py | tee "$out/torch.txt"
@@ -82,6 +85,7 @@ local)
   export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium
   node .gpu/app/webgpu-kernels-check.cjs | cut -c1-300
   node .gpu/app/bench.cjs --backends webgpu --suites train,kernels --quick --json-file "$out/bench.json" "$@"
+  node .gpu/app/replay-bound.cjs 2
   /usr/bin/python3 .gpu/app/unet_step.py --device cpu --batches 8 --presets tiny --steps 5 --warmup 1 --json > "$out/torch.json"
   ratio_table "$out/bench.json" "$out/torch.json"
   ;;
