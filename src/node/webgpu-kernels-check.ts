@@ -250,7 +250,7 @@ async function checkAdam(tf: Tf): Promise<number> {
 
 /**
  * FlatLayout's flatten and split by buffer copies against the values: mixed shapes, a tensor
- * still held on the CPU, inputs freed (and their buffers reused by new uploads) before the read.
+ * still held on the CPU, inputs freed (their buffers free for new tensors) before the read.
  */
 async function checkFlatCopies(tf: Tf) {
   const shapes = [[3, 3, 2, 4], [4], [1], [5, 7], [2, 2, 2, 2]];
@@ -276,7 +276,7 @@ async function checkFlatCopies(tf: Tf) {
   const { kernelNames } = await tf.profile(async () => {
     const flat = layout.flatten(tensors);
     tf.dispose([...tensors.values()]);
-    // New uploads of the same sizes may get the freed buffers before the copies have run.
+    // New tensors of the same sizes may get the freed buffers before the copies have run.
     const decoys = shapes.map((s) => tf.fill(s, -1));
     flatValues = await flat.data();
     const pieces = layout.split(flat);
