@@ -8,7 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { channelSum } from './channel-sum';
-import { IM2COL_KERNEL, hasFastTransposedConv, hasKernel } from './kernels/register';
+import {
+  FLIP_FILTER_KERNEL,
+  IM2COL_KERNEL,
+  hasFastTransposedConv,
+  hasKernel,
+} from './kernels/register';
 
 /**
  * How dW is computed. The best choice differs by device, so it is left to the caller:
@@ -200,6 +205,14 @@ export function conv2dFilterGrad(
   });
 }
 
+/** The filter reversed in space with in/out channels swapped: one host loop on wasm and cpu. */
+function flipFilter(filter: tf.Tensor4D): tf.Tensor4D {
+  if (hasKernel(FLIP_FILTER_KERNEL)) {
+    return tf.engine().runKernel(FLIP_FILTER_KERNEL, { filter }) as tf.Tensor4D;
+  }
+  return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+}
+
 /**
  * dx. For stride 1 and an odd kernel, 'same' pads symmetrically, so the transposed convolution is a
  * plain convolution with the kernel flipped in space and its channels swapped; the forward conv
@@ -215,9 +228,7 @@ function inputGrad(
 ): tf.Tensor4D {
   const k = filter.shape[0];
   if (strides === 1 && k % 2 === 1 && filter.shape[1] === k && !hasFastTransposedConv()) {
-    return tf.tidy(() =>
-      tf.conv2d(dy, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]), 1, 'same'),
-    );
+    return tf.tidy(() => tf.conv2d(dy, flipFilter(filter), 1, 'same'));
   }
   return tf.conv2dTranspose(dy, filter, x.shape, strides, 'same');
 }

@@ -8,6 +8,7 @@
  *   [B,G,2] = (mean, 1/√(var + eps)).
  * DPGroupNormGrad: dy, x, gamma, beta, stats, and optionally sig = σ(xhat·γ + β) → dx, dγ, dβ.
  * DPPackFlat / DPUnpackFlat (webgpu only): buffer copies instead of Concat / SplitV programs.
+ * DPFlipFilter (wasm, cpu): filter [kh,kw,cin,cout] → reversed in space, [kh,kw,cout,cin].
  * DPChannelSum (webgpu only): x [..., C] → Σ over all other axes, [C].
  * DPAdam (webgpu only): flat p, g, m, v and the step's scalars → m', v', p' (adam-webgpu.ts).
  */
@@ -22,6 +23,7 @@ import {
   statsProgram,
   uniformsFor,
 } from './group-norm-webgpu';
+import { flipFilterHost } from './flip-filter-host';
 import { HOST_IO, type HostIO } from './host-io';
 import { geometry, im2colHost, im2colProgram, im2colUniforms, patchShape } from './im2col';
 import { type AdamAttrs, adamPrograms, adamUniforms } from './adam-webgpu';
@@ -37,6 +39,8 @@ export const IM2COL_KERNEL = 'DPIm2Col';
 export const PACK_FLAT_KERNEL = 'DPPackFlat';
 /** x (flat float32) → 1-D pieces of attr `sizes`, in order. */
 export const UNPACK_FLAT_KERNEL = 'DPUnpackFlat';
+/** filter [kh,kw,cin,cout] → [kh,kw,cout,cin], reversed in kh and kw (a conv's input gradient). */
+export const FLIP_FILTER_KERNEL = 'DPFlipFilter';
 /** x [..., C] → [C], the sum over every other axis (a conv's bias gradient). */
 export const CHANNEL_SUM_KERNEL = 'DPChannelSum';
 /** Flat p, g, m, v, attrs AdamAttrs → [m', v', p']. */
@@ -79,6 +83,18 @@ function named(inputs: tf.NamedTensorInfoMap, names: readonly string[], kernel: 
 }
 
 function registerHost(backendName: string, io: (backend: unknown) => HostIO): void {
+  tf.registerKernel({
+    kernelName: FLIP_FILTER_KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, backend }) => {
+      const [f] = named(inputs, ['filter'], FLIP_FILTER_KERNEL) as [tf.TensorInfo];
+      const [kh = 0, kw = 0, cin = 0, cout = 0] = f.shape;
+      const [out] = io(backend).run([f], [[kh, kw, cout, cin]], ([fv], [o]) =>
+        flipFilterHost(fv!, [kh, kw, cin, cout], o!),
+      );
+      return out!;
+    },
+  });
   tf.registerKernel({
     kernelName: IM2COL_KERNEL,
     backendName,
