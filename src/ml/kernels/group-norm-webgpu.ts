@@ -203,42 +203,16 @@ export function gradInputProgram(shape: number[], act: boolean): Program {
   );
 }
 
-/** dγ (uniform which = 0: Σ dv·xhat) or dβ (which = 1: Σ dv) per channel, one workgroup each. */
-export function gradAffineProgram(c: number, act: boolean): Program {
-  return reduceProgram(
-    `dp_gn_grad_affine_${act}`,
-    act ? ['dy', 'x', 'stats', 'gamma', 'beta'] : ['dy', 'x', 'stats'],
-    [c],
-    c,
-    `${HELPERS}${dvSnippet(act)}
-  ${main()} {
-    let ch = index / ${WG};
-    let tid = localId.x;
-    let n = uniforms.batch * uniforms.hw;
-    var acc = 0.0;
-    for (var k = i32(tid); k < n; k = k + ${WG}) {
-      let i = k * uniforms.c + ch;
-      let xhat = xhatAt(i);
-      let dv = dvAt(i, xhat);
-      acc = acc + select(dv, dv * xhat, uniforms.which == 0);
-    }
-    partA[tid] = acc;
-    partB[tid] = 0.0;
-    reduceParts(tid);
-    if (tid == 0u) { setOutputAtIndex(ch, partA[0]); }
-  }`,
-  );
-}
-
 /**
- * dγ and dβ together, [2, C] = (Σ dv·xhat per channel, then Σ dv per channel): one program where
- * gradAffineProgram needs two; the kernel cuts the halves apart with buffer copies.
+ * Per channel, one workgroup each: with `both`, dγ and dβ as [2, C] (Σ dv·xhat, then Σ dv), which
+ * the kernel cuts apart with buffer copies; otherwise one of them, [C], chosen by the uniform
+ * which (0: dγ, 1: dβ), for backends without buffer copies.
  */
-export function gradAffineBothProgram(c: number, act: boolean): Program {
+export function gradAffineProgram(c: number, act: boolean, both: boolean): Program {
   return reduceProgram(
-    `dp_gn_grad_affine_both_${act}`,
+    `dp_gn_grad_affine_${act}_${both}`,
     act ? ['dy', 'x', 'stats', 'gamma', 'beta'] : ['dy', 'x', 'stats'],
-    [2, c],
+    both ? [2, c] : [c],
     c,
     `${HELPERS}${dvSnippet(act)}
   ${main()} {
@@ -258,8 +232,12 @@ export function gradAffineBothProgram(c: number, act: boolean): Program {
     partB[tid] = sb;
     reduceParts(tid);
     if (tid == 0u) {
-      setOutputAtIndex(ch, partA[0]);
-      setOutputAtIndex(uniforms.c + ch, partB[0]);
+      ${
+        both
+          ? `setOutputAtIndex(ch, partA[0]);
+      setOutputAtIndex(uniforms.c + ch, partB[0]);`
+          : 'setOutputAtIndex(ch, select(partB[0], partA[0], uniforms.which == 0));'
+      }
     }
   }`,
   );

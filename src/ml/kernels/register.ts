@@ -16,7 +16,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { groupNormBackward, groupNormForward } from './group-norm-host';
 import {
   applyProgram,
-  gradAffineBothProgram,
   gradAffineProgram,
   gradInputProgram,
   gradStatsProgram,
@@ -269,12 +268,12 @@ function registerWebGPU(): void {
       const copies = copyBackend(backend);
       if (copies) {
         // Both sums in one program, then the halves cut apart by copies (no programs).
-        const both = run(gradAffineBothProgram(dims.c, act));
+        const both = run(gradAffineProgram(dims.c, act, true));
         const [dGamma, dBeta] = unpackCopy(copies, both, [dims.c, dims.c]);
         gpu.disposeData(both.dataId);
         return [dx, dGamma!, dBeta!];
       }
-      const affine = gradAffineProgram(dims.c, act);
+      const affine = gradAffineProgram(dims.c, act, false);
       const dGamma = run(affine, uniformsFor(dims, eps, 0));
       const dBeta = run(affine, uniformsFor(dims, eps, 1));
       return [dx, dGamma, dBeta];

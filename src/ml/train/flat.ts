@@ -79,6 +79,11 @@ export class FlatLayout {
         return g.length === 1 ? [part] : tf.split(part, g);
       });
     });
+    return this.shaped(pieces);
+  }
+
+  /** 1-D pieces in entry order → each reshaped to its parameter's shape, keyed by name. */
+  private shaped(pieces: readonly tf.Tensor[]): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
     this.entries.forEach((e, i) => {
       const piece = pieces[i];
@@ -95,15 +100,7 @@ export class FlatLayout {
     const sizes = this.entries.map((e) => e.size);
     const result = tf.engine().runKernel(UNPACK_FLAT_KERNEL, { x: flat }, { sizes });
     // The engine hands back a lone output unwrapped.
-    const pieces = Array.isArray(result) ? result : [result];
-    const out = new Map<string, tf.Tensor>();
-    this.entries.forEach((e, i) => {
-      const piece = pieces[i];
-      if (!piece) throw new Error('split: too few pieces');
-      out.set(e.name, tf.reshape(piece, [...e.shape]));
-      piece.dispose();
-    });
-    return out;
+    return this.shaped(Array.isArray(result) ? result : [result]);
   }
 
   /**
