@@ -21,6 +21,7 @@ import { type ConvRecord, convNotes, formatConvTable, runConvBench } from './con
 import type { MeasureOptions } from './timing';
 import { type KernelsRecord, formatKernelsTable, runKernelsBench } from './kernels-bench';
 import { type TrainRecord, formatTrainTable, runTrainBench } from './train-bench';
+import { runMain } from '../src/node/run-main';
 
 const USAGE = `usage: npm run bench -- [options]
   --backends LIST   comma-separated, from webgpu,wasm,cpu (default: all three)
@@ -248,11 +249,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main().then(
-  // Dawn can keep the event loop alive after the last GPU work; leave explicitly.
-  () => process.exit(0),
-  (error: unknown) => {
-    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+runMain(main);

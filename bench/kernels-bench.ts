@@ -1,11 +1,14 @@
 /**
  * Our fused kernels (src/ml/kernels) against the tfjs-ops formulation of the same math, in one
- * process: a training step of the tiny preset, steps alternating between the two paths so load
- * changes hit both alike. Prints median ms/step, the ratio and kernels per step.
+ * process: a training step of the tiny preset, steps alternating between the paths so load
+ * changes hit all alike. Prints median ms/step, the ratio and kernels per step; on webgpu also
+ * programs per step, the JavaScript it takes to enqueue them, and a third path: the step
+ * recorded once and replayed (what the app runs there; step-recording-webgpu.ts).
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { setCustomKernels } from '../src/ml/kernels/register';
-import { trainerFromSettings } from '../src/ml/train/from-settings';
+import { trainerOptions } from '../src/ml/train/from-settings';
+import { type Trainer, createTrainer } from '../src/ml/train/step';
 import type { NodeBackendName, Tf } from '../src/node/backends';
 import { DEFAULT_TRAIN_SETTINGS } from '../src/shared/train-protocol';
 import { fmtMs, median, table } from './timing';
@@ -30,6 +33,10 @@ export interface KernelsRecord {
   readonly fusedEnqueueMs?: number;
   /** Programs dispatched before that read-back, for a per-program enqueue cost. */
   readonly fusedEnqueuedPrograms?: number;
+  /** webgpu: our kernels, the step recorded once and replayed. */
+  readonly replayMs?: number;
+  /** JavaScript time of a replayed step, both segments (inputs written, encoded, submitted). */
+  readonly replayEncodeMs?: number;
   readonly pairs: number;
 }
 
@@ -65,15 +72,22 @@ export async function runKernelsBench(
   opts: { readonly batch: number; readonly pairs: number; readonly log: (s: string) => void },
 ): Promise<KernelsRecord> {
   const settings = { ...DEFAULT_TRAIN_SETTINGS, preset: 'tiny' as const, batchSize: opts.batch };
-  const trainer = trainerFromSettings(settings, backend);
+  // Kernels are switched per step, so this trainer must run every step through tfjs.
+  const trainer = createTrainer({ ...trainerOptions(settings, backend), replay: false });
   const x0 = tf.randomUniform([opts.batch, 28, 28, 1], -1, 1) as Tensor4D;
   const labels = Int32Array.from({ length: opts.batch }, (_, i) => i % 10);
   const programs = programCounter(tf);
+  const replaying: Trainer | null = programs
+    ? createTrainer(trainerOptions(settings, backend))
+    : null;
+  const timed = async (t: Trainer): Promise<number> => {
+    const t0 = performance.now();
+    await t.step(x0, labels);
+    return performance.now() - t0;
+  };
   const step = async (fused: boolean): Promise<number> => {
     setCustomKernels(fused);
-    const t0 = performance.now();
-    await trainer.step(x0, labels);
-    return performance.now() - t0;
+    return await timed(trainer);
   };
   /** Enqueue time and programs enqueued before the step's read-back. */
   const enqueue = async (fused: boolean): Promise<{ ms: number; programs: number }> => {
@@ -106,8 +120,11 @@ export async function runKernelsBench(
   };
   try {
     for (const fused of [false, true, false, true]) await step(fused);
+    if (replaying) for (let i = 0; i < 2; i++) await timed(replaying);
     const ops: number[] = [];
     const fused: number[] = [];
+    const replayed: number[] = [];
+    const replayEnc: number[] = [];
     const opsEnq: number[] = [];
     const fusedEnq: { ms: number; programs: number }[] = [];
     for (let i = 0; i < opts.pairs; i++) {
@@ -116,6 +133,12 @@ export async function runKernelsBench(
       if (programs) {
         opsEnq.push((await enqueue(false)).ms);
         fusedEnq.push(await enqueue(true));
+      }
+      if (replaying) {
+        replayed.push(await timed(replaying));
+        const { encodeMs, lastFailure } = replaying.replay;
+        if (encodeMs === null) throw new Error(`the step was not replayed: ${lastFailure ?? '?'}`);
+        replayEnc.push(encodeMs);
       }
       opts.log(`kernels ${backend} b${opts.batch}: pair ${i + 1}/${opts.pairs}`);
     }
@@ -137,12 +160,14 @@ export async function runKernelsBench(
             fusedEnqueuedPrograms: fusedEnq[0]?.programs ?? 0,
           }
         : {}),
+      ...(replaying ? { replayMs: median(replayed), replayEncodeMs: median(replayEnc) } : {}),
       pairs: opts.pairs,
     };
   } finally {
     programs?.restore();
     setCustomKernels(true);
     trainer.dispose();
+    replaying?.dispose();
     x0.dispose();
   }
 }
@@ -171,6 +196,18 @@ export function formatKernelsTable(r: KernelsRecord): string {
     table(header, [
       row('tfjs ops', r.opsMs, r.opsKernels, r.opsPrograms, r.opsEnqueueMs),
       row('our kernels', r.fusedMs, r.fusedKernels, r.fusedPrograms, r.fusedEnqueueMs),
+      ...(r.replayMs !== undefined
+        ? [
+            [
+              'ours, recorded + replayed',
+              fmtMs(r.replayMs),
+              '(recorded)',
+              ...(gpu
+                ? [`${r.fusedPrograms ?? '?'} (re-encoded)`, fmtMs(r.replayEncodeMs ?? NaN)]
+                : []),
+            ],
+          ]
+        : []),
       [
         'ratio',
         ratio(r.opsMs, r.fusedMs),
@@ -190,6 +227,13 @@ export function formatKernelsTable(r: KernelsRecord): string {
       `  enqueue: JavaScript time of forward + backward up to the step's read-back, submits` +
         ` deferred; ${r.fusedEnqueuedPrograms} programs, ${us.toFixed(0)} µs each (engine, tape,` +
         ` backend and Dawn together)`,
+    );
+  }
+  if (r.replayEncodeMs !== undefined && r.fusedEnqueueMs !== undefined) {
+    lines.push(
+      `  replayed: JavaScript of the whole step (both segments, update included) ` +
+        `${fmtMs(r.replayEncodeMs)} against ${fmtMs(r.fusedEnqueueMs)} for forward + backward` +
+        ` alone through tfjs: ${(r.fusedEnqueueMs / r.replayEncodeMs).toFixed(1)}× less`,
     );
   }
   return lines.join('\n');

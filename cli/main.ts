@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { NodeBackendName } from '../src/node/backends';
+import { runMain } from '../src/node/run-main';
 import type { PredictionName, PresetName, TrainSettings } from '../src/shared/train-protocol';
 import type { ScheduleKind } from '../src/ml/schedule';
 import { CliError, ROOT } from './common';
@@ -362,13 +363,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  // tfjs (Dawn especially) can keep the event loop alive after the work is done.
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    process.stderr.write(
-      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runMain(() => main(process.argv.slice(2)), 'error: ');

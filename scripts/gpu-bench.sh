@@ -8,7 +8,7 @@
 #        device run carry='[".gpu"]' command='bash .gpu/app/gpu-bench.sh run'
 #     1. our WGSL kernels against tfjs ops on that GPU (src/node/webgpu-kernels-check.ts),
 #     2. npm run bench on webgpu (conv, train, kernels suites; JSON in $OUT/bench.json),
-#     3. how fast a recorded step could be enqueued (bench/replay-bound.ts, batch 8 and 64),
+#     3. recorded-and-replayed steps against tfjs steps on that GPU (src/node/step-replay-check.ts),
 #     4. PyTorch eager, same presets and batches (JSON in $OUT/torch.json),
 #     5. the ratio tfjs ms/step ÷ PyTorch ms/step per preset and batch.
 #   bash scripts/gpu-bench.sh local       the bundled run here (Dawn on SwiftShader, Debian's
@@ -42,7 +42,7 @@ prepare)
   recipe=${GPU_RECIPE:-$root/../shared/tools/gpu/bundle.sh}
   bash "$recipe"
   esbuild=node_modules/.bin/esbuild
-  for entry in bench/bench.ts bench/replay-bound.ts src/node/webgpu-kernels-check.ts; do
+  for entry in bench/bench.ts src/node/webgpu-kernels-check.ts src/node/step-replay-check.ts; do
     name=$(basename "$entry" .ts)
     "$esbuild" "$entry" --bundle --platform=node --format=cjs --log-level=error \
       --outfile=".gpu/app/$name.cjs"
@@ -66,8 +66,8 @@ run)
     node .gpu/app/webgpu-kernels-check.cjs | tee "$out/kernels-check.json" | cut -c1-400
     echo "== bench (webgpu)"
     node .gpu/app/bench.cjs --backends webgpu --json-file "$out/bench.json" "$@" | tee "$out/bench.txt"
-    echo "== a recorded step: enqueue floor (bench/replay-bound.ts)"
-    for b in 8 64; do node .gpu/app/replay-bound.cjs "$b" | tee -a "$out/replay-bound.txt"; done
+    echo "== recorded + replayed steps vs tfjs steps on this GPU"
+    node .gpu/app/step-replay-check.cjs | tee "$out/replay-check.json" | cut -c1-400
     echo "== PyTorch"
     "$py" .gpu/app/unet_step.py --json > "$out/torch.json"
     "$py" .gpu/app/unet_step.py | tee "$out/torch.txt"
@@ -85,7 +85,7 @@ local)
   export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium
   node .gpu/app/webgpu-kernels-check.cjs | cut -c1-300
   node .gpu/app/bench.cjs --backends webgpu --suites train,kernels --quick --json-file "$out/bench.json" "$@"
-  node .gpu/app/replay-bound.cjs 2
+  node .gpu/app/step-replay-check.cjs | cut -c1-300
   /usr/bin/python3 .gpu/app/unet_step.py --device cpu --batches 8 --presets tiny --steps 5 --warmup 1 --json > "$out/torch.json"
   ratio_table "$out/bench.json" "$out/torch.json"
   ;;

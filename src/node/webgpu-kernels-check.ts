@@ -20,6 +20,7 @@ import { createTrainer } from '../ml/train/step';
 import { groupNorm } from '../ml/unet/group-norm';
 import { MICRO } from '../ml/unet/micro-config';
 import { BackendUnavailableError, reexecWithDawnEnv, setupNodeBackend } from './backends';
+import { runMain } from './run-main';
 
 reexecWithDawnEnv();
 
@@ -322,12 +323,4 @@ async function checkSteps(tf: Tf) {
   };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -11,21 +11,20 @@ export interface AdamAttrs {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
-  /** lr / (1 − β1ᵗ) */
-  readonly stepSize: number;
-  /** 1 / √(1 − β2ᵗ) */
-  readonly vScale: number;
-  /** 1 − lr·weightDecay */
-  readonly decay: number;
-  readonly gradScale: number;
 }
 
-const UNIFORMS =
-  'b1 : f32, c1 : f32, b2 : f32, c2 : f32, eps : f32, stepSize : f32, vScale : f32, decay : f32, gradScale : f32,';
+const UNIFORMS = 'b1 : f32, c1 : f32, b2 : f32, c2 : f32, eps : f32,';
+
+// The per-step scalars come in a 4-value input `c` (Adam.coefficients), not as uniforms, so a
+// recorded step (step-recording-webgpu.ts) can rewrite them like any other input.
+const STEP_SIZE = 'c[0]';
+const V_SCALE = 'c[1]';
+const DECAY = 'c[2]';
+const GRAD_SCALE = 'c[3]';
 
 function program(name: string, variableNames: string[], n: number, value: string): Program {
   // Only inputs the shader reads: the backend builds the bind group layout from the shader.
-  const scaled = variableNames.includes('g') ? 'let gs = g[index] * uniforms.gradScale;' : '';
+  const scaled = variableNames.includes('g') ? `let gs = g[index] * ${GRAD_SCALE};` : '';
   return {
     variableNames,
     outputShape: [n],
@@ -45,30 +44,23 @@ function program(name: string, variableNames: string[], n: number, value: string
   };
 }
 
-/** m', v' and p' programs, in that order; p' reads the new m and v. */
+/** m', v' and p' programs (inputs as named, c last), in that order; p' reads the new m and v. */
 export function adamPrograms(n: number): [Program, Program, Program] {
   return [
-    program('m', ['g', 'm'], n, 'm[index] * uniforms.b1 + gs * uniforms.c1'),
-    program('v', ['g', 'v'], n, 'v[index] * uniforms.b2 + (gs * gs) * uniforms.c2'),
+    program('m', ['g', 'm', 'c'], n, 'm[index] * uniforms.b1 + gs * uniforms.c1'),
+    program('v', ['g', 'v', 'c'], n, 'v[index] * uniforms.b2 + (gs * gs) * uniforms.c2'),
     program(
       'p',
-      ['p', 'm', 'v'],
+      ['p', 'm', 'v', 'c'],
       n,
-      'p[index] * uniforms.decay - (m[index] / (sqrt(v[index]) * uniforms.vScale + uniforms.eps)) * uniforms.stepSize',
+      `p[index] * ${DECAY} - (m[index] / (sqrt(v[index]) * ${V_SCALE} + uniforms.eps)) * ${STEP_SIZE}`,
     ),
   ];
 }
 
 export function adamUniforms(a: AdamAttrs): Uniform[] {
-  return [
-    a.beta1,
-    1 - a.beta1,
-    a.beta2,
-    1 - a.beta2,
-    a.eps,
-    a.stepSize,
-    a.vScale,
-    a.decay,
-    a.gradScale,
-  ].map((x) => ({ type: 'float32' as const, data: [x] }));
+  return [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.eps].map((x) => ({
+    type: 'float32' as const,
+    data: [x],
+  }));
 }

@@ -42,7 +42,7 @@ export const UNPACK_FLAT_KERNEL = 'DPUnpackFlat';
 export const FLIP_FILTER_KERNEL = 'DPFlipFilter';
 /** x [..., C] → [C], the sum over every other axis (a conv's bias gradient). */
 export const CHANNEL_SUM_KERNEL = 'DPChannelSum';
-/** Flat p, g, m, v, attrs AdamAttrs → [m', v', p']. */
+/** Flat p, g, m, v, c (Adam.coefficients: the step's scalars), attrs AdamAttrs → [m', v', p']. */
 export const ADAM_KERNEL = 'DPAdam';
 
 interface Im2ColAttrs {
@@ -186,7 +186,8 @@ function registerWebGPU(): void {
     kernelName: ADAM_KERNEL,
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const [p, g, m, v] = named(inputs, ['p', 'g', 'm', 'v'], ADAM_KERNEL) as [
+      const [p, g, m, v, c] = named(inputs, ['p', 'g', 'm', 'v', 'c'], ADAM_KERNEL) as [
+        tf.TensorInfo,
         tf.TensorInfo,
         tf.TensorInfo,
         tf.TensorInfo,
@@ -195,9 +196,9 @@ function registerWebGPU(): void {
       const gpu = backend as unknown as WebGPULike;
       const u = adamUniforms(attrs as unknown as AdamAttrs);
       const [mProgram, vProgram, pProgram] = adamPrograms(p.shape[0] ?? 0);
-      const m2 = gpu.runWebGPUProgram(mProgram, [g, m], 'float32', u);
-      const v2 = gpu.runWebGPUProgram(vProgram, [g, v], 'float32', u);
-      const p2 = gpu.runWebGPUProgram(pProgram, [p, m2, v2], 'float32', u);
+      const m2 = gpu.runWebGPUProgram(mProgram, [g, m, c], 'float32', u);
+      const v2 = gpu.runWebGPUProgram(vProgram, [g, v, c], 'float32', u);
+      const p2 = gpu.runWebGPUProgram(pProgram, [p, m2, v2, c], 'float32', u);
       return [m2, v2, p2];
     },
   });

@@ -58,11 +58,12 @@ export class Adam {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
-    // A variable shares its initial tensor's data; dispose the handle so nothing is left behind.
-    const zeros = tf.zeros([this.layout.size]);
-    this.m = tf.variable(zeros, false);
-    this.v = tf.variable(zeros, false);
-    zeros.dispose();
+    // Separate zeros: a recorded step (step.ts) needs each state tensor in a buffer of its own.
+    // A variable shares its initial tensor's data; dispose the handles so nothing is left behind.
+    const [zm, zv] = [tf.zeros([this.layout.size]), tf.zeros([this.layout.size])];
+    this.m = tf.variable(zm, false);
+    this.v = tf.variable(zv, false);
+    tf.dispose([zm, zv]);
   }
 
   /** Updates applied so far (drives the LR schedule and the per-step random draws). */
@@ -80,31 +81,59 @@ export class Adam {
     return this.layout.flatten(grads);
   }
 
+  /** The moments, as tensors (a recorded step keeps them in place). */
+  stateTensors(): tf.Variable[] {
+    return [this.m, this.v];
+  }
+
+  /**
+   * The next update's per-step scalars [lr/(1−β1ᵗ), 1/√(1−β2ᵗ), 1 − lr·wd, gradScale], as the
+   * WGSL update reads them (ml/kernels/adam-webgpu.ts).
+   */
+  coefficients(lr: number, gradScale = 1): Float32Array {
+    const t = this.k + 1;
+    return Float32Array.of(
+      lr / (1 - this.beta1 ** t),
+      1 / Math.sqrt(1 - this.beta2 ** t),
+      1 - lr * this.weightDecay,
+      gradScale,
+    );
+  }
+
+  /** Counts an update that was applied by replaying a recorded one (see step.ts). */
+  markApplied(): void {
+    this.t += 1;
+    this.k += 1;
+  }
+
   /**
    * One update from a flat gradient. `gradScale` multiplies the gradient first (the clipping
    * factor, computed by the caller from a norm it has already read back). Returns the updated
    * parameters as one flat tensor (the caller owns it; the EMA reads it without another concat).
    * The update itself runs on the flat buffer, then one split hands the pieces to the variables:
-   * a handful of kernels instead of a slice and a subtraction per parameter.
+   * a handful of kernels instead of a slice and a subtraction per parameter. `coefficients` may
+   * hold this.coefficients(lr, gradScale) already on the device (a recorded step's input).
    */
-  applyFlat(flatGrad: tf.Tensor1D, lr: number, gradScale = 1): tf.Tensor1D {
+  applyFlat(
+    flatGrad: tf.Tensor1D,
+    lr: number,
+    gradScale = 1,
+    coefficients?: tf.Tensor1D,
+  ): tf.Tensor1D {
     if (flatGrad.size !== this.layout.size) {
       throw new Error(`Adam: gradient has ${flatGrad.size} values, need ${this.layout.size}`);
     }
-    const t = this.k + 1;
     const { beta1: b1, beta2: b2 } = this;
-    const stepSize = lr / (1 - b1 ** t);
-    const vScale = 1 / Math.sqrt(1 - b2 ** t);
-    const decay = 1 - lr * this.weightDecay;
+    const c = this.coefficients(lr, gradScale);
+    const [stepSize = NaN, vScale = NaN, decay = NaN] = c;
     const next = tf.tidy(() => {
       const p = this.layout.flatten(this.vars);
       let updated: tf.Tensor1D;
       if (hasKernel(ADAM_KERNEL)) {
         // Three programs on webgpu (ml/kernels/adam-webgpu.ts), the same arithmetic as below.
-        const attrs = { beta1: b1, beta2: b2, eps: this.eps, stepSize, vScale, decay, gradScale };
-        const [m, v, p2] = tf
-          .engine()
-          .runKernel(ADAM_KERNEL, { p, g: flatGrad, m: this.m, v: this.v }, attrs) as tf.Tensor1D[];
+        const attrs = { beta1: b1, beta2: b2, eps: this.eps };
+        const inputs = { p, g: flatGrad, m: this.m, v: this.v, c: coefficients ?? tf.tensor1d(c) };
+        const [m, v, p2] = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs) as tf.Tensor1D[];
         if (!m || !v || !p2) throw new Error('Adam: kernel returned too few outputs');
         this.m.assign(m);
         this.v.assign(v);
@@ -126,8 +155,7 @@ export class Adam {
       }
       return updated;
     });
-    this.t += 1;
-    this.k = t;
+    this.markApplied();
     return next;
   }
 

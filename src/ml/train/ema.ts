@@ -57,19 +57,37 @@ export class Ema {
     return this.updates;
   }
 
-  /** One update from the current weights, by name or already flattened in this layout's order. */
-  update(params: ReadonlyMap<string, tf.Tensor> | tf.Tensor1D): void {
-    const k = this.updates + 1;
-    const d = emaDecayAt(k, this.decay, this.warmup);
+  /** The flat average, as a tensor (a recorded step keeps it in place). */
+  stateTensors(): tf.Variable[] {
+    return [this.shadow];
+  }
+
+  /** 1 − decay of the next update: the share the new weights get. */
+  nextShare(): number {
+    return 1 - emaDecayAt(this.updates + 1, this.decay, this.warmup);
+  }
+
+  /** Counts an update that was applied by replaying a recorded one (see step.ts). */
+  markUpdated(): void {
+    this.updates += 1;
+    this.stale = true;
+  }
+
+  /**
+   * One update from the current weights, by name or already flattened in this layout's order.
+   * `share` may hold nextShare() already on the device (a recorded step's input).
+   */
+  update(params: ReadonlyMap<string, tf.Tensor> | tf.Tensor1D, share?: tf.Scalar): void {
+    const s = this.nextShare();
     tf.tidy(() => {
       const p = params instanceof tf.Tensor ? params : this.layout.flatten(params);
       if (p.size !== this.layout.size) {
         throw new Error(`EMA: ${p.size} values, need ${this.layout.size}`);
       }
-      this.shadow.assign(tf.sub(this.shadow, tf.mul(tf.sub(this.shadow, p), tf.scalar(1 - d))));
+      const w = share ?? tf.scalar(s);
+      this.shadow.assign(tf.sub(this.shadow, tf.mul(tf.sub(this.shadow, p), w)));
     });
-    this.updates = k;
-    this.stale = true;
+    this.markUpdated();
   }
 
   /**

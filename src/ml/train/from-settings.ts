@@ -14,7 +14,7 @@ import {
   type TrainSettings,
 } from '../../shared/train-protocol';
 import { microBatchFor, stepPathFor } from './memory';
-import { createTrainer, type StepResult, type Trainer } from './step';
+import { createTrainer, type StepResult, type Trainer, type TrainerOptions } from './step';
 
 /** The fastest measured filter-gradient variant per backend (see conv2d.ts and npm run bench). */
 export function filterGradForBackend(backend: string): FilterGradVariant {
@@ -29,7 +29,11 @@ export function presetConfig(settings: TrainSettings): UNetConfig {
 }
 
 export function trainerFromSettings(settings: TrainSettings, backend: string): Trainer {
-  return createTrainer({
+  return createTrainer(trainerOptions(settings, backend));
+}
+
+export function trainerOptions(settings: TrainSettings, backend: string): TrainerOptions {
+  return {
     config: presetConfig(settings),
     schedule: makeSchedule(settings.schedule.kind, settings.schedule.T),
     prediction: settings.prediction,
@@ -50,7 +54,7 @@ export function trainerFromSettings(settings: TrainSettings, backend: string): T
       stepPathFor(backend),
     ),
     seed: settings.seed,
-  });
+  };
 }
 
 /** The batch for the update after `step`: one rng per (seed, step), so a resumed run repeats it. */

@@ -15,6 +15,13 @@ import type { Schedule } from '../schedule';
 import { NULL_LABEL, type UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
 import { type InitOptions, type UNetParams, disposeParams, initParams } from '../unet/params';
+import { ADAM_KERNEL, hasKernel } from '../kernels/register';
+import {
+  type RecordedStep,
+  type RecordingSession,
+  type ReplayInputs,
+  StepRecorder,
+} from '../kernels/step-recording-webgpu';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
 import { type LrOptions, learningRate, validateLr } from './lr';
@@ -39,6 +46,23 @@ export interface TrainerOptions {
   readonly seed: number;
   readonly weightDecay?: number;
   readonly init?: InitOptions;
+  /**
+   * On webgpu, record one step's GPU commands and replay them for the next steps (the same
+   * programs on the same buffers, ~10× less JavaScript a step; step-recording-webgpu.ts).
+   * Default true; false sends every step through tfjs.
+   */
+  readonly replay?: boolean;
+}
+
+/** How the recorded-step shortcut has fared (webgpu; all zero elsewhere). */
+export interface ReplayInfo {
+  /** Steps recorded (again after new weights were assigned or the batch size changed). */
+  readonly recorded: number;
+  readonly replayed: number;
+  /** Why the last recording could not be used, if one could not. */
+  readonly lastFailure: string | null;
+  /** JavaScript time of the last replayed step, ms (writing inputs, encoding, submitting). */
+  readonly encodeMs: number | null;
 }
 
 export interface StepResult {
@@ -62,6 +86,7 @@ export interface Trainer {
   readonly ema: Ema;
   readonly optimizer: Adam;
   readonly options: TrainerOptions;
+  readonly replay: ReplayInfo;
   dispose(): void;
 }
 
@@ -97,31 +122,68 @@ export function drawStep(
   return { timesteps, labels: used, noise };
 }
 
-/** Samples [start, end) of a step's draws (noise has `pixels` values per sample). */
-function sliceDraws(d: Draws, start: number, end: number, pixels: number): Draws {
+/** √ᾱ_t and √(1 − ᾱ_t) per sample: in float64, rounded to float32 once. */
+function noiseScales(
+  schedule: Schedule,
+  timesteps: Int32Array,
+): { sa: Float32Array; s1: Float32Array } {
+  const ab = Array.from(timesteps, (t) => schedule.alphasCumprod[t] ?? NaN);
   return {
-    timesteps: d.timesteps.subarray(start, end),
-    labels: d.labels.subarray(start, end),
-    noise: d.noise.subarray(start * pixels, end * pixels),
+    sa: Float32Array.from(ab, Math.sqrt),
+    s1: Float32Array.from(ab, (a) => Math.sqrt(1 - a)),
+  };
+}
+
+/** What one forward/backward pass reads, per sample along the first axis. */
+interface StepInputs {
+  readonly x0: tf.Tensor4D;
+  readonly eps: tf.Tensor4D;
+  readonly sa: tf.Tensor4D;
+  readonly s1: tf.Tensor4D;
+  readonly t: tf.Tensor1D;
+  readonly labels: tf.Tensor1D;
+}
+
+/** The same inputs as typed arrays, as a replayed step writes them (names as in StepInputs). */
+function inputValues(x0: Float32Array, d: Draws, schedule: Schedule) {
+  return {
+    x0,
+    eps: d.noise,
+    ...noiseScales(schedule, d.timesteps),
+    t: d.timesteps,
+    labels: d.labels,
+  };
+}
+
+function inputTensors(x0: tf.Tensor4D, d: Draws, schedule: Schedule): StepInputs {
+  const b = x0.shape[0];
+  const { sa, s1 } = noiseScales(schedule, d.timesteps);
+  return {
+    x0,
+    eps: tf.tensor4d(d.noise, x0.shape),
+    sa: tf.tensor4d(sa, [b, 1, 1, 1]),
+    s1: tf.tensor4d(s1, [b, 1, 1, 1]),
+    t: tf.tensor1d(d.timesteps, 'int32'),
+    labels: tf.tensor1d(d.labels, 'int32'),
+  };
+}
+
+/** Samples [start, start + n) of every input. */
+function sliceInputs(inputs: StepInputs, start: number, n: number): StepInputs {
+  const cut = <T extends tf.Tensor>(x: T): T => tf.slice(x, start, n) as T;
+  return {
+    x0: cut(inputs.x0),
+    eps: cut(inputs.eps),
+    sa: cut(inputs.sa),
+    s1: cut(inputs.s1),
+    t: cut(inputs.t),
+    labels: cut(inputs.labels),
   };
 }
 
 /** Per-sample MSE of the model output against the prediction target, [B]. */
-function perSampleLoss(
-  opts: TrainerOptions,
-  params: UNetParams,
-  x0: tf.Tensor4D,
-  d: Draws,
-): tf.Tensor1D {
-  const b = x0.shape[0];
-  const ab = Array.from(d.timesteps, (t) => opts.schedule.alphasCumprod[t] ?? NaN);
-  // Coefficients in float64, rounded to float32 once.
-  const sa = tf.tensor4d(Float32Array.from(ab, Math.sqrt), [b, 1, 1, 1]);
-  const s1 = tf.tensor4d(
-    Float32Array.from(ab, (a) => Math.sqrt(1 - a)),
-    [b, 1, 1, 1],
-  );
-  const eps = tf.tensor4d(d.noise, x0.shape);
+function perSampleLoss(opts: TrainerOptions, params: UNetParams, inputs: StepInputs): tf.Tensor1D {
+  const { x0, eps, sa, s1 } = inputs;
   const xt = tf.add(tf.mul(x0, sa), tf.mul(eps, s1)) as tf.Tensor4D;
   let target: tf.Tensor;
   switch (opts.prediction) {
@@ -139,8 +201,8 @@ function perSampleLoss(
     params,
     opts.config,
     xt,
-    tf.tensor1d(d.timesteps, 'int32'),
-    tf.tensor1d(d.labels, 'int32'),
+    inputs.t,
+    inputs.labels,
     opts.filterGrad === undefined ? {} : { filterGrad: opts.filterGrad },
   );
   return tf.mean(tf.squaredDifference(out, target), [1, 2, 3]);
@@ -158,6 +220,32 @@ function validate(opts: TrainerOptions): void {
   }
 }
 
+/** Loss, gradient norm and per-sample losses from the step's one read-back. */
+function readStats(
+  data: Float32Array,
+  d: Draws,
+  lr: number,
+  step: number,
+  nonFinite: boolean,
+): StepResult {
+  return {
+    loss: data[0] ?? NaN,
+    timesteps: d.timesteps,
+    perSampleLoss: data.slice(2),
+    gradNorm: Math.sqrt(data[1] ?? NaN),
+    lr,
+    step,
+    nonFinite,
+  };
+}
+
+function isNonFinite(data: Float32Array): boolean {
+  return !Number.isFinite(data[0] ?? NaN) || !Number.isFinite(data[1] ?? NaN);
+}
+
+/** Recording failures after which a trainer stops trying (each still trained its step). */
+const MAX_RECORDING_FAILURES = 3;
+
 export function createTrainer(opts: TrainerOptions): Trainer {
   validate(opts);
   const params = initParams(opts.config, opts.seed, opts.init);
@@ -165,8 +253,16 @@ export function createTrainer(opts: TrainerOptions): Trainer {
   const ema = new Ema(params, { decay: opts.emaDecay });
   const vars = [...params.values()];
   const names = [...params.keys()];
+  const recorder = opts.replay === false ? null : StepRecorder.for(tf.backend());
+  const replay = { recorded: 0, replayed: 0, failures: 0, lastFailure: null as string | null };
+  let recording: { step: RecordedStep; batch: number } | null = null;
   let busy = false;
   let disposed = false;
+
+  /** Everything a step reads and replaces: weights, Adam moments, EMA. */
+  function stateTensors(): tf.Variable[] {
+    return [...vars, ...optimizer.stateTensors(), ...ema.stateTensors()];
+  }
 
   async function step(x0: tf.Tensor4D, labels: Int32Array): Promise<StepResult> {
     if (disposed) throw new Error('trainer is disposed');
@@ -179,31 +275,123 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       if (!(l >= 0 && l <= NULL_LABEL)) throw new RangeError(`label ${l} outside 0..${NULL_LABEL}`);
     }
     busy = true;
-    const owned: tf.Tensor[] = [];
     try {
       const k = optimizer.step + 1;
       const lr = learningRate(k, opts.lr);
-      const b = x0.shape[0];
-      const pixels = x0.size / b;
       const d = drawStep(opts, k, labels, x0.size);
+      if (recorder && recorder.backend === (tf.backend() as unknown)) {
+        return await stepOnRecording(recorder, x0, d, lr);
+      }
+      return await tfjsStep(inputTensors(x0, d, opts.schedule), d, lr, null);
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** Replays the recorded step when it still fits, else records this one (webgpu). */
+  async function stepOnRecording(
+    rec: StepRecorder,
+    x0: tf.Tensor4D,
+    d: Draws,
+    lr: number,
+  ): Promise<StepResult> {
+    const b = x0.shape[0];
+    const state = stateTensors();
+    if (recording && !(recording.batch === b && recording.step.matches(state))) {
+      // New weights were assigned (a restore, a loaded checkpoint) or the batch size changed.
+      recording.step.dispose();
+      recording = null;
+    }
+    if (recording) {
+      const x0v = (await x0.data()) as Float32Array;
+      return await replayStep(recording.step, inputValues(x0v, d, opts.schedule), lr, d);
+    }
+    // The tfjs-ops Adam bakes its scalars into the commands; only ours takes them as an input.
+    const canRecord = replay.failures < MAX_RECORDING_FAILURES && hasKernel(ADAM_KERNEL);
+    if (!canRecord) return await tfjsStep(inputTensors(x0, d, opts.schedule), d, lr, null);
+    // The recording's own copy of x0, which each replay rewrites.
+    const x0v = (await x0.data()) as Float32Array;
+    const session = rec.start(state);
+    let result: StepResult;
+    try {
+      const own = tf.tensor4d(x0v, x0.shape);
+      result = await tfjsStep(inputTensors(own, d, opts.schedule), d, lr, session);
+    } catch (error) {
+      session.abort();
+      throw error;
+    }
+    if (result.nonFinite) {
+      session.abort();
+      return result;
+    }
+    try {
+      recording = { step: session.finish(state), batch: b };
+      replay.recorded += 1;
+    } catch (error) {
+      // The step itself was done normally; only later steps lose the shortcut.
+      replay.failures += 1;
+      replay.lastFailure = error instanceof Error ? error.message : String(error);
+    }
+    return result;
+  }
+
+  async function replayStep(
+    rec: RecordedStep,
+    inputs: ReplayInputs,
+    lr: number,
+    d: Draws,
+  ): Promise<StepResult> {
+    const data = await rec.run(0, inputs);
+    if (!data) throw new Error('recorded step: nothing read back');
+    const nonFinite = isNonFinite(data);
+    if (!nonFinite) {
+      const scale = clipScale(Math.sqrt(data[1] ?? NaN), opts.clipNorm);
+      const share = Float32Array.of(ema.nextShare());
+      await rec.run(1, { adam: optimizer.coefficients(lr, scale), ema: share });
+      optimizer.markApplied();
+      ema.markUpdated();
+    }
+    replay.replayed += 1;
+    return readStats(data, d, lr, optimizer.step, nonFinite);
+  }
+
+  /**
+   * One step through tfjs: forward and backward per micro-batch, one read-back, the update. With
+   * a recording session, `inputs` are the session's (freed here) and the step is recorded in two
+   * segments around the read-back.
+   */
+  async function tfjsStep(
+    inputs: StepInputs,
+    d: Draws,
+    lr: number,
+    rec: RecordingSession | null,
+  ): Promise<StepResult> {
+    const owned: tf.Tensor[] = [inputs.eps, inputs.sa, inputs.s1, inputs.t, inputs.labels];
+    if (rec) owned.push(inputs.x0);
+    try {
+      if (rec) {
+        for (const [name, t] of Object.entries(inputs)) rec.input(name, t as tf.Tensor);
+        rec.resume();
+      }
+      const b = inputs.x0.shape[0];
       const chunk = Math.min(b, opts.microBatch ?? b);
       // Σ over micro-batches of (Σ chunk losses)/B: the batch mean and its gradient.
       let value: tf.Scalar | null = null;
       let flat: tf.Tensor1D | null = null;
       const perSample: tf.Tensor1D[] = [];
       for (let start = 0; start < b; start += chunk) {
-        const end = Math.min(b, start + chunk);
-        const xs = chunk === b ? x0 : (tf.slice(x0, start, end - start) as tf.Tensor4D);
-        let part;
+        const n = Math.min(chunk, b - start);
+        const part = chunk === b ? inputs : sliceInputs(inputs, start, n);
+        let grads;
         try {
-          part = gradsOf(xs, chunk === b ? d : sliceDraws(d, start, end, pixels), b);
+          grads = gradsOf(part, b);
         } finally {
-          if (xs !== x0) xs.dispose();
+          if (part !== inputs) tf.dispose(Object.values(part));
         }
-        perSample.push(part.perSample);
-        owned.push(part.perSample);
-        value = accumulate(value, part.value, owned);
-        flat = accumulate(flat, part.flat, owned);
+        perSample.push(grads.perSample);
+        owned.push(grads.perSample);
+        value = accumulate(value, grads.value, owned);
+        flat = accumulate(flat, grads.flat, owned);
       }
       if (!value || !flat) throw new Error('trainer: empty batch');
       // One read per step: loss, ‖g‖², per-sample losses.
@@ -211,34 +399,34 @@ export function createTrainer(opts: TrainerOptions): Trainer {
         tf.concat([tf.reshape(value, [1]), tf.reshape(squaredNorm(flat), [1]), ...perSample]),
       );
       owned.push(stats);
-      const data = (await stats.data()) as Float32Array;
-      const loss = data[0] ?? NaN;
-      const gradNorm = Math.sqrt(data[1] ?? NaN);
-      const nonFinite = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
+      rec?.readback(stats);
+      const pending = stats.data();
+      rec?.pause();
+      const data = (await pending) as Float32Array;
+      const nonFinite = isNonFinite(data);
       if (!nonFinite) {
-        const updated = optimizer.applyFlat(flat, lr, clipScale(gradNorm, opts.clipNorm));
+        const scale = clipScale(Math.sqrt(data[1] ?? NaN), opts.clipNorm);
+        const coefficients = tf.tensor1d(optimizer.coefficients(lr, scale));
+        const share = tf.scalar(ema.nextShare());
+        owned.push(coefficients, share);
+        if (rec) {
+          rec.input('adam', coefficients);
+          rec.input('ema', share);
+          rec.resume();
+        }
+        const updated = optimizer.applyFlat(flat, lr, scale, coefficients);
         owned.push(updated);
-        ema.update(updated);
+        ema.update(updated, share);
       }
-      return {
-        loss,
-        timesteps: d.timesteps,
-        perSampleLoss: data.slice(2),
-        gradNorm,
-        lr,
-        step: optimizer.step,
-        nonFinite,
-      };
+      return readStats(data, d, lr, optimizer.step, nonFinite);
     } finally {
       tf.dispose(owned);
-      busy = false;
     }
   }
 
   /** Loss share (Σ losses / batch), flat gradient and per-sample losses of one micro-batch. */
   function gradsOf(
-    x0: tf.Tensor4D,
-    d: Draws,
+    inputs: StepInputs,
     batch: number,
   ): { value: tf.Scalar; flat: tf.Tensor1D; perSample: tf.Tensor1D } {
     const kept: { perSample?: tf.Tensor1D } = {};
@@ -246,7 +434,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     try {
       const { value, grads } = tf.variableGrads(() => {
         // keep: variableGrads disposes everything f creates except the returned loss.
-        const perSample = tf.keep(perSampleLoss(opts, params, x0, d));
+        const perSample = tf.keep(perSampleLoss(opts, params, inputs));
         kept.perSample = perSample;
         return tf.div(tf.sum(perSample), tf.scalar(batch));
       }, vars);
@@ -275,9 +463,16 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     ema,
     optimizer,
     options: opts,
+    get replay(): ReplayInfo {
+      const { recorded, replayed, lastFailure } = replay;
+      const encodeMs = replayed > 0 && recording ? recording.step.encodeMs : null;
+      return { recorded, replayed, lastFailure, encodeMs };
+    },
     dispose() {
       if (disposed) return;
       disposed = true;
+      recording?.step.dispose();
+      recording = null;
       optimizer.dispose();
       ema.dispose();
       disposeParams(params);

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// Dawn finds an adapter here through Chromium's SwiftShader (CI installs chromium first).
+const HAS_SWIFTSHADER = existsSync('/usr/lib/chromium/vk_swiftshader_icd.json');
+
+describe.skipIf(!HAS_SWIFTSHADER)(
+  'a recorded training step, replayed (webgpu through Dawn)',
+  () => {
+    it('trains exactly as tfjs does: new inputs each step, a NaN batch skipped, re-recorded after new state, nothing leaked', () => {
+      // Its own process: Dawn reads its library path at process start (src/node/backends.ts).
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/node/step-replay-check.ts'],
+        {
+          encoding: 'utf8',
+          timeout: 240_000,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+        unavailable?: string;
+        losses?: [number | null, number | null][];
+        stateErr?: number;
+        replay?: { recorded: number; replayed: number; lastFailure: string | null };
+        leakedTensors?: number;
+        leakedBytes?: number;
+      };
+      expect(result.unavailable).toBeUndefined();
+      const losses = result.losses ?? [];
+      expect(losses).toHaveLength(6);
+      // The same programs on the same values: identical, not merely close.
+      for (const [i, [replayed, plain]] of losses.entries()) {
+        if (i === 2) {
+          // NaN, as JSON writes it.
+          expect(replayed, 'the NaN batch').toBeNull();
+          expect(plain).toBeNull();
+        } else {
+          expect(replayed, `step ${i + 1}`).toBe(plain);
+          expect(Number.isFinite(plain ?? NaN)).toBe(true);
+        }
+      }
+      // Losses move: each step saw its own batch, not the recorded one again.
+      expect(new Set(losses.map(([l]) => l)).size).toBe(6);
+      expect(result.stateErr).toBe(0);
+      // Recorded at step 1 and again at step 5 (new Adam state); the other four replayed.
+      expect(result.replay).toEqual({
+        recorded: 2,
+        replayed: 4,
+        lastFailure: null,
+        encodeMs: expect.any(Number),
+      });
+      expect(result.leakedTensors).toBe(0);
+      expect(result.leakedBytes).toBe(0);
+    }, 300_000);
+  },
+);
