@@ -24,3 +24,21 @@ test('training runs on WebGPU and survives a lost device on WebGL', async ({ app
   });
   expect(app.consoleErrors).toEqual([]);
 });
+
+// After its first step, a WebGPU run replays that step's recorded GPU commands with new inputs
+// (ml/kernels/step-recording-webgpu.ts): the page says so, and the steps train as before.
+test('WebGPU steps after the first are replayed from a recording', async ({ app, page }) => {
+  test.setTimeout(600_000);
+  await app.openTrainTab('webgpu');
+  await app.fillTrainSettings({ Batch: 1, Steps: 3, 'Preview every': 0, 'Autosave every': 0 });
+  await app.trainNewModel();
+  // Not the status first: the loaded default model reads "finished" until the new run starts.
+  await expect(page.getByTestId('train-step')).toHaveText('3 / 3', { timeout: 500_000 });
+  await expect(page.getByTestId('train-status')).toHaveText('finished');
+  await expect(page.getByTestId('train-replay')).toHaveText(
+    /^replayed from a recording · [\d.]+ ms JS\/step$/,
+  );
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '3');
+  await page.screenshot({ path: test.info().outputPath('replayed.png') });
+  expect(app.consoleErrors).toEqual([]);
+});

@@ -111,6 +111,17 @@ export interface TrainProgressStats {
   readonly gradNorm: number;
   /** Mean loss per timestep bucket (t·10/T), recent steps; NaN where no sample fell yet. */
   readonly bucketLoss: readonly number[];
+  /**
+   * WebGPU only (else null): how the steps reach the GPU. A step is recorded once and its GPU
+   * commands replayed with new inputs (ml/train/step.ts, ml/kernels/step-recording-webgpu.ts).
+   */
+  readonly replay: {
+    readonly replayed: number;
+    /** JavaScript time of the last replayed step, ms. */
+    readonly encodeMs: number | null;
+    /** Why steps still go through tfjs, when a recording could not be used. */
+    readonly failure: string | null;
+  } | null;
 }
 
 export type TrainToWorker =

@@ -414,6 +414,14 @@ export class TrainJob {
       lr: this.lastLr,
       gradNorm: this.lastGradNorm,
       bucketLoss: [...this.buckets],
+      replay:
+        this.backend === 'webgpu'
+          ? {
+              replayed: trainer.replay.replayed,
+              encodeMs: trainer.replay.encodeMs,
+              failure: trainer.replay.lastFailure,
+            }
+          : null,
     });
     this.unsent = [];
   }

@@ -37,6 +37,8 @@ const MARGIN = { top: 6, right: 12, bottom: 4, left: 4 };
 const STEP_DOMAIN = ['dataMin', 'dataMax'];
 const AUTO_DOMAIN = ['auto', 'auto'];
 const tick = (v: number) => fmt(v, 2);
+// Log-scale ticks of a loss that barely moves (0.99, 1.00, 1.01) need a third digit to differ.
+const lossTick = (v: number) => fmt(v, 3);
 const tooltipValue = (v: unknown) => fmt(Number(v));
 const tooltipStep = (s: unknown) => `step ${String(s)}`;
 
@@ -61,7 +63,13 @@ function LossChart() {
       <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} tickCount={6} />
-        <YAxis scale="log" domain={AUTO_DOMAIN} width={56} tickFormatter={tick} allowDataOverflow />
+        <YAxis
+          scale="log"
+          domain={AUTO_DOMAIN}
+          width={56}
+          tickFormatter={lossTick}
+          allowDataOverflow
+        />
         <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
         <Line dataKey="raw" name="loss" stroke="#93c5fd" dot={false} isAnimationActive={false} />
         <Line

@@ -12,6 +12,7 @@ const PREVIEW_HEIGHT = 2 * 28 + 2;
 
 function Preview() {
   const step = useAppStore((s) => s.previewStep);
+  const every = useAppStore((s) => s.trainSettings.previewEvery);
   return (
     <section className="card" aria-label="Preview samples">
       <h4>
@@ -19,16 +20,23 @@ function Preview() {
         {step !== null && <span className="muted"> · step {step}</span>}
       </h4>
       {step === null && (
-        <p className="muted">A preview appears every few steps once training runs.</p>
+        <p className="muted">
+          {every > 0
+            ? `A preview appears every ${every} steps once training runs.`
+            : 'Previews are off (“Preview every” is 0).'}
+        </p>
       )}
-      <FrameCanvas
-        channel="preview"
-        scale={2}
-        width={PREVIEW_WIDTH}
-        height={PREVIEW_HEIGHT}
-        label="Preview samples"
-        testId="preview-canvas"
-      />
+      {/* Hidden, not unmounted, until a preview arrives: an empty canvas is a black box. */}
+      <div hidden={step === null}>
+        <FrameCanvas
+          channel="preview"
+          scale={2}
+          width={PREVIEW_WIDTH}
+          height={PREVIEW_HEIGHT}
+          label="Preview samples"
+          testId="preview-canvas"
+        />
+      </div>
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import type { TrainProgressStats } from '../../shared/train-protocol';
 import { useAppStore } from '../../state/store';
 import { fmt } from '../format';
 
@@ -10,6 +11,13 @@ function duration(ms: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}h ${m}m` : `${m}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+function replayText(r: NonNullable<TrainProgressStats['replay']>): string {
+  if (r.replayed === 0)
+    return r.failure ? `through tfjs (${r.failure})` : 'through tfjs (recording)';
+  const js = r.encodeMs === null ? '' : ` · ${fmt(r.encodeMs, 2)} ms JS/step`;
+  return `replayed from a recording${js}`;
 }
 
 export function TrainStats() {
@@ -54,6 +62,14 @@ export function TrainStats() {
         <dd>{stats ? fmt(stats.lr, 3) : '–'}</dd>
         <dt>‖grad‖</dt>
         <dd>{stats ? fmt(stats.gradNorm, 3) : '–'}</dd>
+        {stats?.replay && (
+          <>
+            <dt title="A WebGPU step is recorded once; later steps replay its GPU commands with new inputs instead of going through tfjs op by op.">
+              GPU commands
+            </dt>
+            <dd data-testid="train-replay">{replayText(stats.replay)}</dd>
+          </>
+        )}
       </dl>
     </section>
   );
