@@ -17,9 +17,10 @@
  *   is still held by a tensor other than the training state fails the recording.
  * - Constants uploaded during the step go through a staging copy (new buffers are not mapped at
  *   creation while recording), so the copy is part of the recording.
- * - The training state (weights, Adam moments, EMA) lives in buffers of its own that the commands
- *   never touch: a replay copies it into the buffers the recorded step read, and copies the
- *   results back at the end. Others reading the weights between replays see a whole step.
+ * - The training state (weights, Adam moments, EMA) stays in the buffers the recorded step read
+ *   it from (kept out of the recording's pool, so no command writes them): a replay reads them
+ *   and, as its last commands, copies the new values from where the step wrote them. Others
+ *   reading the weights between replays see a whole step.
  * - The recording is only replayed while each state tensor still has the buffer it was given;
  *   anything that assigns new weights (a restore, a loaded checkpoint) makes the caller record
  *   again.
@@ -79,9 +80,7 @@ interface Segment {
 
 interface StateSlot {
   readonly dataId: tf.DataId;
-  /** Where the state lives between replays (the tensor's buffer). */
-  readonly live: GPUBuffer;
-  /** Where the recorded step read it. */
+  /** Where the recorded step read it, and where it lives between replays (the tensor's buffer). */
   readonly read: GPUBuffer;
   /** Where the recorded step wrote the next value. */
   readonly written: GPUBuffer;
@@ -291,12 +290,8 @@ export class RecordingSession {
     if (new Set(written).size !== written.length || written.includes(null)) {
       throw new RecordingFailed('the state tensors do not have a buffer each');
     }
-    // A read buffer may have been handed on to a next state value: the replay copies the state
-    // in before any command and out after the last, so either way it is the recording's.
     for (const r of this.reads) {
-      if (!this.held.has(r) && !written.includes(r)) {
-        throw new RecordingFailed('the step did not replace its state');
-      }
+      if (!this.held.has(r)) throw new RecordingFailed('the step did not replace its state');
     }
     // Hand back what the commands never touch.
     const bm = backend.bufferManager;
@@ -307,7 +302,8 @@ export class RecordingSession {
     }
     this.held.clear();
     this.closed = true;
-    // The state moves to buffers of its own; the step's output buffers become the recording's.
+    // The state goes back to the buffers it was read from (the tensors own them again); the
+    // buffers the step wrote it to become the recording's.
     const slots: StateSlot[] = [];
     const enc = backend.device.createCommandEncoder();
     state.forEach((t, i) => {
@@ -315,11 +311,11 @@ export class RecordingSession {
       const read = this.reads[i];
       const data = backend.tensorMap.get(t.dataId);
       if (!out || !read || !data) throw new RecordingFailed('a state tensor lost its buffer');
-      const live = bm.acquireBuffer(out.size, out.usage);
-      enc.copyBufferToBuffer(out, 0, live, 0, out.size);
-      data.resource = live;
+      enc.copyBufferToBuffer(out, 0, read, 0, out.size);
+      data.resource = read;
+      owned.delete(read);
       owned.set(out, true);
-      slots.push({ dataId: t.dataId, live, read, written: out });
+      slots.push({ dataId: t.dataId, read, written: out });
     });
     backend.queue.submit([enc.finish()]);
     return new RecordedStep(this.recorder, this.segments, slots, owned);
@@ -337,6 +333,7 @@ export class RecordingSession {
     const acquire = backend.bufferManager.acquireBuffer.bind(backend.bufferManager);
     const held = this.held;
     const pool = this.pool;
+    const reads = new Set(this.reads);
     const undoAcquire = (() => {
       const own = Object.prototype.hasOwnProperty.call(bm, 'acquireBuffer');
       const original = bm.acquireBuffer;
@@ -367,7 +364,10 @@ export class RecordingSession {
           return;
         }
         held.set(b, reuse);
-        if ((b.usage & (FLAG_USAGE.UNIFORM | FLAG_USAGE.MAP_WRITE)) !== 0 || !reuse) return;
+        // Uniforms and staged uploads were filled outside the commands; the state read at the
+        // start is where it will live again: none of them may take another role.
+        const keep = FLAG_USAGE.UNIFORM | FLAG_USAGE.MAP_WRITE;
+        if ((b.usage & keep) !== 0 || !reuse || reads.has(b)) return;
         const key = poolKey(b.size, b.usage);
         const list = pool.get(key) ?? [];
         list.push(b);
@@ -477,7 +477,7 @@ export class RecordedStep {
       state.length === this.state.length &&
       state.every((t, i) => {
         const s = this.state[i];
-        return s?.dataId === t.dataId && this.recorder.bufferOf(t) === s.live;
+        return s?.dataId === t.dataId && this.recorder.bufferOf(t) === s.read;
       })
     );
   }
@@ -501,12 +501,9 @@ export class RecordedStep {
       backend.queue.writeBuffer(buffer, 0, v.buffer, v.byteOffset, v.byteLength);
     }
     const enc = backend.device.createCommandEncoder();
-    if (index === 0) {
-      for (const s of this.state) enc.copyBufferToBuffer(s.live, 0, s.read, 0, s.read.size);
-    }
     encode(enc, segment.commands);
     if (index === this.segments.length - 1) {
-      for (const s of this.state) enc.copyBufferToBuffer(s.written, 0, s.live, 0, s.live.size);
+      for (const s of this.state) enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
     }
     const staging = this.staging;
     const rb = segment.readback;
