@@ -108,19 +108,36 @@ function poolKey(size: number, usage: number): string {
   return `${size}_${usage}`;
 }
 
-/** Replaces `obj[name]` by a wrapper that calls `before` first; returns the undo. */
-function tap(obj: object, name: string, before: (args: unknown[]) => void): () => void {
+/** Sets `obj[name]`; returns the undo (restoring an own property, or removing ours). */
+function replace(obj: object, name: string, value: unknown): () => void {
   const o = obj as Record<string, unknown>;
   const own = Object.prototype.hasOwnProperty.call(o, name);
-  const original = o[name] as (...args: unknown[]) => unknown;
-  o[name] = function (this: unknown, ...args: unknown[]) {
-    before(args);
-    return original.apply(this, args);
-  };
+  const original = o[name];
+  o[name] = value;
   return () => {
     if (own) o[name] = original;
     else delete o[name];
   };
+}
+
+/** An instance's method replaced by `make(the original, bound to it)`; returns the undo. */
+function override<T extends object, K extends keyof T & string>(
+  obj: T,
+  name: K,
+  make: (original: T[K]) => T[K],
+): () => void {
+  const original = obj[name];
+  const bound: unknown = typeof original === 'function' ? original.bind(obj) : original;
+  return replace(obj, name, make(bound as T[K]));
+}
+
+/** A method (of an instance, or of a prototype) that calls `before(args)` first. */
+function tap(obj: object, name: string, before: (args: unknown[]) => void): () => void {
+  const original = (obj as Record<string, (...args: unknown[]) => unknown>)[name];
+  return replace(obj, name, function (this: unknown, ...args: unknown[]) {
+    before(args);
+    return original?.apply(this, args);
+  });
 }
 
 export class StepRecorder {
@@ -263,8 +280,8 @@ export class RecordingSession {
     }
   }
 
-  private build(state: readonly tf.TensorInfo[]): RecordedStep {
-    const { backend } = this.recorder;
+  /** Every buffer the recorded commands, inputs and read-backs touch. */
+  private touched(): Set<GPUBuffer> {
     const touched = new Set<GPUBuffer>(this.reads);
     for (const s of this.segments) {
       for (const b of s.inputs.values()) touched.add(b);
@@ -278,8 +295,22 @@ export class RecordingSession {
         }
       }
     }
-    const written = state.map((t) => this.recorder.bufferOf(t));
-    if (new Set(this.reads).size !== this.reads.length) {
+    return touched;
+  }
+
+  private build(state: readonly tf.TensorInfo[]): RecordedStep {
+    const { backend } = this.recorder;
+    const touched = this.touched();
+    // Checks first: a failure leaves everything to abort().
+    const slots: StateSlot[] = state.map((t, i) => {
+      const written = this.recorder.bufferOf(t);
+      const read = this.reads[i];
+      if (!written || !read) throw new RecordingFailed('a state tensor has no buffer');
+      if (!this.held.has(read)) throw new RecordingFailed('the step did not replace its state');
+      return { dataId: t.dataId, read, written };
+    });
+    const written = slots.map((s) => s.written);
+    if (new Set(this.reads).size !== slots.length || new Set(written).size !== slots.length) {
       throw new RecordingFailed('two state tensors shared a buffer');
     }
     for (const b of touched) {
@@ -287,36 +318,24 @@ export class RecordingSession {
         throw new RecordingFailed('the step used a buffer that a tensor outside it still holds');
       }
     }
-    if (new Set(written).size !== written.length || written.includes(null)) {
-      throw new RecordingFailed('the state tensors do not have a buffer each');
-    }
-    for (const r of this.reads) {
-      if (!this.held.has(r)) throw new RecordingFailed('the step did not replace its state');
-    }
+    this.closed = true;
     // Hand back what the commands never touch.
-    const bm = backend.bufferManager;
     const owned = new Map<GPUBuffer, boolean>();
     for (const [b, reuse] of this.held) {
       if (touched.has(b)) owned.set(b, reuse);
-      else bm.releaseBuffer(b, reuse);
+      else backend.bufferManager.releaseBuffer(b, reuse);
     }
     this.held.clear();
-    this.closed = true;
     // The state goes back to the buffers it was read from (the tensors own them again); the
     // buffers the step wrote it to become the recording's.
-    const slots: StateSlot[] = [];
     const enc = backend.device.createCommandEncoder();
-    state.forEach((t, i) => {
-      const out = written[i];
-      const read = this.reads[i];
-      const data = backend.tensorMap.get(t.dataId);
-      if (!out || !read || !data) throw new RecordingFailed('a state tensor lost its buffer');
-      enc.copyBufferToBuffer(out, 0, read, 0, out.size);
-      data.resource = read;
-      owned.delete(read);
-      owned.set(out, true);
-      slots.push({ dataId: t.dataId, read, written: out });
-    });
+    for (const s of slots) {
+      enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
+      const data = backend.tensorMap.get(s.dataId);
+      if (data) data.resource = s.read;
+      owned.delete(s.read);
+      owned.set(s.written, true);
+    }
     backend.queue.submit([enc.finish()]);
     return new RecordedStep(this.recorder, this.segments, slots, owned);
   }
@@ -329,59 +348,51 @@ export class RecordingSession {
     const fail = (why: string): void => {
       this.failure ??= why;
     };
-    const bm = backend.bufferManager as unknown as Record<string, unknown>;
-    const acquire = backend.bufferManager.acquireBuffer.bind(backend.bufferManager);
-    const held = this.held;
-    const pool = this.pool;
+    const { held, pool } = this;
     const reads = new Set(this.reads);
-    const undoAcquire = (() => {
-      const own = Object.prototype.hasOwnProperty.call(bm, 'acquireBuffer');
-      const original = bm.acquireBuffer;
-      bm.acquireBuffer = (size: number, usage: number, mapped = false, reuse = true): GPUBuffer => {
-        if (reuse) {
-          const b = pool.get(poolKey(size, usage))?.pop();
+    let readbacks = 0;
+    this.undo = [
+      override(backend.bufferManager, 'acquireBuffer', (acquire) => {
+        return (size: number, usage: number, mapped = false, reuse = true): GPUBuffer => {
+          const b = reuse ? pool.get(poolKey(size, usage))?.pop() : undefined;
           if (b) {
             held.delete(b);
             return b;
           }
-        }
-        // A buffer mapped at creation would get its values outside any command: stage them.
-        const storage = (usage & FLAG_USAGE.STORAGE) !== 0;
-        return acquire(size, usage, storage ? false : mapped, reuse);
-      };
-      return () => {
-        if (own) bm.acquireBuffer = original;
-        else delete bm.acquireBuffer;
-      };
-    })();
-    const undoRelease = (() => {
-      const release = backend.bufferManager.releaseBuffer.bind(backend.bufferManager);
-      const own = Object.prototype.hasOwnProperty.call(bm, 'releaseBuffer');
-      const original = bm.releaseBuffer;
-      bm.releaseBuffer = (b: GPUBuffer, reuse = true): void => {
-        if ((b.usage & FLAG_USAGE.MAP_READ) !== 0) {
-          release(b, reuse);
-          return;
-        }
-        held.set(b, reuse);
-        // Uniforms and staged uploads were filled outside the commands; the state read at the
-        // start is where it will live again: none of them may take another role.
-        const keep = FLAG_USAGE.UNIFORM | FLAG_USAGE.MAP_WRITE;
-        if ((b.usage & keep) !== 0 || !reuse || reads.has(b)) return;
-        const key = poolKey(b.size, b.usage);
-        const list = pool.get(key) ?? [];
-        list.push(b);
-        pool.set(key, list);
-      };
-      return () => {
-        if (own) bm.releaseBuffer = original;
-        else delete bm.releaseBuffer;
-      };
-    })();
-    let readbacks = 0;
-    this.undo = [
-      undoAcquire,
-      undoRelease,
+          // A buffer mapped at creation would get its values outside any command: stage them.
+          const storage = (usage & FLAG_USAGE.STORAGE) !== 0;
+          return acquire(size, usage, storage ? false : mapped, reuse);
+        };
+      }),
+      override(backend.bufferManager, 'releaseBuffer', (release) => {
+        return (b: GPUBuffer, reuse = true): void => {
+          if ((b.usage & FLAG_USAGE.MAP_READ) !== 0) {
+            release(b, reuse);
+            return;
+          }
+          held.set(b, reuse);
+          // Uniforms and staged uploads were filled outside the commands; the state read at the
+          // start is where it will live again: none of them may take another role.
+          const keep = FLAG_USAGE.UNIFORM | FLAG_USAGE.MAP_WRITE;
+          if ((b.usage & keep) !== 0 || !reuse || reads.has(b)) return;
+          const key = poolKey(b.size, b.usage);
+          pool.set(key, [...(pool.get(key) ?? []), b]);
+        };
+      }),
+      // Bind groups are made right before use; remember which buffers each one binds.
+      override(backend.device, 'createBindGroup', (create) => {
+        return (d: GPUBindGroupDescriptor): GPUBindGroup => {
+          const group = create(d);
+          const buffers: GPUBuffer[] = [];
+          for (const e of d.entries) {
+            const r = e.resource as { buffer?: unknown };
+            if (isBuffer(r.buffer)) buffers.push(r.buffer);
+            else if (!isBuffer(r)) fail('a bind group with a texture or sampler');
+          }
+          this.groups.set(group, buffers);
+          return group;
+        };
+      }),
       tap(this.encoderProto, 'beginComputePass', (a) => {
         const d = a[0] as GPUComputePassDescriptor | undefined;
         if (d?.timestampWrites) fail('a profiler was timing the step');
@@ -421,26 +432,6 @@ export class RecordingSession {
         if ((b.usage & FLAG_USAGE.UNIFORM) === 0) fail('a buffer written outside the commands');
       }),
     ];
-    // Bind groups are created right before use; remember which buffers each one binds.
-    const groups = this.groups;
-    const device = backend.device as unknown as Record<string, unknown>;
-    const own = Object.prototype.hasOwnProperty.call(device, 'createBindGroup');
-    const create = device.createBindGroup as (d: GPUBindGroupDescriptor) => GPUBindGroup;
-    device.createBindGroup = function (this: GPUDevice, d: GPUBindGroupDescriptor) {
-      const group = create.call(this, d);
-      const buffers: GPUBuffer[] = [];
-      for (const e of d.entries) {
-        const r = e.resource as { buffer?: unknown };
-        if (isBuffer(r.buffer)) buffers.push(r.buffer);
-        else if (!isBuffer(r)) fail('a bind group with a texture or sampler');
-      }
-      groups.set(group, buffers);
-      return group;
-    };
-    this.undo.push(() => {
-      if (own) device.createBindGroup = create;
-      else delete device.createBindGroup;
-    });
   }
 }
 
