@@ -15,7 +15,8 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
 import { MICRO } from '../ml/unet/micro-config';
-import { BackendUnavailableError, reexecWithDawnEnv, setupNodeBackend } from './backends';
+import { reexecWithDawnEnv } from './backends';
+import { webgpuForCheck } from './check-backend';
 import { runMain } from './run-main';
 
 reexecWithDawnEnv();
@@ -23,14 +24,8 @@ reexecWithDawnEnv();
 const BATCH = 3;
 
 async function main(): Promise<void> {
-  let tf;
-  try {
-    ({ tf } = await setupNodeBackend('webgpu'));
-  } catch (error) {
-    if (!(error instanceof BackendUnavailableError)) throw error;
-    process.stdout.write(`${JSON.stringify({ unavailable: error.message })}\n`);
-    return;
-  }
+  const tf = await webgpuForCheck();
+  if (!tf) return;
   const backend = tf.backend() as unknown as { bufferManager: { numBytesUsed: number } };
   // Freed buffers return to the pool at the next submit: read something to get there.
   const settle = async (): Promise<void> => {

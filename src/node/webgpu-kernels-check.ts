@@ -19,7 +19,8 @@ import { FlatLayout } from '../ml/train/flat';
 import { createTrainer } from '../ml/train/step';
 import { groupNorm } from '../ml/unet/group-norm';
 import { MICRO } from '../ml/unet/micro-config';
-import { BackendUnavailableError, reexecWithDawnEnv, setupNodeBackend } from './backends';
+import { type Tf, reexecWithDawnEnv } from './backends';
+import { webgpuForCheck } from './check-backend';
 import { runMain } from './run-main';
 
 reexecWithDawnEnv();
@@ -32,14 +33,8 @@ const CASES: [number, number, number, number, number][] = [
 ];
 
 async function main(): Promise<void> {
-  let tf;
-  try {
-    ({ tf } = await setupNodeBackend('webgpu'));
-  } catch (error) {
-    if (!(error instanceof BackendUnavailableError)) throw error;
-    process.stdout.write(`${JSON.stringify({ unavailable: error.message })}\n`);
-    return;
-  }
+  const tf = await webgpuForCheck();
+  if (!tf) return;
   const cases = [];
   for (const act of [false, true]) {
     for (const [b, h, w, c, groups] of CASES) {
@@ -121,8 +116,6 @@ async function main(): Promise<void> {
     `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, channelSumErr, adamErr, flat, steps })}\n`,
   );
 }
-
-type Tf = Awaited<ReturnType<typeof setupNodeBackend>>['tf'];
 
 /** max |ours − ref| / max(1e-3, max |ref|); Infinity when the lengths differ. */
 function maxRelErr(ours: ArrayLike<number>, ref: ArrayLike<number>): number {

@@ -15,7 +15,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         ['--import', 'tsx', 'src/node/step-replay-check.ts'],
         {
           encoding: 'utf8',
-          timeout: 240_000,
+          timeout: 480_000,
           stdio: ['ignore', 'pipe', 'ignore'],
         },
       );
@@ -53,6 +53,6 @@ describe.skipIf(!HAS_SWIFTSHADER)(
       });
       expect(result.leakedTensors).toBe(0);
       expect(result.leakedBytes).toBe(0);
-    }, 300_000);
+    }, 540_000);
   },
 );

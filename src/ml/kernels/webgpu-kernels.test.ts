@@ -19,7 +19,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
     const out = execFileSync(
       process.execPath,
       ['--import', 'tsx', 'src/node/webgpu-kernels-check.ts'],
-      { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'ignore'] },
+      { encoding: 'utf8', timeout: 480_000, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
       backend?: string;
@@ -62,5 +62,5 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
     // Three micro-UNet steps with everything of ours on and with it all off.
     expect(result.steps?.lossErr).toBeLessThan(1e-5);
     expect(result.steps?.paramErr).toBeLessThan(1e-5);
-  }, 300_000);
+  }, 540_000);
 });
