@@ -457,10 +457,6 @@ export class RecordedStep {
         : null;
   }
 
-  get segmentCount(): number {
-    return this.segments.length;
-  }
-
   /** Whether `state` (the tensors given at start) still lives where this recording keeps it. */
   matches(state: readonly tf.TensorInfo[]): boolean {
     return (

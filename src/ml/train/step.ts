@@ -255,7 +255,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
   const names = [...params.keys()];
   const recorder = opts.replay === false ? null : StepRecorder.for(tf.backend());
   const replay = { recorded: 0, replayed: 0, failures: 0, lastFailure: null as string | null };
-  let recording: { step: RecordedStep; batch: number } | null = null;
+  let recording: { step: RecordedStep; shape: string } | null = null;
   let busy = false;
   let disposed = false;
 
@@ -295,10 +295,10 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     d: Draws,
     lr: number,
   ): Promise<StepResult> {
-    const b = x0.shape[0];
+    const shape = x0.shape.join('×');
     const state = stateTensors();
-    if (recording && !(recording.batch === b && recording.step.matches(state))) {
-      // New weights were assigned (a restore, a loaded checkpoint) or the batch size changed.
+    if (recording && !(recording.shape === shape && recording.step.matches(state))) {
+      // New weights were assigned (a restore, a loaded checkpoint) or the batch changed shape.
       recording.step.dispose();
       recording = null;
     }
@@ -325,7 +325,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       return result;
     }
     try {
-      recording = { step: session.finish(state), batch: b };
+      recording = { step: session.finish(state), shape };
       replay.recorded += 1;
     } catch (error) {
       // The step itself was done normally; only later steps lose the shortcut.
