@@ -12,10 +12,15 @@
  * "leakedTensors", "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import {
+  type RecordedStep,
+  RecordingFailed,
+  StepRecorder,
+} from '../ml/kernels/step-recording-webgpu';
 import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
 import { MICRO } from '../ml/unet/micro-config';
-import { reexecWithDawnEnv } from './backends';
+import { type Tf, reexecWithDawnEnv } from './backends';
 import { webgpuForCheck } from './check-backend';
 import { runMain } from './run-main';
 
@@ -52,6 +57,11 @@ async function main(): Promise<void> {
       seed: 9,
       replay,
     });
+  const state = (t: Trainer): Tensor[] => [
+    ...t.params.values(),
+    ...t.optimizer.stateTensors(),
+    ...t.ema.stateTensors(),
+  ];
   const replayed = make(true);
   const plain = make(false);
   const losses: [number, number][] = [];
@@ -69,13 +79,10 @@ async function main(): Promise<void> {
     const b = await plain.step(x0, labels);
     losses.push([a.loss, b.loss]);
     x0.dispose();
+    // Read everything, as an autosave does: tfjs keeps what it read, which must not go stale.
+    if (i === 1) await Promise.all(state(replayed).map((t) => t.data()));
   }
   let stateErr = 0;
-  const state = (t: Trainer): Tensor[] => [
-    ...t.params.values(),
-    ...t.optimizer.stateTensors(),
-    ...t.ema.stateTensors(),
-  ];
   const ref = state(plain);
   for (const [k, t] of state(replayed).entries()) {
     const [x, y] = await Promise.all([t.data(), ref[k]?.data() ?? []]);
@@ -87,16 +94,76 @@ async function main(): Promise<void> {
   const replay = replayed.replay;
   replayed.dispose();
   plain.dispose();
+  const recorder = await checkRecorder(tf);
   await settle();
   process.stdout.write(
     `${JSON.stringify({
       losses,
       stateErr,
       replay,
+      recorder,
       leakedTensors: tf.memory().numTensors - tensorsBefore,
       leakedBytes: backend.bufferManager.numBytesUsed - bytesBefore,
     })}\n`,
   );
+}
+
+/**
+ * The recorder on its own: a one-segment "step" v ← v + x replayed with new x, and two recordings
+ * it must refuse (a buffer of a tensor that outlives the step; a read-back it was not told of).
+ */
+async function checkRecorder(tf: Tf) {
+  const recorder = StepRecorder.for(tf.backend());
+  if (!recorder) return { available: false };
+  const init = tf.tensor1d([1, 2, 3]);
+  const v = tf.variable(init);
+  init.dispose();
+  const record = async (body: (x: Tensor) => Promise<void>): Promise<RecordedStep | string> => {
+    const session = recorder.start([v]);
+    const x = tf.tensor1d([0.5, 0.5, 0.5]);
+    session.input('x', x);
+    session.resume();
+    try {
+      await body(x);
+      x.dispose();
+      return session.finish([v]);
+    } catch (error) {
+      session.abort();
+      return error instanceof RecordingFailed ? error.message : String(error);
+    }
+  };
+  const addX = (x: Tensor): void => {
+    const next = tf.add(v, x) as typeof v;
+    v.assign(next);
+    next.dispose();
+  };
+  const step = await record(async (x) => addX(x));
+  const values: number[][] = [Array.from(await v.data())];
+  if (typeof step !== 'string') {
+    for (const x of [
+      [10, 20, 30],
+      [100, 200, 300],
+    ]) {
+      await step.run(0, { x: Float32Array.from(x) });
+      values.push(Array.from(await v.data()));
+    }
+    step.dispose();
+  }
+  const outside = tf.tensor1d([7, 7, 7]);
+  const heldOutside = await record(async () => addX(outside));
+  outside.dispose();
+  const unmarkedRead = await record(async (x) => {
+    addX(x);
+    await v.data();
+  });
+  v.dispose();
+  return {
+    available: true,
+    recorded: typeof step === 'string' ? step : 'ok',
+    values,
+    heldOutside: typeof heldOutside === 'string' ? heldOutside : 'accepted',
+    unmarkedRead: typeof unmarkedRead === 'string' ? unmarkedRead : 'accepted',
+  };
 }
 
 runMain(main);

@@ -24,6 +24,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         losses?: [number | null, number | null][];
         stateErr?: number;
         replay?: { recorded: number; replayed: number; lastFailure: string | null };
+        recorder?: Record<string, unknown>;
         leakedTensors?: number;
         leakedBytes?: number;
       };
@@ -50,6 +51,18 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         replayed: 4,
         lastFailure: null,
         encodeMs: expect.any(Number),
+      });
+      // The recorder alone: v ← v + x replayed with x = 10, 20, 30 then 100, 200, 300.
+      expect(result.recorder).toEqual({
+        available: true,
+        recorded: 'ok',
+        values: [
+          [1.5, 2.5, 3.5],
+          [11.5, 22.5, 33.5],
+          [111.5, 222.5, 333.5],
+        ],
+        heldOutside: 'the step used a buffer that a tensor outside it still holds',
+        unmarkedRead: 'the step read back something else',
       });
       expect(result.leakedTensors).toBe(0);
       expect(result.leakedBytes).toBe(0);

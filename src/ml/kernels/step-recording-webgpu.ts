@@ -42,6 +42,8 @@ interface BufferManagerLike {
 
 interface TensorDataLike {
   resource?: unknown;
+  /** Values kept on the CPU: after an upload, or after a read (tfjs caches what it read). */
+  values?: unknown;
 }
 
 interface RecorderBackend {
@@ -332,7 +334,10 @@ export class RecordingSession {
     for (const s of slots) {
       enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
       const data = backend.tensorMap.get(s.dataId);
-      if (data) data.resource = s.read;
+      if (data) {
+        data.resource = s.read;
+        data.values = null;
+      }
       owned.delete(s.read);
       owned.set(s.written, true);
     }
@@ -490,7 +495,13 @@ export class RecordedStep {
     const enc = backend.device.createCommandEncoder();
     encode(enc, segment.commands);
     if (index === this.segments.length - 1) {
-      for (const s of this.state) enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
+      for (const s of this.state) {
+        enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
+        // tfjs keeps what it last read of a tensor and answers later reads from that; the state
+        // changes under the same tensor here, so the next read must go to the GPU again.
+        const data = backend.tensorMap.get(s.dataId);
+        if (data) data.values = null;
+      }
     }
     const staging = this.staging;
     const rb = segment.readback;
