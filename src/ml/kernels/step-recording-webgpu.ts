@@ -55,6 +55,28 @@ interface RecorderBackend {
   uploadToGPU(dataId: tf.DataId): void;
   endComputePassEncoder(): void;
   submitQueue(): void;
+  /** Where a read stores what it read, for later reads of the same tensor. */
+  convertAndCacheOnCPU(dataId: tf.DataId, data: unknown): unknown;
+}
+
+/**
+ * Tensors whose values change under the same tensor (replayed state), per backend: reads of them
+ * are not kept on the CPU, or a later read would answer from an older step — even a read that was
+ * in flight while a replay ran. One hook per backend, installed once.
+ */
+const uncached = new WeakMap<RecorderBackend, Set<tf.DataId>>();
+
+function uncachedIds(backend: RecorderBackend): Set<tf.DataId> {
+  let ids = uncached.get(backend);
+  if (!ids) {
+    const set = new Set<tf.DataId>();
+    ids = set;
+    uncached.set(backend, set);
+    override(backend, 'convertAndCacheOnCPU', (cache) => (dataId, data) => {
+      return set.has(dataId) ? data : cache(dataId, data);
+    });
+  }
+  return ids;
 }
 
 type Command =
@@ -160,7 +182,7 @@ export class StepRecorder {
   static for(backend: unknown): StepRecorder | null {
     if (typeof backend !== 'object' || backend === null) return null;
     const b = backend as Record<string, unknown>;
-    const fns = ['uploadToGPU', 'endComputePassEncoder', 'submitQueue'];
+    const fns = ['uploadToGPU', 'endComputePassEncoder', 'submitQueue', 'convertAndCacheOnCPU'];
     if (!fns.every((f) => typeof b[f] === 'function')) return null;
     const bm = b.bufferManager as Record<string, unknown> | undefined;
     if (typeof bm?.acquireBuffer !== 'function' || typeof bm.releaseBuffer !== 'function') {
@@ -336,8 +358,10 @@ export class RecordingSession {
       const data = backend.tensorMap.get(s.dataId);
       if (data) {
         data.resource = s.read;
+        // Whatever a read kept on the CPU is out of date from the first replay on.
         data.values = null;
       }
+      uncachedIds(backend).add(s.dataId);
       owned.delete(s.read);
       owned.set(s.written, true);
     }
@@ -497,10 +521,6 @@ export class RecordedStep {
     if (index === this.segments.length - 1) {
       for (const s of this.state) {
         enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
-        // tfjs keeps what it last read of a tensor and answers later reads from that; the state
-        // changes under the same tensor here, so the next read must go to the GPU again.
-        const data = backend.tensorMap.get(s.dataId);
-        if (data) data.values = null;
       }
     }
     const staging = this.staging;
@@ -521,9 +541,11 @@ export class RecordedStep {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const bm = this.recorder.backend.bufferManager;
-    for (const [b, reuse] of this.owned) bm.releaseBuffer(b, reuse);
+    const { backend } = this.recorder;
+    for (const [b, reuse] of this.owned) backend.bufferManager.releaseBuffer(b, reuse);
     this.owned.clear();
+    const ids = uncachedIds(backend);
+    for (const s of this.state) ids.delete(s.dataId);
     this.staging?.destroy();
   }
 }
