@@ -12,11 +12,8 @@
  * "leakedTensors", "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import {
-  type RecordedStep,
-  RecordingFailed,
-  StepRecorder,
-} from '../ml/kernels/step-recording-webgpu';
+import type { RecordedStep } from '../ml/kernels/recorded-step-webgpu';
+import { RecordingFailed, StepRecorder } from '../ml/kernels/step-recording-webgpu';
 import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
 import { MICRO } from '../ml/unet/micro-config';

@@ -16,12 +16,8 @@ import { NULL_LABEL, type UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
 import { type InitOptions, type UNetParams, disposeParams, initParams } from '../unet/params';
 import { ADAM_KERNEL, hasKernel } from '../kernels/register';
-import {
-  type RecordedStep,
-  type RecordingSession,
-  type ReplayInputs,
-  StepRecorder,
-} from '../kernels/step-recording-webgpu';
+import type { RecordedStep, ReplayInputs } from '../kernels/recorded-step-webgpu';
+import { type RecordingSession, StepRecorder } from '../kernels/step-recording-webgpu';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
 import { type LrOptions, learningRate, validateLr } from './lr';

@@ -1,0 +1,217 @@
+/**
+ * The replay half of a recorded training step (step-recording-webgpu.ts records it): the recorded
+ * commands, re-encoded with new inputs, and the shapes both halves share.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { override } from './method-patch';
+import type { StepRecorder } from './step-recording-webgpu';
+
+export interface BufferManagerLike {
+  acquireBuffer(
+    size: number,
+    usage: number,
+    mappedAtCreation?: boolean,
+    reuse?: boolean,
+  ): GPUBuffer;
+  releaseBuffer(buffer: GPUBuffer, reuse?: boolean): void;
+}
+
+export interface TensorDataLike {
+  resource?: unknown;
+  /** Values kept on the CPU: after an upload, or after a read (tfjs caches what it read). */
+  values?: unknown;
+}
+
+export interface RecorderBackend {
+  readonly device: GPUDevice;
+  readonly queue: GPUQueue;
+  readonly bufferManager: BufferManagerLike;
+  readonly tensorMap: { get(dataId: tf.DataId): TensorDataLike | undefined };
+  readonly commandEncoder: GPUCommandEncoder | null;
+  uploadToGPU(dataId: tf.DataId): void;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  /** Where a read stores what it read, for later reads of the same tensor. */
+  convertAndCacheOnCPU(dataId: tf.DataId, data: unknown): unknown;
+}
+
+// GPUBufferUsage and GPUMapMode values (the spec's), without needing the globals.
+export const FLAG_USAGE = {
+  MAP_READ: 0x0001,
+  MAP_WRITE: 0x0002,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+};
+const MAP_MODE_READ = 0x0001;
+
+export function isBuffer(x: unknown): x is GPUBuffer {
+  return typeof x === 'object' && x !== null && 'size' in x && 'usage' in x && 'mapAsync' in x;
+}
+
+export type Command =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'pipeline'; readonly pipeline: GPUComputePipeline }
+  | { readonly kind: 'bind'; readonly index: number; readonly group: GPUBindGroup }
+  | { readonly kind: 'dispatch'; readonly x: number; readonly y: number; readonly z: number }
+  | {
+      readonly kind: 'copy';
+      readonly src: GPUBuffer;
+      readonly srcOffset: number;
+      readonly dst: GPUBuffer;
+      readonly dstOffset: number;
+      readonly size: number;
+    };
+
+export interface Segment {
+  readonly commands: Command[];
+  /** Per-replay inputs: name → the buffer the recorded step read them from. */
+  readonly inputs: Map<string, GPUBuffer>;
+  /** The buffer read back at the end of the segment (float32), if any. */
+  readback: GPUBuffer | null;
+}
+
+export interface StateSlot {
+  readonly dataId: tf.DataId;
+  /** Where the recorded step read it, and where it lives between replays (the tensor's buffer). */
+  readonly read: GPUBuffer;
+  /** Where the recorded step wrote the next value. */
+  readonly written: GPUBuffer;
+}
+
+export type ReplayInputs = Readonly<Record<string, Float32Array | Int32Array>>;
+
+/**
+ * Tensors whose values change under the same tensor (replayed state), per backend: reads of them
+ * are not kept on the CPU, or a later read would answer from an older step — even a read that was
+ * in flight while a replay ran. One hook per backend, installed once.
+ */
+const uncached = new WeakMap<RecorderBackend, Set<tf.DataId>>();
+
+export function uncachedIds(backend: RecorderBackend): Set<tf.DataId> {
+  let ids = uncached.get(backend);
+  if (!ids) {
+    const set = new Set<tf.DataId>();
+    ids = set;
+    uncached.set(backend, set);
+    override(backend, 'convertAndCacheOnCPU', (cache) => (dataId, data) => {
+      return set.has(dataId) ? data : cache(dataId, data);
+    });
+  }
+  return ids;
+}
+
+export class RecordedStep {
+  private readonly staging: GPUBuffer | null;
+  private disposed = false;
+  /** JavaScript time of the last replay: writing inputs, encoding and submitting its segments. */
+  encodeMs = 0;
+
+  constructor(
+    private readonly recorder: StepRecorder,
+    private readonly segments: readonly Segment[],
+    private readonly state: readonly StateSlot[],
+    private readonly owned: Map<GPUBuffer, boolean>,
+  ) {
+    const bytes = Math.max(0, ...segments.map((s) => s.readback?.size ?? 0));
+    this.staging =
+      bytes > 0
+        ? recorder.backend.device.createBuffer({
+            size: bytes,
+            usage: FLAG_USAGE.MAP_READ | FLAG_USAGE.COPY_DST,
+          })
+        : null;
+  }
+
+  /** Whether `state` (the tensors given at start) still lives where this recording keeps it. */
+  matches(state: readonly tf.TensorInfo[]): boolean {
+    return (
+      !this.disposed &&
+      state.length === this.state.length &&
+      state.every((t, i) => {
+        const s = this.state[i];
+        return s?.dataId === t.dataId && this.recorder.bufferOf(t) === s.read;
+      })
+    );
+  }
+
+  /**
+   * Replays segment `index` with `inputs` (one typed array per name given to input(), the same
+   * byte length as then); resolves with the read-back values, or null when it has none.
+   */
+  async run(index: number, inputs: ReplayInputs): Promise<Float32Array | null> {
+    if (this.disposed) throw new Error('recorded step is disposed');
+    const segment = this.segments[index];
+    if (!segment) throw new RangeError(`no segment ${index}`);
+    const { backend } = this.recorder;
+    const t0 = performance.now();
+    this.recorder.flush();
+    for (const [name, buffer] of segment.inputs) {
+      const v = inputs[name];
+      if (!v || v.byteLength !== buffer.size) {
+        throw new Error(`replay: input ${name} must be ${buffer.size} bytes`);
+      }
+      backend.queue.writeBuffer(buffer, 0, v.buffer, v.byteOffset, v.byteLength);
+    }
+    const enc = backend.device.createCommandEncoder();
+    encode(enc, segment.commands);
+    if (index === this.segments.length - 1) {
+      for (const s of this.state) {
+        enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
+      }
+    }
+    const staging = this.staging;
+    const rb = segment.readback;
+    if (rb && staging) enc.copyBufferToBuffer(rb, 0, staging, 0, rb.size);
+    backend.queue.submit([enc.finish()]);
+    this.encodeMs = (index === 0 ? 0 : this.encodeMs) + (performance.now() - t0);
+    if (!rb || !staging) return null;
+    await staging.mapAsync(MAP_MODE_READ, 0, rb.size);
+    try {
+      return new Float32Array(staging.getMappedRange(0, rb.size).slice(0));
+    } finally {
+      staging.unmap();
+    }
+  }
+
+  /** Returns the recording's buffers to tfjs' pool. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const { backend } = this.recorder;
+    for (const [b, reuse] of this.owned) backend.bufferManager.releaseBuffer(b, reuse);
+    this.owned.clear();
+    const ids = uncachedIds(backend);
+    for (const s of this.state) ids.delete(s.dataId);
+    this.staging?.destroy();
+  }
+}
+
+function encode(enc: GPUCommandEncoder, commands: readonly Command[]): void {
+  let pass: GPUComputePassEncoder | null = null;
+  for (const c of commands) {
+    switch (c.kind) {
+      case 'pass':
+        pass = enc.beginComputePass();
+        break;
+      case 'end':
+        pass?.end();
+        pass = null;
+        break;
+      case 'pipeline':
+        pass?.setPipeline(c.pipeline);
+        break;
+      case 'bind':
+        pass?.setBindGroup(c.index, c.group);
+        break;
+      case 'dispatch':
+        pass?.dispatchWorkgroups(c.x, c.y, c.z);
+        break;
+      case 'copy':
+        enc.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.size);
+        break;
+    }
+  }
+  pass?.end();
+}
