@@ -8,7 +8,7 @@
  * off, get the same six batches of 3 (micro-batches of 2 and 1): a new x0 every step, a batch of
  * NaN pixels at step 3 (nothing may change), and Adam state assigned anew before step 5 (the
  * recording no longer fits; a new one must be made). Prints one JSON line: {"losses": [[replay,
- * tfjs]…] (NaN as null), "stateErr" (largest |difference| over weights, moments and EMA), "replay": ReplayInfo,
+ * tfjs]…] (NaN as null), "stateErr" (largest relative difference over weights, moments and EMA; NaN where either is), "replay": ReplayInfo,
  * "leakedTensors", "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
@@ -18,7 +18,7 @@ import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
 import { MICRO } from '../ml/unet/micro-config';
 import { type Tf, reexecWithDawnEnv } from './backends';
-import { webgpuForCheck } from './check-backend';
+import { maxRelErr, webgpuForCheck } from './check-helpers';
 import { runMain } from './run-main';
 
 reexecWithDawnEnv();
@@ -83,10 +83,7 @@ async function main(): Promise<void> {
   const ref = state(plain);
   for (const [k, t] of state(replayed).entries()) {
     const [x, y] = await Promise.all([t.data(), ref[k]?.data() ?? []]);
-    for (let j = 0; j < Math.max(x.length, y.length); j++) {
-      stateErr = Math.max(stateErr, Math.abs((x[j] ?? NaN) - (y[j] ?? NaN)) || 0);
-      if (Number.isNaN((x[j] ?? NaN) - (y[j] ?? NaN))) stateErr = Infinity;
-    }
+    stateErr = Math.max(stateErr, maxRelErr(x, y));
   }
   const replay = replayed.replay;
   replayed.dispose();

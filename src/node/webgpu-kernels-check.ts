@@ -20,7 +20,7 @@ import { createTrainer } from '../ml/train/step';
 import { groupNorm } from '../ml/unet/group-norm';
 import { MICRO } from '../ml/unet/micro-config';
 import { type Tf, reexecWithDawnEnv } from './backends';
-import { webgpuForCheck } from './check-backend';
+import { maxRelErr, webgpuForCheck } from './check-helpers';
 import { runMain } from './run-main';
 
 reexecWithDawnEnv();
@@ -115,17 +115,6 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ backend: tf.getBackend(), cases, convCases, inputGradCases, channelSumErr, adamErr, flat, steps })}\n`,
   );
-}
-
-/** max |ours − ref| / max(1e-3, max |ref|); Infinity when the lengths differ. */
-function maxRelErr(ours: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let scale = 1e-3;
-  for (let i = 0; i < ref.length; i++) scale = Math.max(scale, Math.abs(ref[i] ?? 0));
-  let err = ours.length === ref.length ? 0 : Infinity;
-  for (let i = 0; i < ref.length; i++) {
-    err = Math.max(err, Math.abs((ours[i] ?? NaN) - (ref[i] ?? NaN)) / scale);
-  }
-  return err;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * GroupNorm (+ SiLU) as WGSL programs for tfjs' webgpu backend: 2 dispatches forward and 3
- * backward (4 where the backend cannot copy buffers), in place of ~11 and ~16 with tfjs ops (DESIGN.md §2: each dispatch costs ~0.2 ms of
- * CPU in tfjs, so the count matters more than the math). Programs follow the backend's
- * WebGPUProgram shape (webgpu_program.d.ts): it prepends the bindings, `uniforms` and `main`.
+ * backward (4 where the backend cannot copy buffers), in place of ~11 and ~16 with tfjs ops
+ * (DESIGN.md §2: each dispatch costs ~0.2 ms of CPU in tfjs, so the count matters more than the
+ * math). Programs follow the backend's WebGPUProgram shape (webgpu_program.d.ts): it prepends the
+ * bindings, `uniforms` and `main`.
  *
  * NHWC, flat index i: channel c = i % C, pixel p = (i / C) % HW, sample s = i / (C·HW),
  * group g = c / (C/G). Statistics `stats` are [B, G, 2] = (mean, 1/√(var + eps)).

@@ -86,6 +86,14 @@ export class StepRecorder {
     return isBuffer(r) ? r : null;
   }
 
+  /** `t`'s buffer, uploading values still on the CPU first; `what` names it in the error. */
+  uploaded(t: tf.TensorInfo, what: string): GPUBuffer {
+    this.backend.uploadToGPU(t.dataId);
+    const b = this.bufferOf(t);
+    if (!b) throw new RecordingFailed(`${what} has no GPU buffer`);
+    return b;
+  }
+
   /** Sends what tfjs has encoded so far, so it runs before what comes next. */
   flush(): void {
     if (!this.backend.commandEncoder) return;
@@ -117,21 +125,13 @@ export class RecordingSession {
     private readonly passProto: object,
     state: readonly tf.TensorInfo[],
   ) {
-    this.reads = state.map((t) => {
-      recorder.backend.uploadToGPU(t.dataId);
-      const b = recorder.bufferOf(t);
-      if (!b) throw new RecordingFailed('a state tensor has no GPU buffer');
-      return b;
-    });
+    this.reads = state.map((t) => recorder.uploaded(t, 'a state tensor'));
   }
 
   /** Declares `t` an input of the next segment (its values are rewritten on each replay). */
   input(name: string, t: tf.TensorInfo): void {
     if (this.undo.length) throw new Error('recording: inputs are added while paused');
-    this.recorder.backend.uploadToGPU(t.dataId);
-    const b = this.recorder.bufferOf(t);
-    if (!b) throw new RecordingFailed(`input ${name} has no GPU buffer`);
-    this.pendingInputs.set(name, b);
+    this.pendingInputs.set(name, this.recorder.uploaded(t, `input ${name}`));
   }
 
   /** Opens the next segment and watches the GPU calls made until pause(). */
@@ -148,10 +148,8 @@ export class RecordingSession {
   /** Marks `t` as read back at the end of the current segment (call before reading it). */
   readback(t: tf.TensorInfo): void {
     const segment = this.segments[this.segments.length - 1];
-    this.recorder.backend.uploadToGPU(t.dataId);
-    const b = this.recorder.bufferOf(t);
-    if (!segment || !b || t.dtype !== 'float32') throw new Error('recording: bad read-back');
-    segment.readback = b;
+    if (!segment || t.dtype !== 'float32') throw new Error('recording: bad read-back');
+    segment.readback = this.recorder.uploaded(t, 'the read-back');
   }
 
   pause(): void {
