@@ -42,6 +42,17 @@ test('first load: the default model samples the requested digit, with its model 
   expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThan(
     100,
   );
+  // Its steps run from 137 to 11000: the axis shows round steps, not 137, 2637, 5137…
+  const stepTicks = await page
+    .getByTestId('loss-chart')
+    .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value')
+    .allTextContents();
+  expect(stepTicks).toEqual(['2000', '4000', '6000', '8000', '10000']);
+  // No run yet: the two live charts say what will appear instead of showing empty axes.
+  await expect(page.getByTestId('bucket-chart')).toContainText('appears here once training runs');
+  await expect(page.getByTestId('throughput-chart')).toContainText(
+    'appear here once training runs',
+  );
 
   // The quality meter scores it.
   await page.getByRole('tab', { name: /Sample/ }).click();

@@ -42,6 +42,8 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   await page.getByLabel('Samples', { exact: true }).fill('4');
   await page.getByLabel('Steps', { exact: true }).fill('10');
   await page.getByLabel('Class', { exact: true }).selectOption('3');
+  // Before any run the canvases say what to press instead of showing black boxes.
+  await expect(page.getByTestId('sample-xt-placeholder')).toHaveText('Press “Sample”');
   await page.getByRole('button', { name: 'New run, paused' }).click();
   await expect(page.getByTestId('sample-state')).toHaveText('paused');
   const progress = page.getByTestId('sample-progress');
@@ -55,6 +57,7 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   await page.getByTestId('sample-scrub').fill('0');
   await expect(progress).toContainText('step 1 of 10 · t = 49 → 44');
   await expect(page.getByTestId('sample-xt')).toHaveAttribute('data-frame', '0');
+  await expect(page.getByTestId('sample-xt-placeholder')).toBeHidden();
 
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 120_000 });
@@ -100,12 +103,14 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   await page.waitForTimeout(1500);
   await expect(progress).toHaveText(stopped);
 
+  await expect(page.getByTestId('compare-a-placeholder')).toHaveText('Press “Run both”');
   await page.getByLabel('DDIM steps to compare').fill('5');
   await page.getByRole('button', { name: 'Run both' }).click();
   await expect(page.getByTestId('compare-a-result')).toContainText('50 steps in', {
     timeout: 300_000,
   });
   await expect(page.getByTestId('compare-b-result')).toContainText('5 steps in');
+  await expect(page.getByTestId('compare-b-placeholder')).toBeHidden();
 
   // The quality meter scores class-conditional samples with the shipped classifier.
   await page.getByLabel('Samples to score').fill('20');

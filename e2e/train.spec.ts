@@ -37,6 +37,8 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   });
   await expect(chart.locator('.recharts-line path').first()).toHaveAttribute('d', /M.+L.+L/);
   await expect(page.getByTestId('steps-per-sec')).not.toHaveText('–');
+  // The charts' "appears once training runs" notes are gone.
+  await expect(page.locator('.chart-empty')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('train-status')).toHaveText('paused', { timeout: 120_000 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { subscribeFrames, type Channel } from '../../client/frame-bus';
 import { drawGray } from './draw-gray';
 
@@ -10,11 +10,14 @@ interface Props {
   height: number;
   label: string;
   testId: string;
+  /** Shown over the canvas until its first frame: an undrawn canvas is just a black box. */
+  placeholder?: string;
 }
 
 /** A canvas that shows the newest frame of one frame-bus channel, redrawn once per display frame. */
-export function FrameCanvas({ channel, scale, width, height, label, testId }: Props) {
+export function FrameCanvas({ channel, scale, width, height, label, testId, placeholder }: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const [drawn, setDrawn] = useState(false);
   useEffect(
     () =>
       subscribeFrames(channel, (frame, meta) => {
@@ -22,10 +25,11 @@ export function FrameCanvas({ channel, scale, width, height, label, testId }: Pr
         if (!canvas) return;
         drawGray(canvas, frame);
         canvas.dataset['frame'] = meta === null ? 'drawn' : String(meta);
+        setDrawn(true);
       }),
     [channel],
   );
-  return (
+  const canvas = (
     <canvas
       ref={ref}
       className="frame"
@@ -36,5 +40,16 @@ export function FrameCanvas({ channel, scale, width, height, label, testId }: Pr
       aria-label={label}
       data-testid={testId}
     />
+  );
+  if (placeholder === undefined) return canvas;
+  return (
+    <div className="frame-holder">
+      {canvas}
+      {!drawn && (
+        <p className="frame-placeholder" data-testid={`${testId}-placeholder`}>
+          {placeholder}
+        </p>
+      )}
+    </div>
   );
 }

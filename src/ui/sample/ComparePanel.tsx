@@ -60,6 +60,7 @@ export function ComparePanel() {
               height={height}
               label={`compare ${side}`}
               testId={`compare-${side}`}
+              placeholder={hasModel ? 'Press “Run both”' : 'No model yet'}
             />
             <figcaption data-testid={`compare-${side}-result`}>
               {side === 'a' ? `DDPM, ${T} steps` : `DDIM, ${b.steps} steps`}

@@ -17,6 +17,7 @@ export function SamplePanel() {
   const width = cols * 28 + (cols - 1) * 2;
   const height = Math.ceil(count / cols) * 30 - 2;
   const scale = Math.max(1, Math.min(6, Math.floor(300 / width)));
+  const placeholder = model ? 'Press “Sample”' : 'No model yet';
   return (
     <main className="train">
       <div className="col controls">
@@ -53,6 +54,7 @@ export function SamplePanel() {
               height={height}
               label="x_t"
               testId="sample-xt"
+              placeholder={placeholder}
             />
             <figcaption>
               x<sub>t</sub> (the state after this step)
@@ -66,6 +68,7 @@ export function SamplePanel() {
               height={height}
               label="predicted x0"
               testId="sample-x0"
+              placeholder={placeholder}
             />
             <figcaption>x̂₀ (the model’s guess of the clean digits)</figcaption>
           </figure>

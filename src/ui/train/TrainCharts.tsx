@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } 
 import { lossSeries, smooth, throughputSeries, type Series } from '../../client/series';
 import { useAppStore } from '../../state/store';
 import { TIMESTEP_BUCKETS } from '../../shared/train-protocol';
+import { roundTicks } from '../axis-ticks';
 import { fmt } from '../format';
 
 const MAX_POINTS = 80;
@@ -41,6 +42,13 @@ const tick = (v: number) => fmt(v, 2);
 const lossTick = (v: number) => fmt(v, 3);
 const tooltipValue = (v: unknown) => fmt(Number(v));
 const tooltipStep = (s: unknown) => `step ${String(s)}`;
+const stepTicks = (data: { step: number }[]) =>
+  data.length === 0 ? [] : roundTicks(data[0]!.step, data[data.length - 1]!.step);
+
+/** Over a chart with nothing to draw yet: empty axes alone read as "broken". */
+function Empty({ children }: { children: string }) {
+  return <p className="chart-empty">{children}</p>;
+}
 
 function LossChart() {
   const revision = useThrottledSeries(lossSeries, 0);
@@ -60,9 +68,10 @@ function LossChart() {
       data-revision={revision}
     >
       <h4>Loss (MSE, log scale)</h4>
+      {data.length === 0 && <Empty>The loss of each step appears here once training runs.</Empty>}
       <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} tickCount={6} />
+        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={stepTicks(data)} />
         <YAxis
           scale="log"
           domain={AUTO_DOMAIN}
@@ -110,6 +119,7 @@ function BucketChart() {
   return (
     <div className="chart" data-testid="bucket-chart">
       <h4>Loss by timestep t (recent steps)</h4>
+      {!buckets && <Empty>The mean loss per range of t appears here once training runs.</Empty>}
       <BarChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis dataKey="bucket" interval={1} fontSize={11} />
@@ -129,9 +139,10 @@ function ThroughputChart() {
   return (
     <div className="chart" data-testid="throughput-chart">
       <h4>Throughput (steps/s)</h4>
+      {data.length === 0 && <Empty>Steps per second appear here once training runs.</Empty>}
       <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} tickCount={6} />
+        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={stepTicks(data)} />
         <YAxis width={56} tickFormatter={tick} />
         <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
         <Line
