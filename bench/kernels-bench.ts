@@ -37,6 +37,8 @@ export interface KernelsRecord {
   readonly replayMs?: number;
   /** JavaScript time of a replayed step, both segments (inputs written, encoded, submitted). */
   readonly replayEncodeMs?: number;
+  /** What a replayed step sends: compute programs and buffer copies. */
+  readonly replayCounts?: { readonly programs: number; readonly copies: number };
   readonly pairs: number;
 }
 
@@ -160,7 +162,13 @@ export async function runKernelsBench(
             fusedEnqueuedPrograms: fusedEnq[0]?.programs ?? 0,
           }
         : {}),
-      ...(replaying ? { replayMs: median(replayed), replayEncodeMs: median(replayEnc) } : {}),
+      ...(replaying
+        ? {
+            replayMs: median(replayed),
+            replayEncodeMs: median(replayEnc),
+            ...(replaying.replay.counts ? { replayCounts: replaying.replay.counts } : {}),
+          }
+        : {}),
       pairs: opts.pairs,
     };
   } finally {
@@ -203,7 +211,12 @@ export function formatKernelsTable(r: KernelsRecord): string {
               fmtMs(r.replayMs),
               '(recorded)',
               ...(gpu
-                ? [`${r.fusedPrograms ?? '?'} (re-encoded)`, fmtMs(r.replayEncodeMs ?? NaN)]
+                ? [
+                    r.replayCounts
+                      ? `${r.replayCounts.programs} + ${r.replayCounts.copies} copies`
+                      : '?',
+                    fmtMs(r.replayEncodeMs ?? NaN),
+                  ]
                 : []),
             ],
           ]

@@ -36,9 +36,13 @@ test('WebGPU steps after the first are replayed from a recording', async ({ app,
   await expect(page.getByTestId('train-step')).toHaveText('3 / 3', { timeout: 500_000 });
   await expect(page.getByTestId('train-status')).toHaveText('finished');
   await expect(page.getByTestId('train-replay')).toHaveText(
-    /^replayed from a recording · [\d.]+ ms JS\/step$/,
+    /^replayed from a recording \(\d+ programs, \d+ copies\) · [\d.]+ ms JS\/step$/,
   );
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '3');
+  // Steps are whole numbers, on the axis too (no tick at step 1.5).
+  await expect(
+    page.getByTestId('loss-chart').locator('.recharts-xAxis-tick-labels text'),
+  ).toHaveText(['1', '2', '3']);
   await page.screenshot({ path: test.info().outputPath('replayed.png') });
   expect(app.consoleErrors).toEqual([]);
 });

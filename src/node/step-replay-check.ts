@@ -8,7 +8,8 @@
  * off, get the same six batches of 3 (micro-batches of 2 and 1): a new x0 every step, a batch of
  * NaN pixels at step 3 (nothing may change), and Adam state assigned anew before step 5 (the
  * recording no longer fits; a new one must be made). Prints one JSON line: {"losses": [[replay,
- * tfjs]…] (NaN as null), "stateErr" (largest relative difference over weights, moments and EMA; NaN where either is), "replay": ReplayInfo,
+ * tfjs]…] (NaN as null), "stateErr" (largest relative difference over weights, moments and EMA;
+ * NaN where either is), "replay": ReplayInfo, "params" (weight tensors), "recorder",
  * "leakedTensors", "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     stateErr = Math.max(stateErr, maxRelErr(x, y));
   }
   const replay = replayed.replay;
+  const params = replayed.params.size;
   replayed.dispose();
   plain.dispose();
   const recorder = await checkRecorder(tf);
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
       losses,
       stateErr,
       replay,
+      params,
       recorder,
       leakedTensors: tf.memory().numTensors - tensorsBefore,
       leakedBytes: backend.bufferManager.numBytesUsed - bytesBefore,

@@ -119,6 +119,9 @@ export interface TrainProgressStats {
     readonly replayed: number;
     /** JavaScript time of the last replayed step, ms. */
     readonly encodeMs: number | null;
+    /** Compute programs and buffer copies one replayed step sends to the GPU. */
+    readonly programs: number | null;
+    readonly copies: number | null;
     /** Why steps still go through tfjs, when a recording could not be used. */
     readonly failure: string | null;
   } | null;

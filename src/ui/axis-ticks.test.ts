@@ -12,6 +12,11 @@ describe('roundTicks', () => {
     expect(roundTicks(0.1, 0.9, 4)).toEqual([0.2, 0.4, 0.6, 0.8]);
   });
 
+  it('keeps whole-number axes whole', () => {
+    expect(roundTicks(1, 3)).toEqual([1, 1.5, 2, 2.5, 3]);
+    expect(roundTicks(1, 3, 5, true)).toEqual([1, 2, 3]);
+  });
+
   it('copes with one point and with nothing', () => {
     expect(roundTicks(5, 5)).toEqual([5]);
     expect(roundTicks(Infinity, -Infinity)).toEqual([]);

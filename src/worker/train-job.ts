@@ -419,6 +419,8 @@ export class TrainJob {
           ? {
               replayed: trainer.replay.replayed,
               encodeMs: trainer.replay.encodeMs,
+              programs: trainer.replay.counts?.programs ?? null,
+              copies: trainer.replay.counts?.copies ?? null,
               failure: trainer.replay.lastFailure,
             }
           : null,

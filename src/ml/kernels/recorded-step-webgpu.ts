@@ -82,6 +82,16 @@ export interface StateSlot {
 
 export type ReplayInputs = Readonly<Record<string, Float32Array | Int32Array>>;
 
+/** What one replay of all segments sends to the GPU. */
+export interface ReplayCounts {
+  /** Compute dispatches. */
+  readonly programs: number;
+  /** Buffer-to-buffer copies, the state's final copies included. */
+  readonly copies: number;
+  /** State tensors the step writes in place, without a final copy (direct-state-writes.ts). */
+  readonly directWrites: number;
+}
+
 /**
  * Tensors whose values change under the same tensor (replayed state), per backend: reads of them
  * are not kept on the CPU, or a later read would answer from an older step — even a read that was
@@ -107,13 +117,22 @@ export class RecordedStep {
   private disposed = false;
   /** JavaScript time of the last replay: writing inputs, encoding and submitting its segments. */
   encodeMs = 0;
+  readonly counts: ReplayCounts;
 
   constructor(
     private readonly recorder: StepRecorder,
     private readonly segments: readonly Segment[],
     private readonly state: readonly StateSlot[],
+    /** The slots whose new values a replay's last commands copy into place (the rest it writes directly). */
+    private readonly copied: readonly StateSlot[],
     private readonly owned: Map<GPUBuffer, boolean>,
   ) {
+    const all = segments.flatMap((s) => s.commands);
+    this.counts = {
+      programs: all.filter((c) => c.kind === 'dispatch').length,
+      copies: all.filter((c) => c.kind === 'copy').length + copied.length,
+      directWrites: state.length - copied.length,
+    };
     const bytes = Math.max(0, ...segments.map((s) => s.readback?.size ?? 0));
     this.staging =
       bytes > 0
@@ -157,7 +176,7 @@ export class RecordedStep {
     const enc = backend.device.createCommandEncoder();
     encode(enc, segment.commands);
     if (index === this.segments.length - 1) {
-      for (const s of this.state) {
+      for (const s of this.copied) {
         enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
       }
     }

@@ -24,6 +24,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         losses?: [number | null, number | null][];
         stateErr?: number;
         replay?: { recorded: number; replayed: number; lastFailure: string | null };
+        params?: number;
         recorder?: Record<string, unknown>;
         leakedTensors?: number;
         leakedBytes?: number;
@@ -51,6 +52,13 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         replayed: 4,
         lastFailure: null,
         encodeMs: expect.any(Number),
+        counts: {
+          programs: expect.any(Number),
+          copies: expect.any(Number),
+          // Every weight is written in place by the update's split (direct-state-writes.ts); the
+          // moments, the flat weights and the EMA come from kernels, so they are copied.
+          directWrites: result.params,
+        },
       });
       // The recorder alone: v ← v + x replayed with x = 10, 20, 30 then 100, 200, 300.
       expect(result.recorder).toEqual({

@@ -29,6 +29,7 @@
  * imports no backend package); `StepRecorder.for` returns null when they are missing.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { redirectStateWrites } from './direct-state-writes';
 import { override, tap } from './method-patch';
 import {
   type Command,
@@ -224,6 +225,7 @@ export class RecordingSession {
       }
     }
     this.closed = true;
+    const direct = redirectStateWrites(this.segments, slots, (g) => this.groups.get(g) ?? []);
     // Hand back what the commands never touch.
     const owned = new Map<GPUBuffer, boolean>();
     for (const [b, reuse] of this.held) {
@@ -247,7 +249,8 @@ export class RecordingSession {
       owned.set(s.written, true);
     }
     backend.queue.submit([enc.finish()]);
-    return new RecordedStep(this.recorder, this.segments, slots, owned);
+    const copied = slots.filter((s) => !direct.has(s));
+    return new RecordedStep(this.recorder, this.segments, slots, copied, owned);
   }
 
   private watch(segment: Segment): void {

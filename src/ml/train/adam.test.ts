@@ -152,6 +152,22 @@ describe('Adam', () => {
     [adamA, adamB].forEach((a) => a.dispose());
     tf.dispose([...runA.values(), ...runB.values()]);
   });
+
+  it('updates weights assigned from outside, not the flat copy it kept from its last update', async () => {
+    const params = toyParams();
+    const adam = new Adam(params);
+    const grads = toyGrads(params);
+    await adam.apply(grads, 0.1);
+    tf.dispose([...grads.values()]);
+    // As a restore or a loaded file does; then an update with lr 0 leaves the weights as they are.
+    tf.tidy(() => params.get('a')?.assign(tf.tensor1d([5, 6, 7])));
+    const zero = new Map([...params].map(([name, v]) => [name, tf.zerosLike(v)]));
+    await adam.apply(zero, 0);
+    tf.dispose([...zero.values()]);
+    expect(Array.from(params.get('a')?.dataSync() ?? [])).toEqual([5, 6, 7]);
+    adam.dispose();
+    tf.dispose([...params.values()]);
+  });
 });
 
 describe('clipScale', () => {

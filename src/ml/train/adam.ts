@@ -48,6 +48,14 @@ export class Adam {
   private readonly weightDecay: number;
   private readonly m: tf.Variable;
   private readonly v: tf.Variable;
+  /**
+   * The parameters as one flat buffer, kept from the last update: the update needs them flat,
+   * and packing 151 tensors every step is 151 copies (or Concat programs) of work. `packedIds`
+   * are the variables' data ids when `p` last matched them; any assign from outside (a restore,
+   * a loaded file) gives a variable a new id, and the next use packs again.
+   */
+  private readonly p: tf.Variable;
+  private packedIds: tf.DataId[] | null = null;
   private t = 0;
   private k = 0;
 
@@ -63,7 +71,25 @@ export class Adam {
     const [zm, zv] = [tf.zeros([this.layout.size]), tf.zeros([this.layout.size])];
     this.m = tf.variable(zm, false);
     this.v = tf.variable(zv, false);
-    tf.dispose([zm, zv]);
+    const zp = tf.zeros([this.layout.size]);
+    this.p = tf.variable(zp, false);
+    tf.dispose([zm, zv, zp]);
+  }
+
+  private varIds(): tf.DataId[] {
+    return [...this.vars.values()].map((v) => v.dataId);
+  }
+
+  /** The flat parameters, packed anew only when a variable was assigned from outside. */
+  private flatParams(): tf.Variable {
+    const ids = this.varIds();
+    if (!this.packedIds || ids.some((id, i) => id !== this.packedIds?.[i])) {
+      const packed = this.layout.flatten(this.vars);
+      this.p.assign(packed);
+      packed.dispose();
+      this.packedIds = ids;
+    }
+    return this.p;
   }
 
   /** Updates applied so far (drives the LR schedule and the per-step random draws). */
@@ -81,9 +107,12 @@ export class Adam {
     return this.layout.flatten(grads);
   }
 
-  /** The moments, as tensors (a recorded step keeps them in place). */
+  /**
+   * The moments and the flat parameters, as tensors (a recorded step keeps them in place); packs
+   * the flat parameters first if they are stale, so a recorded step never packs.
+   */
   stateTensors(): tf.Variable[] {
-    return [this.m, this.v];
+    return [this.m, this.v, this.flatParams()];
   }
 
   /**
@@ -127,7 +156,7 @@ export class Adam {
     const c = this.coefficients(lr, gradScale);
     const [stepSize = NaN, vScale = NaN, decay = NaN] = c;
     const next = tf.tidy(() => {
-      const p = this.layout.flatten(this.vars);
+      const p = this.flatParams();
       let updated: tf.Tensor1D;
       if (hasKernel(ADAM_KERNEL)) {
         // Three programs on webgpu (ml/kernels/adam-webgpu.ts), the same arithmetic as below.
@@ -153,6 +182,8 @@ export class Adam {
         if (!variable) throw new Error(`Adam: no variable ${name}`);
         variable.assign(piece);
       }
+      this.p.assign(updated);
+      this.packedIds = this.varIds();
       return updated;
     });
     this.markApplied();
@@ -210,5 +241,6 @@ export class Adam {
   dispose(): void {
     this.m.dispose();
     this.v.dispose();
+    this.p.dispose();
   }
 }

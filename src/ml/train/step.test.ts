@@ -81,7 +81,8 @@ describe('createTrainer', () => {
     trainer.ema.params();
     expect(tf.memory().numTensors).toBe(count);
     const before = tf.memory().numTensors;
-    const tensorsOwned = trainer.params.size * 2 + 3;
+    // Weights and their EMA views, Adam's m, v and flat weights, the EMA's flat shadow.
+    const tensorsOwned = trainer.params.size * 2 + 4;
     trainer.dispose();
     x0.dispose();
     expect(tf.memory().numTensors).toBe(before - tensorsOwned - 1);

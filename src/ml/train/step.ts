@@ -16,7 +16,7 @@ import { NULL_LABEL, type UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
 import { type InitOptions, type UNetParams, disposeParams, initParams } from '../unet/params';
 import { ADAM_KERNEL, hasKernel } from '../kernels/register';
-import type { RecordedStep, ReplayInputs } from '../kernels/recorded-step-webgpu';
+import type { RecordedStep, ReplayCounts, ReplayInputs } from '../kernels/recorded-step-webgpu';
 import { type RecordingSession, StepRecorder } from '../kernels/step-recording-webgpu';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
@@ -59,6 +59,8 @@ export interface ReplayInfo {
   readonly lastFailure: string | null;
   /** JavaScript time of the last replayed step, ms (writing inputs, encoding, submitting). */
   readonly encodeMs: number | null;
+  /** What a replay sends to the GPU, while there is a recording. */
+  readonly counts: ReplayCounts | null;
 }
 
 export interface StepResult {
@@ -462,7 +464,8 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     get replay(): ReplayInfo {
       const { recorded, replayed, lastFailure } = replay;
       const encodeMs = replayed > 0 && recording ? recording.step.encodeMs : null;
-      return { recorded, replayed, lastFailure, encodeMs };
+      const counts = recording?.step.counts ?? null;
+      return { recorded, replayed, lastFailure, encodeMs, counts };
     },
     dispose() {
       if (disposed) return;

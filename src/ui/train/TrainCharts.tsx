@@ -43,7 +43,7 @@ const lossTick = (v: number) => fmt(v, 3);
 const tooltipValue = (v: unknown) => fmt(Number(v));
 const tooltipStep = (s: unknown) => `step ${String(s)}`;
 const stepTicks = (data: { step: number }[]) =>
-  data.length === 0 ? [] : roundTicks(data[0]!.step, data[data.length - 1]!.step);
+  data.length === 0 ? [] : roundTicks(data[0]!.step, data[data.length - 1]!.step, 5, true);
 
 /** Over a chart with nothing to draw yet: empty axes alone read as "broken". */
 function Empty({ children }: { children: string }) {

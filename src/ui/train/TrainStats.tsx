@@ -17,7 +17,9 @@ function replayText(r: NonNullable<TrainProgressStats['replay']>): string {
   if (r.replayed === 0)
     return r.failure ? `through tfjs (${r.failure})` : 'through tfjs (recording)';
   const js = r.encodeMs === null ? '' : ` · ${fmt(r.encodeMs, 2)} ms JS/step`;
-  return `replayed from a recording${js}`;
+  const counts =
+    r.programs === null || r.copies === null ? '' : ` (${r.programs} programs, ${r.copies} copies)`;
+  return `replayed from a recording${counts}${js}`;
 }
 
 export function TrainStats() {
@@ -64,10 +66,15 @@ export function TrainStats() {
         <dd>{stats ? fmt(stats.gradNorm, 3) : '–'}</dd>
         {stats?.replay && (
           <>
-            <dt title="A WebGPU step is recorded once; later steps replay its GPU commands with new inputs instead of going through tfjs op by op.">
+            <dt
+              className="row-start"
+              title="A WebGPU step is recorded once; later steps replay its GPU commands with new inputs instead of going through tfjs op by op."
+            >
               GPU commands
             </dt>
-            <dd data-testid="train-replay">{replayText(stats.replay)}</dd>
+            <dd className="row-rest" data-testid="train-replay">
+              {replayText(stats.replay)}
+            </dd>
           </>
         )}
       </dl>
