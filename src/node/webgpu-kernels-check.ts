@@ -3,7 +3,8 @@
  * tfjs-ops formulation on the same backend: GroupNorm value and gradients, the conv filter
  * gradient through im2col, the conv input gradient through the tiled transposed conv, the flat
  * pack/split by buffer copies, and whole training steps with everything on against everything
- * off. Prints one JSON line: {"backend", "cases": [{shape, groups, act, maxRelErr, leaked}],
+ * off. Prints one JSON line: {"backend", "cases": [{shape, groups, act, maxRelErr, noCopiesErr
+ * (the GroupNorm gradient without buffer copies), leaked}],
  * "convCases": [{shape, k, stride, maxRelErr, gathered}], "inputGradCases": [{shape, stride,
  * maxRelErr, transposed}], "channelSumErr", "adamErr", "flat": {...}, "steps": {...}} or {"unavailable": reason}.
  * Used by src/ml/kernels/webgpu-kernels.test.ts; runs in its own process because Dawn needs
@@ -12,7 +13,7 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2d, conv2dFilterGrad } from '../ml/conv2d';
 import { channelSum } from '../ml/channel-sum';
-import { setCustomKernels } from '../ml/kernels/register';
+import { setCustomKernels, setGroupNormCopies } from '../ml/kernels/register';
 import { makeSchedule } from '../ml/schedule';
 import { Adam } from '../ml/train/adam';
 import { FlatLayout } from '../ml/train/flat';
@@ -57,9 +58,20 @@ async function main(): Promise<void> {
       const ours = await run(true);
       const leaked = tf.memory().numTensors - before;
       const ref = await run(false);
+      // The path for a backend without buffer copies: dγ and dβ as two programs.
+      setGroupNormCopies(false);
+      const noCopies = await run(true);
+      setGroupNormCopies(true);
       // Each output (y, dx, dγ, dβ) against its own scale.
-      const err = Math.max(...ref.map((rv, k) => maxRelErr(ours[k] ?? [], rv)));
-      cases.push({ shape: [b, h, w, c], groups, act, maxRelErr: err, leaked });
+      const errOf = (v: number[][]) => Math.max(...ref.map((rv, k) => maxRelErr(v[k] ?? [], rv)));
+      cases.push({
+        shape: [b, h, w, c],
+        groups,
+        act,
+        maxRelErr: errOf(ours),
+        noCopiesErr: errOf(noCopies),
+        leaked,
+      });
       tf.dispose([x, g, beta, r]);
     }
   }

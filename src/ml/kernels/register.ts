@@ -266,7 +266,7 @@ function registerWebGPU(): void {
       byName.gstats = run(gradStatsProgram(dims.b, groups, act));
       const dx = run(gradInputProgram([...x.shape], act));
       gpu.disposeData(byName.gstats.dataId);
-      const copies = copyBackend(backend);
+      const copies = groupNormCopies ? copyBackend(backend) : null;
       if (copies) {
         // Both sums in one program, then the halves cut apart by copies (no programs).
         const both = run(gradAffineProgram(dims.c, act, true));
@@ -283,6 +283,15 @@ function registerWebGPU(): void {
 }
 
 let enabled = true;
+let groupNormCopies = true;
+
+/**
+ * Off: the GroupNorm gradient computes dγ and dβ as two programs, as on a webgpu backend without
+ * buffer copies (tfjs 4.22 has them, so only the kernel check takes that path).
+ */
+export function setGroupNormCopies(on: boolean): void {
+  groupNormCopies = on;
+}
 
 /** Turns our kernels off (false) or back on: the bench compares both paths in one process. */
 export function setCustomKernels(on: boolean): void {

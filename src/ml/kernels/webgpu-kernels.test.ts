@@ -10,6 +10,7 @@ interface CheckCase {
   readonly groups: number;
   readonly act: boolean;
   readonly maxRelErr: number;
+  readonly noCopiesErr: number;
   readonly leaked: number;
 }
 
@@ -37,6 +38,7 @@ describe.skipIf(!HAS_SWIFTSHADER)('our WGSL kernels (webgpu through Dawn)', () =
     expect(result.cases?.length).toBe(8);
     for (const c of result.cases ?? []) {
       expect(c.maxRelErr, JSON.stringify(c)).toBeLessThan(1e-4);
+      expect(c.noCopiesErr, JSON.stringify(c)).toBeLessThan(1e-4);
       expect(c.leaked, JSON.stringify(c)).toBe(0);
     }
     expect(result.convCases?.length).toBe(3);
