@@ -9,7 +9,8 @@
  * NaN pixels at step 3 (nothing may change), and Adam state assigned anew before step 5 (the
  * recording no longer fits; a new one must be made). Prints one JSON line: {"losses": [[replay,
  * tfjs]…] (NaN as null), "stateErr" (largest relative difference over weights, moments and EMA;
- * NaN where either is), "replay": ReplayInfo, "params" (weight tensors), "recorder",
+ * NaN where either is), "previewErr" (the same for the EMA weights split out between steps, as a
+ * preview takes them), "replay": ReplayInfo, "params" (weight tensors), "recorder",
  * "leakedTensors", "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const replayed = make(true);
   const plain = make(false);
   const losses: [number, number][] = [];
+  let previewErr = 0;
   for (let i = 0; i < 6; i++) {
     if (i === 4) {
       for (const t of [replayed, plain]) t.optimizer.setState(await t.optimizer.getState());
@@ -79,6 +81,15 @@ async function main(): Promise<void> {
     x0.dispose();
     // Read everything, as an autosave does: tfjs keeps what it read, which must not go stale.
     if (i === 1) await Promise.all(state(replayed).map((t) => t.data()));
+    // The EMA weights as previews take them between steps (split out of the replayed average),
+    // twice: the second must see the replays since the first.
+    if (i === 1 || i === 3) {
+      const ref = [...plain.ema.params().values()];
+      for (const [k, t] of [...replayed.ema.params().values()].entries()) {
+        const [x, y] = await Promise.all([t.data(), ref[k]?.data() ?? []]);
+        previewErr = Math.max(previewErr, maxRelErr(x, y));
+      }
+    }
   }
   let stateErr = 0;
   const ref = state(plain);
@@ -96,6 +107,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       losses,
       stateErr,
+      previewErr,
       replay,
       params,
       recorder,

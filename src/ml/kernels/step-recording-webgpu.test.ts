@@ -23,6 +23,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         unavailable?: string;
         losses?: [number | null, number | null][];
         stateErr?: number;
+        previewErr?: number;
         replay?: { recorded: number; replayed: number; lastFailure: string | null };
         params?: number;
         recorder?: Record<string, unknown>;
@@ -46,6 +47,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
       // Losses move: each step saw its own batch, not the recorded one again.
       expect(new Set(losses.map(([l]) => l)).size).toBe(6);
       expect(result.stateErr).toBe(0);
+      expect(result.previewErr).toBe(0);
       // Recorded at step 1 and again at step 5 (new Adam state); the other four replayed.
       expect(result.replay).toEqual({
         recorded: 2,

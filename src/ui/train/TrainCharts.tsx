@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { lossSeries, smooth, throughputSeries, type Series } from '../../client/series';
 import { useAppStore } from '../../state/store';
@@ -42,8 +42,15 @@ const tick = (v: number) => fmt(v, 2);
 const lossTick = (v: number) => fmt(v, 3);
 const tooltipValue = (v: unknown) => fmt(Number(v));
 const tooltipStep = (s: unknown) => `step ${String(s)}`;
-const stepTicks = (data: { step: number }[]) =>
-  data.length === 0 ? [] : roundTicks(data[0]!.step, data[data.length - 1]!.step, 5, true);
+/**
+ * Round, whole ticks for a step axis, the same array while the range stays: a new array on each
+ * redraw would make recharts lay the whole chart out again (see MARGIN).
+ */
+function useStepTicks(data: readonly { step: number }[]): number[] {
+  const first = data[0]?.step ?? NaN;
+  const last = data[data.length - 1]?.step ?? NaN;
+  return useMemo(() => roundTicks(first, last, 5, true), [first, last]);
+}
 
 /** Over a chart with nothing to draw yet: empty axes alone read as "broken". */
 function Empty({ children }: { children: string }) {
@@ -60,6 +67,7 @@ function LossChart() {
     raw: Math.max(p.value, 1e-6),
     smooth: Math.max(sm[i]?.value ?? p.value, 1e-6),
   }));
+  const ticks = useStepTicks(data);
   return (
     <div
       className="chart"
@@ -71,7 +79,7 @@ function LossChart() {
       {data.length === 0 && <Empty>The loss of each step appears here once training runs.</Empty>}
       <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={stepTicks(data)} />
+        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={ticks} />
         <YAxis
           scale="log"
           domain={AUTO_DOMAIN}
@@ -136,13 +144,14 @@ function ThroughputChart() {
   const data = throughputSeries
     .downsample(MAX_POINTS)
     .map((p) => ({ step: p.step, value: p.value }));
+  const ticks = useStepTicks(data);
   return (
     <div className="chart" data-testid="throughput-chart">
       <h4>Throughput (steps/s)</h4>
       {data.length === 0 && <Empty>Steps per second appear here once training runs.</Empty>}
       <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={stepTicks(data)} />
+        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={ticks} />
         <YAxis width={56} tickFormatter={tick} />
         <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
         <Line
