@@ -18,6 +18,8 @@ interface Props {
 export function FrameCanvas({ channel, scale, width, height, label, testId, placeholder }: Props) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [drawn, setDrawn] = useState(false);
+  // Set once: frames arrive every display frame while sampling plays.
+  const drawnOnce = useRef(false);
   useEffect(
     () =>
       subscribeFrames(channel, (frame, meta) => {
@@ -25,7 +27,10 @@ export function FrameCanvas({ channel, scale, width, height, label, testId, plac
         if (!canvas) return;
         drawGray(canvas, frame);
         canvas.dataset['frame'] = meta === null ? 'drawn' : String(meta);
-        setDrawn(true);
+        if (!drawnOnce.current) {
+          drawnOnce.current = true;
+          setDrawn(true);
+        }
       }),
     [channel],
   );
