@@ -84,19 +84,14 @@ async function main(): Promise<void> {
     // The EMA weights as previews take them between steps (split out of the replayed average),
     // twice: the second must see the replays since the first.
     if (i === 1 || i === 3) {
-      const ref = [...plain.ema.params().values()];
-      for (const [k, t] of [...replayed.ema.params().values()].entries()) {
-        const [x, y] = await Promise.all([t.data(), ref[k]?.data() ?? []]);
-        previewErr = Math.max(previewErr, maxRelErr(x, y));
-      }
+      const err = await tensorsErr(
+        [...replayed.ema.params().values()],
+        [...plain.ema.params().values()],
+      );
+      previewErr = Math.max(previewErr, err);
     }
   }
-  let stateErr = 0;
-  const ref = state(plain);
-  for (const [k, t] of state(replayed).entries()) {
-    const [x, y] = await Promise.all([t.data(), ref[k]?.data() ?? []]);
-    stateErr = Math.max(stateErr, maxRelErr(x, y));
-  }
+  const stateErr = await tensorsErr(state(replayed), state(plain));
   const replay = replayed.replay;
   const params = replayed.params.size;
   replayed.dispose();
@@ -115,6 +110,16 @@ async function main(): Promise<void> {
       leakedBytes: backend.bufferManager.numBytesUsed - bytesBefore,
     })}\n`,
   );
+}
+
+/** The largest maxRelErr between tensors and their references, pair by pair. */
+async function tensorsErr(ours: readonly Tensor[], ref: readonly Tensor[]): Promise<number> {
+  let err = ours.length === ref.length ? 0 : Infinity;
+  for (const [k, t] of ours.entries()) {
+    const [x, y] = await Promise.all([t.data(), ref[k]?.data() ?? []]);
+    err = Math.max(err, maxRelErr(x, y));
+  }
+  return err;
 }
 
 /**
