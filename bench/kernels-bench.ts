@@ -7,11 +7,12 @@
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { setCustomKernels } from '../src/ml/kernels/register';
+import type { ProgramTime } from '../src/ml/kernels/replay-profile-webgpu';
 import { trainerOptions } from '../src/ml/train/from-settings';
 import { type Trainer, createTrainer } from '../src/ml/train/step';
 import type { NodeBackendName, Tf } from '../src/node/backends';
 import { DEFAULT_TRAIN_SETTINGS } from '../src/shared/train-protocol';
-import { fmtMs, median, table } from './timing';
+import { fmtMs, median, replayGpuMs, table } from './timing';
 
 export interface KernelsRecord {
   readonly backend: NodeBackendName;
@@ -37,6 +38,10 @@ export interface KernelsRecord {
   readonly replayMs?: number;
   /** JavaScript time of a replayed step, both segments (inputs written, encoded, submitted). */
   readonly replayEncodeMs?: number;
+  /** The GPU's own time for a replayed step (timestamp queries), median over the pairs. */
+  readonly replayGpuMs?: number;
+  /** GPU time per program over one replayed step (each dispatch timed in a pass of its own). */
+  readonly replayProfile?: readonly ProgramTime[];
   /** What a replayed step sends: compute programs and buffer copies. */
   readonly replayCounts?: { readonly programs: number; readonly copies: number };
   readonly pairs: number;
@@ -127,6 +132,7 @@ export async function runKernelsBench(
     const fused: number[] = [];
     const replayed: number[] = [];
     const replayEnc: number[] = [];
+    const replayGpu: number[] = [];
     const opsEnq: number[] = [];
     const fusedEnq: { ms: number; programs: number }[] = [];
     for (let i = 0; i < opts.pairs; i++) {
@@ -137,15 +143,23 @@ export async function runKernelsBench(
         fusedEnq.push(await enqueue(true));
       }
       if (replaying) {
+        const gpuBefore = replaying.replay.gpuMs;
         replayed.push(await timed(replaying));
         const { encodeMs, lastFailure } = replaying.replay;
         if (encodeMs === null) throw new Error(`the step was not replayed: ${lastFailure ?? '?'}`);
         replayEnc.push(encodeMs);
+        // This step's GPU time, read in the background (waited for after the timing).
+        const gpuMs = await replayGpuMs(replaying, gpuBefore);
+        if (gpuMs !== undefined) replayGpu.push(gpuMs);
       }
       opts.log(`kernels ${backend} b${opts.batch}: pair ${i + 1}/${opts.pairs}`);
     }
     const opsCount = await count(false);
     const fusedCount = await count(true);
+    // One more replayed step, each program timed on the GPU (where the device can).
+    const profiling = replaying?.profileNextStep();
+    if (replaying && profiling) await timed(replaying);
+    const replayProfile = profiling ? await profiling : undefined;
     return {
       backend,
       batch: opts.batch,
@@ -166,6 +180,8 @@ export async function runKernelsBench(
         ? {
             replayMs: median(replayed),
             replayEncodeMs: median(replayEnc),
+            ...(replayGpu.length > 0 ? { replayGpuMs: median(replayGpu) } : {}),
+            ...(replayProfile ? { replayProfile } : {}),
             ...(replaying.replay.counts ? { replayCounts: replaying.replay.counts } : {}),
           }
         : {}),
@@ -249,5 +265,39 @@ export function formatKernelsTable(r: KernelsRecord): string {
         ` alone through tfjs: ${(r.fusedEnqueueMs / r.replayEncodeMs).toFixed(1)}× less`,
     );
   }
+  if (r.replayGpuMs !== undefined && r.replayMs !== undefined) {
+    const share = (100 * r.replayGpuMs) / r.replayMs;
+    lines.push(
+      `  replayed: the GPU's own time (timestamp queries) ${fmtMs(r.replayGpuMs)} of` +
+        ` ${fmtMs(r.replayMs)} a step (${share.toFixed(0)}%): ` +
+        (share >= 80 ? 'bound by the GPU' : 'the rest is JavaScript, read-back and waiting'),
+    );
+  }
+  if (r.replayProfile) lines.push('', formatProfile(r.replayProfile, r.replayGpuMs));
   return lines.join('\n');
+}
+
+/**
+ * The programs taking most of a replayed step's GPU time, and how much the rest take; `stepMs`
+ * is the step's own GPU time, timed whole.
+ */
+export function formatProfile(profile: readonly ProgramTime[], stepMs?: number, top = 12): string {
+  const total = profile.reduce((s, p) => s + p.ms, 0);
+  const dispatches = profile.reduce((s, p) => s + p.dispatches, 0);
+  const pct = (ms: number): string => `${((100 * ms) / total).toFixed(1)}%`;
+  const rows = profile
+    .slice(0, top)
+    .map((p) => [p.program, String(p.dispatches), fmtMs(p.ms), pct(p.ms)]);
+  const rest = profile.slice(top);
+  if (rest.length > 0) {
+    const ms = rest.reduce((s, p) => s + p.ms, 0);
+    const n = rest.reduce((s, p) => s + p.dispatches, 0);
+    rows.push([`(${rest.length} others)`, String(n), fmtMs(ms), pct(ms)]);
+  }
+  return [
+    `GPU time by program, one replayed step (${dispatches} dispatches, each timed in a pass of its` +
+      ` own: ${fmtMs(total)} in all` +
+      (stepMs === undefined ? ')' : `; a step timed whole: ${fmtMs(stepMs)})`),
+    table(['program', 'dispatches', 'GPU time', 'share'], rows),
+  ].join('\n');
 }

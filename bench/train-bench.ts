@@ -16,7 +16,7 @@ import { PRESETS, PRESET_NAMES, type Preset } from '../src/ml/unet/config';
 import { countParams } from '../src/ml/unet/layout';
 import { unetForward } from '../src/ml/unet/model';
 import type { NodeBackendName, Tf } from '../src/node/backends';
-import { fmtMs, table } from './timing';
+import { fmtMs, replayGpuMs, table } from './timing';
 
 /** The filter-gradient variant each backend trains with unless told otherwise (src/ml/conv2d.ts). */
 export const DEFAULT_FILTER_GRAD: Readonly<Record<NodeBackendName, FilterGradVariant>> = {
@@ -63,6 +63,11 @@ export interface TrainRecord {
   readonly cold?: boolean;
   /** Wall time of the timed steps ÷ their count, synced once at the end. */
   readonly msPerStep?: number;
+  /**
+   * webgpu where the device has timestamp queries: the GPU's own time for a recent timed
+   * (replayed) step, ms. Near msPerStep: the step waits on the GPU; far below: on JavaScript.
+   */
+  readonly gpuMsPerStep?: number;
   readonly stepsPerSec?: number;
   readonly imagesPerSec?: number;
   /** tf.memory() after a step (params, Adam moments, EMA and whatever the backend keeps). */
@@ -229,6 +234,8 @@ async function benchOne(
       if (anyParam) await sync(anyParam);
       msPerStep = (performance.now() - t0) / done;
     }
+    // Waits only where a replay was timed (recorded steps of webgpu, timestamp queries).
+    const gpuMs = trainer.replay.replayed > 0 ? await replayGpuMs(trainer) : undefined;
     opts.log(
       `  ${backend} ${preset} b${batch} train (${filterGrad}): ${fmtMs(msPerStep)}/step ` +
         `(${cold ? 'first step only' : `${done} steps, first ${fmtMs(firstStepMs)}`})`,
@@ -262,6 +269,7 @@ async function benchOne(
       timedSteps: done,
       cold,
       msPerStep,
+      ...(gpuMs !== undefined ? { gpuMsPerStep: gpuMs } : {}),
       stepsPerSec: 1000 / msPerStep,
       imagesPerSec: (1000 / msPerStep) * batch,
       memoryAfterStep,
@@ -325,6 +333,7 @@ function mib(bytes: number | undefined): string {
 
 export function formatTrainTable(records: readonly TrainRecord[]): string {
   const gpu = records.some((r) => r.memoryAfterStep?.numBytesInGPU !== undefined);
+  const gpuTime = records.some((r) => r.gpuMsPerStep !== undefined);
   const header = [
     'preset',
     'params',
@@ -332,6 +341,7 @@ export function formatTrainTable(records: readonly TrainRecord[]): string {
     'passes',
     'dW via',
     'ms/step',
+    ...(gpuTime ? ['GPU ms/step'] : []),
     'steps/s',
     'img/s',
     'live after step',
@@ -362,6 +372,7 @@ export function formatTrainTable(records: readonly TrainRecord[]): string {
     return [
       ...head,
       `${fmtMs(r.msPerStep)}${r.cold ? '†' : r.timedSteps === 1 ? '*' : ''}`,
+      ...(gpuTime ? [fmtMs(r.gpuMsPerStep)] : []),
       (r.stepsPerSec ?? NaN).toPrecision(3),
       (r.imagesPerSec ?? NaN).toPrecision(3),
       mib(m?.numBytes),
@@ -375,6 +386,12 @@ export function formatTrainTable(records: readonly TrainRecord[]): string {
     .map((r) => `  note: ${r.preset} b${r.batch}: ${r.note}`);
   const single = [
     ...(records.some((r) => r.timedSteps === 1 && !r.cold) ? ['  * one timed step only'] : []),
+    ...(gpuTime
+      ? [
+          "  GPU ms/step: the GPU's own time for a recent replayed step (timestamp queries); the" +
+            ' rest of ms/step is JavaScript, the loss read-back and waiting',
+        ]
+      : []),
     ...(records.some((r) => r.cold || r.samplings?.some((s) => s.cold))
       ? ['  † first (cold) step only, compilation included: it was over the per-step limit']
       : []),

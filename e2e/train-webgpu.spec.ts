@@ -36,7 +36,8 @@ test('WebGPU steps after the first are replayed from a recording', async ({ app,
   await expect(page.getByTestId('train-step')).toHaveText('3 / 3', { timeout: 500_000 });
   await expect(page.getByTestId('train-status')).toHaveText('finished');
   await expect(page.getByTestId('train-replay')).toHaveText(
-    /^replayed from a recording \(\d+ programs, \d+ copies\) · [\d.]+ ms JS\/step$/,
+    // GPU/step: timestamp queries, which Chromium has here (gpu-step-timer-webgpu.ts).
+    /^replayed from a recording \(\d+ programs, \d+ copies\) · [\d.]+ ms JS\/step · [\d.]+ ms GPU\/step$/,
   );
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '3');
   // Steps are whole numbers, on the axis too (no tick at step 1.5).

@@ -7,10 +7,13 @@
 #   bash scripts/gpu-bench.sh run [--quick] there (device tool, carry [".gpu"]):
 #        device run carry='[".gpu"]' command='bash .gpu/app/gpu-bench.sh run'
 #     1. our WGSL kernels against tfjs ops on that GPU (src/node/webgpu-kernels-check.ts),
-#     2. npm run bench on webgpu (conv, train, kernels suites; JSON in $OUT/bench.json),
+#     2. npm run bench on webgpu (conv, train, kernels suites; JSON in $OUT/bench.json): train
+#        rows with the GPU's own ms/step (timestamp queries), kernels with the GPU time by
+#        program of one replayed step (what to make faster next),
 #     3. recorded-and-replayed steps against tfjs steps on that GPU (src/node/step-replay-check.ts),
-#     4. PyTorch eager, same presets and batches (JSON in $OUT/torch.json),
-#     5. the ratio tfjs ms/step ÷ PyTorch ms/step per preset and batch.
+#     4. PyTorch eager, same presets and batches (JSON in $OUT/torch.json; a torch.profiler
+#        table of the tiny preset at batch 8 in $OUT/torch-profile.txt),
+#     5. the ratio tfjs ms/step ÷ PyTorch ms/step per preset and batch, beside tfjs' GPU ms/step.
 #   bash scripts/gpu-bench.sh local       the bundled run here (Dawn on SwiftShader, Debian's
 #                                          python3-torch on the CPU): checks the recipe end to end.
 set -euo pipefail
@@ -24,14 +27,17 @@ bench = json.load(open(sys.argv[1]))
 torch = json.load(open(sys.argv[2]))
 ref = {(r["preset"], r["batch"]): r["msPerStep"] for r in torch["rows"]}
 print(f"\ntraining step, tfjs ({bench['results'][0].get('adapterInfo', '?')}) vs PyTorch {torch['torch']} eager ({torch['device']})")
-print(f"{'backend':<8}{'preset':<7}{'batch':>6}{'tfjs ms':>10}{'torch ms':>10}{'ratio':>8}")
+print(f"{'backend':<8}{'preset':<7}{'batch':>6}{'tfjs ms':>10}{'torch ms':>10}{'ratio':>8}{'tfjs GPU ms':>13}")
 for r in bench["results"]:
     for t in r.get("train") or []:
         ms = t.get("msPerStep")
         base = ref.get((t["preset"], t["batch"]))
         if ms is None or base is None:
             continue
-        print(f"{r['backend']:<8}{t['preset']:<7}{t['batch']:>6}{ms:>10.1f}{base:>10.2f}{ms / base:>7.1f}×")
+        gpu = t.get("gpuMsPerStep")
+        gpu_s = f"{gpu:>13.1f}" if gpu is not None else f"{'-':>13}"
+        print(f"{r['backend']:<8}{t['preset']:<7}{t['batch']:>6}{ms:>10.1f}{base:>10.2f}{ms / base:>7.1f}×{gpu_s}")
+print("tfjs GPU ms: the GPU's own time for a replayed step (timestamp queries); near tfjs ms, the step waits on the GPU")
 PY
 }
 
@@ -71,6 +77,7 @@ run)
     echo "== PyTorch"
     "$py" .gpu/app/unet_step.py --json > "$out/torch.json"
     "$py" .gpu/app/unet_step.py | tee "$out/torch.txt"
+    "$py" .gpu/app/unet_step.py --profile --presets tiny --batches 8 > "$out/torch-profile.txt"
   ' _ "$out" "$py" "$@"
   ratio_table "$out/bench.json" "$out/torch.json" | tee "$out/ratio.txt"
   ;;

@@ -140,7 +140,7 @@ def linear_alphas_cumprod(T, device):
     return torch.cumprod(1 - betas, dim=0).float().to(device)
 
 
-def bench(preset, batch, device, steps, warmup):
+def bench(preset, batch, device, steps, warmup, profile=False):
     torch.manual_seed(0)
     cfg = PRESETS[preset]
     model = UNet(cfg["channels"], cfg["emb"], cfg["groups"]).to(device)
@@ -173,6 +173,10 @@ def bench(preset, batch, device, steps, warmup):
     for _ in range(warmup):
         step()
     sync()
+    if profile:
+        print_profile(step, device, sync)
+    if steps == 0:
+        return None
     times = []
     for _ in range(steps):
         t0 = time.perf_counter()
@@ -189,6 +193,21 @@ def bench(preset, batch, device, steps, warmup):
     }
 
 
+def print_profile(step, device, sync, steps=3):
+    """Kernel time by op over a few steps, for set beside the bench's GPU time by program."""
+    from torch.profiler import ProfilerActivity, profile
+
+    cuda = device.startswith("cuda")
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    with profile(activities=activities) as prof:
+        for _ in range(steps):
+            step().item()
+        sync()
+    key = "self_cuda_time_total" if cuda else "self_cpu_time_total"
+    print(f"PyTorch ops by {key} over {steps} steps")
+    print(prof.key_averages().table(sort_by=key, row_limit=15))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -197,7 +216,14 @@ def main():
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="print a torch.profiler table per row (no timing)")
     args = ap.parse_args()
+    if args.profile:
+        for p in args.presets.split(","):
+            for b in args.batches.split(","):
+                print(f"== {p}, batch {b}")
+                bench(p, int(b), args.device, 0, args.warmup, profile=True)
+        return
     rows = [
         bench(p, int(b), args.device, args.steps, args.warmup)
         for p in args.presets.split(",")

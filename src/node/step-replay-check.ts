@@ -5,16 +5,19 @@
  * at process start).
  *
  * Two micro-UNet trainers with the same seed, one replaying (the default) and one with replay
- * off, get the same six batches of 3 (micro-batches of 2 and 1): a new x0 every step, a batch of
- * NaN pixels at step 3 (nothing may change), and Adam state assigned anew before step 5 (the
- * recording no longer fits; a new one must be made). Prints one JSON line: {"losses": [[replay,
- * tfjs]…] (NaN as null), "stateErr" (largest relative difference over weights, moments and EMA;
- * NaN where either is), "previewErr" (the same for the EMA weights split out between steps, as a
- * preview takes them), "replay": ReplayInfo, "params" (weight tensors), "recorder",
- * "leakedTensors", "leakedBytes"} or {"unavailable": reason}.
+ * off, get the same seven batches of 3 (micro-batches of 2 and 1): a new x0 every step, a batch of
+ * NaN pixels at step 3 (nothing may change), Adam state assigned anew before step 5 (the
+ * recording no longer fits; a new one must be made), and step 7 replayed with each program timed
+ * (a profile). Prints one JSON line: {"losses": [[replay, tfjs]…] (NaN as null), "stateErr"
+ * (largest relative difference over weights, moments and EMA; NaN where either is), "previewErr"
+ * (the same for the EMA weights split out between steps, as a preview takes them), "replay":
+ * ReplayInfo, "profile" (what step 7's profile covered), "params" (weight tensors), "recorder"
+ * (with the GPU time of its replays, where the device has timestamp queries), "leakedTensors",
+ * "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import type { RecordedStep } from '../ml/kernels/recorded-step-webgpu';
+import type { ProgramTime } from '../ml/kernels/replay-profile-webgpu';
 import { RecordingFailed, StepRecorder } from '../ml/kernels/step-recording-webgpu';
 import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
@@ -26,6 +29,7 @@ import { runMain } from './run-main';
 reexecWithDawnEnv();
 
 const BATCH = 3;
+const STEPS = 7;
 
 async function main(): Promise<void> {
   const tf = await webgpuForCheck();
@@ -65,7 +69,10 @@ async function main(): Promise<void> {
   const plain = make(false);
   const losses: [number, number][] = [];
   let previewErr = 0;
-  for (let i = 0; i < 6; i++) {
+  let profile: Promise<ProgramTime[]> | null = null;
+  for (let i = 0; i < STEPS; i++) {
+    // The last step replays with every program timed in a pass of its own: it must train alike.
+    if (i === STEPS - 1) profile = replayed.profileNextStep();
     if (i === 4) {
       for (const t of [replayed, plain]) t.optimizer.setState(await t.optimizer.getState());
     }
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
     }
   }
   const stateErr = await tensorsErr(state(replayed), state(plain));
+  const programs = (await profile) ?? [];
   const replay = replayed.replay;
   const params = replayed.params.size;
   replayed.dispose();
@@ -104,6 +112,12 @@ async function main(): Promise<void> {
       stateErr,
       previewErr,
       replay,
+      profile: {
+        dispatches: programs.reduce((n, p) => n + p.dispatches, 0),
+        unnamed: programs.filter((p) => p.program === '?').length,
+        timed: programs.filter((p) => p.ms > 0).length,
+        programs: programs.length,
+      },
       params,
       recorder,
       leakedTensors: tf.memory().numTensors - tensorsBefore,
@@ -120,6 +134,18 @@ async function tensorsErr(ours: readonly Tensor[], ref: readonly Tensor[]): Prom
     err = Math.max(err, maxRelErr(x, y));
   }
   return err;
+}
+
+/** A replayed step's GPU time, which arrives in the background after its replay. */
+async function timing(
+  step: RecordedStep,
+  device: GPUDevice,
+): Promise<number | null | 'no timestamp-query'> {
+  if (!device.features.has('timestamp-query')) return 'no timestamp-query';
+  for (let i = 0; i < 200 && step.gpuMs === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return step.gpuMs;
 }
 
 /**
@@ -152,6 +178,8 @@ async function checkRecorder(tf: Tf) {
     next.dispose();
   };
   const step = await record(async (x) => addX(x));
+  let gpuMs: number | null | 'no timestamp-query' = null;
+  let profile: [string, number][] | 'no timestamp-query' | null = null;
   const values: number[][] = [Array.from(await v.data())];
   if (typeof step !== 'string') {
     for (const x of [
@@ -161,6 +189,12 @@ async function checkRecorder(tf: Tf) {
       await step.run(0, { x: Float32Array.from(x) });
       values.push(Array.from(await v.data()));
     }
+    gpuMs = await timing(step, recorder.backend.device);
+    // A profiled replay (the dispatch in a timed pass of its own) computes the same.
+    const timed = step.profileNext();
+    await step.run(0, { x: Float32Array.of(1000, 2000, 3000) });
+    values.push(Array.from(await v.data()));
+    profile = (await timed)?.map((p) => [p.program, p.dispatches]) ?? 'no timestamp-query';
     step.dispose();
   }
   const outside = tf.tensor1d([7, 7, 7]);
@@ -175,6 +209,8 @@ async function checkRecorder(tf: Tf) {
     available: true,
     recorded: typeof step === 'string' ? step : 'ok',
     values,
+    gpuMs,
+    profile,
     heldOutside: typeof heldOutside === 'string' ? heldOutside : 'accepted',
     unmarkedRead: typeof unmarkedRead === 'string' ? unmarkedRead : 'accepted',
   };

@@ -119,6 +119,8 @@ export interface TrainProgressStats {
     readonly replayed: number;
     /** JavaScript time of the last replayed step, ms. */
     readonly encodeMs: number | null;
+    /** GPU time of a recent replayed step, ms (null where the device has no timestamp queries). */
+    readonly gpuMs: number | null;
     /** Compute programs and buffer copies one replayed step sends to the GPU. */
     readonly programs: number | null;
     readonly copies: number | null;

@@ -419,6 +419,7 @@ export class TrainJob {
           ? {
               replayed: trainer.replay.replayed,
               encodeMs: trainer.replay.encodeMs,
+              gpuMs: trainer.replay.gpuMs,
               programs: trainer.replay.counts?.programs ?? null,
               copies: trainer.replay.counts?.copies ?? null,
               failure: trainer.replay.lastFailure,

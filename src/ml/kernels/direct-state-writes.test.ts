@@ -23,7 +23,7 @@ const copy = (src: GPUBuffer, dst: GPUBuffer, size = dst.size, srcOffset = 32): 
 const bind = (g: GPUBindGroup): Command[] => [
   { kind: 'pass' },
   { kind: 'bind', index: 0, group: g },
-  { kind: 'dispatch', x: 1, y: 1, z: 1 },
+  { kind: 'dispatch', x: 1, y: 1, z: 1, program: 'test' },
   { kind: 'end' },
 ];
 const segment = (commands: Command[], inputs: [string, GPUBuffer][] = []): Segment => ({

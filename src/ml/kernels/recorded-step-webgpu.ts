@@ -3,7 +3,9 @@
  * commands, re-encoded with new inputs, and the shapes both halves share.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { GpuStepTimer } from './gpu-step-timer-webgpu';
 import { override } from './method-patch';
+import { type ProgramTime, ReplayProfiler } from './replay-profile-webgpu';
 import type { StepRecorder } from './step-recording-webgpu';
 
 export interface BufferManagerLike {
@@ -54,7 +56,14 @@ export type Command =
   | { readonly kind: 'end' }
   | { readonly kind: 'pipeline'; readonly pipeline: GPUComputePipeline }
   | { readonly kind: 'bind'; readonly index: number; readonly group: GPUBindGroup }
-  | { readonly kind: 'dispatch'; readonly x: number; readonly y: number; readonly z: number }
+  | {
+      readonly kind: 'dispatch';
+      readonly x: number;
+      readonly y: number;
+      readonly z: number;
+      /** The tfjs program that dispatched it, for profiles ('?' when unknown). */
+      readonly program: string;
+    }
   | {
       readonly kind: 'copy';
       readonly src: GPUBuffer;
@@ -114,6 +123,8 @@ export function uncachedIds(backend: RecorderBackend): Set<tf.DataId> {
 
 export class RecordedStep {
   private readonly staging: GPUBuffer | null;
+  private readonly timer: GpuStepTimer | null;
+  private profiler: ReplayProfiler | null = null;
   private disposed = false;
   /** JavaScript time of the last replay: writing inputs, encoding and submitting its segments. */
   encodeMs = 0;
@@ -141,6 +152,26 @@ export class RecordedStep {
             usage: FLAG_USAGE.MAP_READ | FLAG_USAGE.COPY_DST,
           })
         : null;
+    this.timer = GpuStepTimer.for(recorder.backend.device, segments.length);
+  }
+
+  /**
+   * GPU time of a recent replayed step (all segments), ms; null where the device cannot time
+   * (no 'timestamp-query') or before the first timing arrived (it is read in the background).
+   */
+  get gpuMs(): number | null {
+    return this.timer?.lastMs ?? null;
+  }
+
+  /**
+   * Times each program of the next replay on the GPU (a pass of its own each: replay-profile-
+   * webgpu.ts); resolves once every segment has run. Null where the device cannot time.
+   */
+  profileNext(): Promise<ProgramTime[]> | null {
+    if (this.disposed) return null;
+    this.profiler?.destroy();
+    this.profiler = ReplayProfiler.for(this.recorder.backend.device, this.segments);
+    return this.profiler?.result ?? null;
   }
 
   /** Whether `state` (the tensors given at start) still lives where this recording keeps it. */
@@ -174,16 +205,22 @@ export class RecordedStep {
       backend.queue.writeBuffer(buffer, 0, v.buffer, v.byteOffset, v.byteLength);
     }
     const enc = backend.device.createCommandEncoder();
-    encode(enc, segment.commands);
+    this.timer?.begin(enc, index);
+    const profiler = this.profiler?.wants(index) ? this.profiler : null;
+    if (profiler) profiler.encode(enc, index, segment.commands);
+    else encode(enc, segment.commands);
     if (index === this.segments.length - 1) {
       for (const s of this.copied) {
         enc.copyBufferToBuffer(s.written, 0, s.read, 0, s.read.size);
       }
     }
+    const timed = this.timer?.end(enc, index) ?? false;
     const staging = this.staging;
     const rb = segment.readback;
     if (rb && staging) enc.copyBufferToBuffer(rb, 0, staging, 0, rb.size);
     backend.queue.submit([enc.finish()]);
+    if (timed) this.timer?.read();
+    profiler?.submitted(index);
     this.encodeMs = (index === 0 ? 0 : this.encodeMs) + (performance.now() - t0);
     if (!rb || !staging) return null;
     await staging.mapAsync(MAP_MODE_READ, 0, rb.size);
@@ -204,6 +241,8 @@ export class RecordedStep {
     const ids = uncachedIds(backend);
     for (const s of this.state) ids.delete(s.dataId);
     this.staging?.destroy();
+    this.timer?.destroy();
+    this.profiler?.destroy();
   }
 }
 

@@ -24,7 +24,14 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         losses?: [number | null, number | null][];
         stateErr?: number;
         previewErr?: number;
-        replay?: { recorded: number; replayed: number; lastFailure: string | null };
+        replay?: {
+          recorded: number;
+          replayed: number;
+          lastFailure: string | null;
+          gpuMs: number | null;
+          counts: { programs: number };
+        };
+        profile?: { dispatches: number; unnamed: number; timed: number; programs: number };
         params?: number;
         recorder?: Record<string, unknown>;
         leakedTensors?: number;
@@ -32,7 +39,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
       };
       expect(result.unavailable).toBeUndefined();
       const losses = result.losses ?? [];
-      expect(losses).toHaveLength(6);
+      expect(losses).toHaveLength(7);
       // The same programs on the same values: identical, not merely close.
       for (const [i, [replayed, plain]] of losses.entries()) {
         if (i === 2) {
@@ -45,13 +52,13 @@ describe.skipIf(!HAS_SWIFTSHADER)(
         }
       }
       // Losses move: each step saw its own batch, not the recorded one again.
-      expect(new Set(losses.map(([l]) => l)).size).toBe(6);
+      expect(new Set(losses.map(([l]) => l)).size).toBe(7);
       expect(result.stateErr).toBe(0);
       expect(result.previewErr).toBe(0);
-      // Recorded at step 1 and again at step 5 (new Adam state); the other four replayed.
+      // Recorded at step 1 and again at step 5 (new Adam state); the other five replayed.
       expect(result.replay).toEqual({
         recorded: 2,
-        replayed: 4,
+        replayed: 5,
         lastFailure: null,
         encodeMs: expect.any(Number),
         counts: {
@@ -61,8 +68,21 @@ describe.skipIf(!HAS_SWIFTSHADER)(
           // moments, the flat weights and the EMA come from kernels, so they are copied.
           directWrites: result.params,
         },
+        // Timestamp queries bracket each replayed segment (gpu-step-timer-webgpu.ts).
+        gpuMs: expect.any(Number),
       });
-      // The recorder alone: v ← v + x replayed with x = 10, 20, 30 then 100, 200, 300.
+      expect(result.replay?.gpuMs).toBeGreaterThan(0);
+      // Step 7 was profiled (each dispatch timed in a pass of its own) and trained alike (stateErr
+      // above); the profile names and times every program the replay dispatches.
+      expect(result.profile).toEqual({
+        dispatches: result.replay?.counts.programs,
+        unnamed: 0,
+        timed: result.profile?.programs,
+        programs: expect.any(Number),
+      });
+      expect(result.profile?.programs).toBeGreaterThan(10);
+      // The recorder alone: v ← v + x replayed with x = 10, 20, 30, then 100, 200, 300, then
+      // (profiled) 1000, 2000, 3000.
       expect(result.recorder).toEqual({
         available: true,
         recorded: 'ok',
@@ -70,7 +90,11 @@ describe.skipIf(!HAS_SWIFTSHADER)(
           [1.5, 2.5, 3.5],
           [11.5, 22.5, 33.5],
           [111.5, 222.5, 333.5],
+          [1111.5, 2222.5, 3333.5],
         ],
+        // Three additions of three numbers: the timer may round that to 0, never below.
+        gpuMs: expect.any(Number),
+        profile: [['BinaryOpProgram', 1]],
         heldOutside: 'the step used a buffer that a tensor outside it still holds',
         unmarkedRead: 'the step read back something else',
       });

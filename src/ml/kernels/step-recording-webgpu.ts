@@ -264,7 +264,12 @@ export class RecordingSession {
     const { held, pool } = this;
     const reads = new Set(this.reads);
     let readbacks = 0;
+    let program = '?';
     this.undo = [
+      // Names the dispatches that follow, for profiles.
+      tap(backend, 'runWebGPUProgram', (a) => {
+        program = programName(a[0]);
+      }),
       override(backend.bufferManager, 'acquireBuffer', (acquire) => {
         return (size: number, usage: number, mapped = false, reuse = true): GPUBuffer => {
           const b = reuse ? pool.get(poolKey(size, usage))?.pop() : undefined;
@@ -337,7 +342,7 @@ export class RecordingSession {
       }),
       tap(this.passProto, 'dispatchWorkgroups', (a) => {
         const [x, y, z] = a as [number, number?, number?];
-        log({ kind: 'dispatch', x, y: y ?? 1, z: z ?? 1 });
+        log({ kind: 'dispatch', x, y: y ?? 1, z: z ?? 1, program });
       }),
       tap(this.passProto, 'dispatchWorkgroupsIndirect', () => fail('an indirect dispatch')),
       tap(backend.queue, 'writeBuffer', (a) => {
@@ -346,4 +351,13 @@ export class RecordingSession {
       }),
     ];
   }
+}
+
+/** tfjs' program classes by name; ours (plain objects) by their shader key. */
+function programName(program: unknown): string {
+  if (typeof program !== 'object' || program === null) return '?';
+  const name = (program as { constructor?: { name?: string } }).constructor?.name;
+  if (name && name !== 'Object') return name;
+  const key = (program as { shaderKey?: unknown }).shaderKey;
+  return typeof key === 'string' ? key : '?';
 }

@@ -17,6 +17,7 @@ import { unetForward } from '../unet/model';
 import { type InitOptions, type UNetParams, disposeParams, initParams } from '../unet/params';
 import { ADAM_KERNEL, hasKernel } from '../kernels/register';
 import type { RecordedStep, ReplayCounts, ReplayInputs } from '../kernels/recorded-step-webgpu';
+import type { ProgramTime } from '../kernels/replay-profile-webgpu';
 import { type RecordingSession, StepRecorder } from '../kernels/step-recording-webgpu';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
@@ -61,6 +62,8 @@ export interface ReplayInfo {
   readonly encodeMs: number | null;
   /** What a replay sends to the GPU, while there is a recording. */
   readonly counts: ReplayCounts | null;
+  /** GPU time of a recent replayed step, ms, where the device has timestamp queries. */
+  readonly gpuMs: number | null;
 }
 
 export interface StepResult {
@@ -85,6 +88,11 @@ export interface Trainer {
   readonly optimizer: Adam;
   readonly options: TrainerOptions;
   readonly replay: ReplayInfo;
+  /**
+   * On webgpu with timestamp queries, while steps are replayed: times each GPU program of the next
+   * step (replay-profile-webgpu.ts; the kernels bench prints it). Null otherwise.
+   */
+  profileNextStep(): Promise<ProgramTime[]> | null;
   dispose(): void;
 }
 
@@ -465,7 +473,11 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       const { recorded, replayed, lastFailure } = replay;
       const encodeMs = replayed > 0 && recording ? recording.step.encodeMs : null;
       const counts = recording?.step.counts ?? null;
-      return { recorded, replayed, lastFailure, encodeMs, counts };
+      const gpuMs = recording?.step.gpuMs ?? null;
+      return { recorded, replayed, lastFailure, encodeMs, counts, gpuMs };
+    },
+    profileNextStep() {
+      return recording?.step.profileNext() ?? null;
     },
     dispose() {
       if (disposed) return;

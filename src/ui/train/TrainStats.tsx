@@ -17,9 +17,10 @@ function replayText(r: NonNullable<TrainProgressStats['replay']>): string {
   if (r.replayed === 0)
     return r.failure ? `through tfjs (${r.failure})` : 'through tfjs (recording)';
   const js = r.encodeMs === null ? '' : ` · ${fmt(r.encodeMs, 2)} ms JS/step`;
+  const gpu = r.gpuMs === null ? '' : ` · ${fmt(r.gpuMs, 2)} ms GPU/step`;
   const counts =
     r.programs === null || r.copies === null ? '' : ` (${r.programs} programs, ${r.copies} copies)`;
-  return `replayed from a recording${counts}${js}`;
+  return `replayed from a recording${counts}${js}${gpu}`;
 }
 
 export function TrainStats() {
@@ -68,7 +69,7 @@ export function TrainStats() {
           <>
             <dt
               className="row-start"
-              title="A WebGPU step is recorded once; later steps replay its GPU commands with new inputs instead of going through tfjs op by op."
+              title="A WebGPU step is recorded once; later steps replay its GPU commands with new inputs instead of going through tfjs op by op. JS/step: the JavaScript that sends a step; GPU/step: the GPU's own time for it (timestamp queries, where the browser has them)."
             >
               GPU commands
             </dt>

@@ -1,0 +1,115 @@
+/**
+ * The GPU's own time for a replayed step, from timestamp queries (the device's 'timestamp-query'
+ * feature, which tfjs requests when the adapter has it).
+ *
+ * Why: the JavaScript a replay costs is measured on the CPU, but whether a step is bound by that
+ * or by the GPU's work needs the GPU's side too: a step whose GPU time is near its wall time is
+ * GPU-bound, and fewer commands will not make it faster. Each segment is bracketed by two empty
+ * compute passes, the first writing a timestamp at its start and the second at its end, so the
+ * difference spans every command between them (dispatches, copies and the barriers between them).
+ * Browsers may round timestamps (Chrome: to 100 µs), which is fine for a whole step.
+ *
+ * The timestamps are read without waiting: the last segment of a step resolves them into a
+ * buffer mapped in the background, and the value shows up a step later. While that buffer is
+ * still mapped, a step goes untimed.
+ */
+
+// GPUBufferUsage and GPUMapMode values (the spec's), without needing the globals.
+const MAP_READ = 0x0001;
+const COPY_SRC = 0x0004;
+const COPY_DST = 0x0008;
+const QUERY_RESOLVE = 0x0200;
+const MAP_MODE_READ = 0x0001;
+const TIMESTAMP_BYTES = 8;
+
+export class GpuStepTimer {
+  private readonly bytes: number;
+  private busy = false;
+  private destroyed = false;
+  /** GPU time of the last step timed, ms (all segments), or null before the first. */
+  lastMs: number | null = null;
+
+  private constructor(
+    private readonly querySet: GPUQuerySet,
+    private readonly resolved: GPUBuffer,
+    private readonly readback: GPUBuffer,
+    private readonly segments: number,
+  ) {
+    this.bytes = segments * 2 * TIMESTAMP_BYTES;
+  }
+
+  /** A timer for steps of `segments` segments, or null when the device cannot time. */
+  static for(device: GPUDevice, segments: number): GpuStepTimer | null {
+    if (segments < 1 || !device.features.has('timestamp-query')) return null;
+    const count = segments * 2;
+    const size = count * TIMESTAMP_BYTES;
+    const querySet = device.createQuerySet({ type: 'timestamp', count });
+    const resolved = device.createBuffer({ size, usage: QUERY_RESOLVE | COPY_SRC });
+    const readback = device.createBuffer({ size, usage: MAP_READ | COPY_DST });
+    return new GpuStepTimer(querySet, resolved, readback, segments);
+  }
+
+  /** Marks where segment `index` starts (encode before its first command). */
+  begin(enc: GPUCommandEncoder, index: number): void {
+    this.mark(enc, { beginningOfPassWriteIndex: 2 * index });
+  }
+
+  /**
+   * Marks where segment `index` ends (after its last command); after the last segment, also
+   * queues the copy that brings the step's timestamps back, unless the previous one is pending.
+   * Returns whether the caller must call `read()` once it has submitted `enc`.
+   */
+  end(enc: GPUCommandEncoder, index: number): boolean {
+    this.mark(enc, { endOfPassWriteIndex: 2 * index + 1 });
+    if (index !== this.segments - 1 || this.busy || this.destroyed) return false;
+    enc.resolveQuerySet(this.querySet, 0, this.segments * 2, this.resolved, 0);
+    enc.copyBufferToBuffer(this.resolved, 0, this.readback, 0, this.bytes);
+    this.busy = true;
+    return true;
+  }
+
+  /** Reads the timestamps copied by the submitted encoder; `lastMs` changes when they arrive. */
+  read(): void {
+    this.readback
+      .mapAsync(MAP_MODE_READ, 0, this.bytes)
+      .then(() => {
+        const stamps = new BigUint64Array(this.readback.getMappedRange(0, this.bytes).slice(0));
+        this.readback.unmap();
+        this.lastMs = stepMs(stamps);
+      })
+      .catch(() => {
+        // Destroyed or device lost: nothing to report.
+      })
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.querySet.destroy();
+    this.resolved.destroy();
+    this.readback.destroy();
+  }
+
+  private mark(enc: GPUCommandEncoder, writes: Omit<GPUComputePassTimestampWrites, 'querySet'>) {
+    if (this.destroyed) return;
+    enc.beginComputePass({ timestampWrites: { querySet: this.querySet, ...writes } }).end();
+  }
+}
+
+/**
+ * Milliseconds from (begin, end) pairs of nanosecond timestamps, summed; null when a pair runs
+ * backwards or is missing (a device that wrote no timestamp leaves zeros).
+ */
+export function stepMs(stamps: BigUint64Array): number | null {
+  let ns = 0;
+  for (let i = 0; i + 1 < stamps.length; i += 2) {
+    const begin = stamps[i] ?? 0n;
+    const end = stamps[i + 1] ?? 0n;
+    if (begin === 0n || end < begin) return null;
+    ns += Number(end - begin);
+  }
+  return ns / 1e6;
+}
