@@ -13,40 +13,29 @@
  * buffer mapped in the background, and the value shows up a step later. While that buffer is
  * still mapped, a step goes untimed.
  */
-
-// GPUBufferUsage and GPUMapMode values (the spec's), without needing the globals.
-const MAP_READ = 0x0001;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const QUERY_RESOLVE = 0x0200;
-const MAP_MODE_READ = 0x0001;
-const TIMESTAMP_BYTES = 8;
+import {
+  type TimestampBuffers,
+  destroyTimestamps,
+  readTimestamps,
+  resolveTimestamps,
+  timestampBuffers,
+} from './gpu-flags';
 
 export class GpuStepTimer {
-  private readonly bytes: number;
   private busy = false;
   private destroyed = false;
   /** GPU time of the last step timed, ms (all segments), or null before the first. */
   lastMs: number | null = null;
 
   private constructor(
-    private readonly querySet: GPUQuerySet,
-    private readonly resolved: GPUBuffer,
-    private readonly readback: GPUBuffer,
+    private readonly stamps: TimestampBuffers,
     private readonly segments: number,
-  ) {
-    this.bytes = segments * 2 * TIMESTAMP_BYTES;
-  }
+  ) {}
 
   /** A timer for steps of `segments` segments, or null when the device cannot time. */
   static for(device: GPUDevice, segments: number): GpuStepTimer | null {
     if (segments < 1 || !device.features.has('timestamp-query')) return null;
-    const count = segments * 2;
-    const size = count * TIMESTAMP_BYTES;
-    const querySet = device.createQuerySet({ type: 'timestamp', count });
-    const resolved = device.createBuffer({ size, usage: QUERY_RESOLVE | COPY_SRC });
-    const readback = device.createBuffer({ size, usage: MAP_READ | COPY_DST });
-    return new GpuStepTimer(querySet, resolved, readback, segments);
+    return new GpuStepTimer(timestampBuffers(device, 2 * segments), segments);
   }
 
   /** Marks where segment `index` starts (encode before its first command). */
@@ -62,19 +51,15 @@ export class GpuStepTimer {
   end(enc: GPUCommandEncoder, index: number): boolean {
     this.mark(enc, { endOfPassWriteIndex: 2 * index + 1 });
     if (index !== this.segments - 1 || this.busy || this.destroyed) return false;
-    enc.resolveQuerySet(this.querySet, 0, this.segments * 2, this.resolved, 0);
-    enc.copyBufferToBuffer(this.resolved, 0, this.readback, 0, this.bytes);
+    resolveTimestamps(enc, this.stamps, 2 * this.segments);
     this.busy = true;
     return true;
   }
 
   /** Reads the timestamps copied by the submitted encoder; `lastMs` changes when they arrive. */
   read(): void {
-    this.readback
-      .mapAsync(MAP_MODE_READ, 0, this.bytes)
-      .then(() => {
-        const stamps = new BigUint64Array(this.readback.getMappedRange(0, this.bytes).slice(0));
-        this.readback.unmap();
+    readTimestamps(this.stamps)
+      .then((stamps) => {
         this.lastMs = stepMs(stamps);
       })
       .catch(() => {
@@ -88,14 +73,12 @@ export class GpuStepTimer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.querySet.destroy();
-    this.resolved.destroy();
-    this.readback.destroy();
+    destroyTimestamps(this.stamps);
   }
 
   private mark(enc: GPUCommandEncoder, writes: Omit<GPUComputePassTimestampWrites, 'querySet'>) {
     if (this.destroyed) return;
-    enc.beginComputePass({ timestampWrites: { querySet: this.querySet, ...writes } }).end();
+    enc.beginComputePass({ timestampWrites: { querySet: this.stamps.querySet, ...writes } }).end();
   }
 }
 

@@ -3,6 +3,7 @@
  * commands, re-encoded with new inputs, and the shapes both halves share.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { FLAG_USAGE, MAP_MODE_READ } from './gpu-flags';
 import { GpuStepTimer } from './gpu-step-timer-webgpu';
 import { override } from './method-patch';
 import { type ProgramTime, ReplayProfiler } from './replay-profile-webgpu';
@@ -36,16 +37,6 @@ export interface RecorderBackend {
   /** Where a read stores what it read, for later reads of the same tensor. */
   convertAndCacheOnCPU(dataId: tf.DataId, data: unknown): unknown;
 }
-
-// GPUBufferUsage and GPUMapMode values (the spec's), without needing the globals.
-export const FLAG_USAGE = {
-  MAP_READ: 0x0001,
-  MAP_WRITE: 0x0002,
-  COPY_DST: 0x0008,
-  UNIFORM: 0x0040,
-  STORAGE: 0x0080,
-};
-const MAP_MODE_READ = 0x0001;
 
 export function isBuffer(x: unknown): x is GPUBuffer {
   return typeof x === 'object' && x !== null && 'size' in x && 'usage' in x && 'mapAsync' in x;

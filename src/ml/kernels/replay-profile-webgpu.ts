@@ -7,15 +7,15 @@
  * dispatches: the figures rank programs, and their sum overstates the step. The step's own GPU
  * time is GpuStepTimer's.
  */
+import {
+  type TimestampBuffers,
+  destroyTimestamps,
+  readTimestamps,
+  resolveTimestamps,
+  timestampBuffers,
+} from './gpu-flags';
 import type { Command, Segment } from './recorded-step-webgpu';
 
-// GPUBufferUsage and GPUMapMode values (the spec's), without needing the globals.
-const MAP_READ = 0x0001;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const QUERY_RESOLVE = 0x0200;
-const MAP_MODE_READ = 0x0001;
-const TIMESTAMP_BYTES = 8;
 /** WebGPU's limit on a query set's size. */
 const MAX_QUERIES = 4096;
 
@@ -26,11 +26,7 @@ export interface ProgramTime {
   readonly ms: number;
 }
 
-interface SegmentQueries {
-  readonly querySet: GPUQuerySet;
-  readonly resolved: GPUBuffer;
-  readonly readback: GPUBuffer;
-  readonly bytes: number;
+interface SegmentQueries extends TimestampBuffers {
   /** Program names, one per dispatch in command order. */
   readonly programs: readonly string[];
 }
@@ -59,17 +55,7 @@ export class ReplayProfiler {
     const programs = segments.map((s) => dispatchNames(s.commands));
     if (programs.some((p) => p.length === 0 || 2 * p.length > MAX_QUERIES)) return null;
     return new ReplayProfiler(
-      programs.map((names) => {
-        const count = 2 * names.length;
-        const bytes = count * TIMESTAMP_BYTES;
-        return {
-          querySet: device.createQuerySet({ type: 'timestamp', count }),
-          resolved: device.createBuffer({ size: bytes, usage: QUERY_RESOLVE | COPY_SRC }),
-          readback: device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST }),
-          bytes,
-          programs: names,
-        };
-      }),
+      programs.map((names) => ({ ...timestampBuffers(device, 2 * names.length), programs: names })),
     );
   }
 
@@ -123,19 +109,15 @@ export class ReplayProfiler {
           break;
       }
     }
-    enc.resolveQuerySet(q.querySet, 0, 2 * k, q.resolved, 0);
-    enc.copyBufferToBuffer(q.resolved, 0, q.readback, 0, q.bytes);
+    resolveTimestamps(enc, q, 2 * k);
   }
 
   /** Reads segment `index`'s timestamps; the result resolves after the last segment's. */
   submitted(index: number): void {
     const q = this.queries[index];
     if (!q || !this.pending.delete(index)) return;
-    q.readback
-      .mapAsync(MAP_MODE_READ, 0, q.bytes)
-      .then(() => {
-        const stamps = new BigUint64Array(q.readback.getMappedRange(0, q.bytes).slice(0));
-        q.readback.unmap();
+    readTimestamps(q)
+      .then((stamps) => {
         q.programs.forEach((program, i) => {
           const begin = stamps[2 * i] ?? 0n;
           const end = stamps[2 * i + 1] ?? 0n;
@@ -153,11 +135,7 @@ export class ReplayProfiler {
   }
 
   destroy(): void {
-    for (const q of this.queries) {
-      q.querySet.destroy();
-      q.resolved.destroy();
-      q.readback.destroy();
-    }
+    for (const q of this.queries) destroyTimestamps(q);
     this.fail?.(new Error('profile: the recording was disposed'));
     this.finish = null;
     this.fail = null;

@@ -31,9 +31,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { redirectStateWrites } from './direct-state-writes';
 import { override, tap } from './method-patch';
+import { FLAG_USAGE } from './gpu-flags';
 import {
   type Command,
-  FLAG_USAGE,
   RecordedStep,
   type RecorderBackend,
   type Segment,
