@@ -79,6 +79,15 @@ describe('ReplayProfiler (each dispatch of a replay timed in a pass of its own)'
     profiler.destroy();
   });
 
+  it('once destroyed, encodes nothing more and its result fails', async () => {
+    const profiler = ReplayProfiler.for(fakeDevice(), [segment]);
+    if (!profiler) throw new Error('no profiler');
+    profiler.destroy();
+    // A replay asks wants() before encoding with the (now destroyed) query sets.
+    expect(profiler.wants(0)).toBe(false);
+    await expect(profiler.result).rejects.toThrow('disposed');
+  });
+
   it('is not made without timestamp queries', () => {
     expect(ReplayProfiler.for(fakeDevice(false), [segment])).toBeNull();
   });

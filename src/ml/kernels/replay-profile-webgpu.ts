@@ -123,22 +123,25 @@ export class ReplayProfiler {
           const end = stamps[2 * i + 1] ?? 0n;
           this.times.push({ program, ms: end > begin ? Number(end - begin) / 1e6 : 0 });
         });
-        if (this.pending.size === 0) {
-          this.finish?.(byProgram(this.times));
-          this.destroy();
-        }
+        if (this.pending.size === 0) this.end(() => this.finish?.(byProgram(this.times)));
       })
       .catch((error: unknown) => {
-        this.fail?.(error);
-        this.destroy();
+        this.end(() => this.fail?.(error));
       });
   }
 
+  /** Gives its GPU objects back; a profile still waited for fails. */
   destroy(): void {
-    for (const q of this.queries) destroyTimestamps(q);
-    this.fail?.(new Error('profile: the recording was disposed'));
+    this.end(() => this.fail?.(new Error('profile: the recording was disposed')));
+  }
+
+  /** Settles the result (once) and destroys the query sets, which no later replay may then use. */
+  private end(settle: () => void): void {
+    settle();
     this.finish = null;
     this.fail = null;
+    this.pending.clear();
+    for (const q of this.queries) destroyTimestamps(q);
   }
 }
 
