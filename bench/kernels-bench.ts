@@ -7,12 +7,13 @@
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { setCustomKernels } from '../src/ml/kernels/register';
+import type { ReplayCounts } from '../src/ml/kernels/recorded-step-webgpu';
 import type { ProgramTime } from '../src/ml/kernels/replay-profile-webgpu';
 import { trainerOptions } from '../src/ml/train/from-settings';
 import { type Trainer, createTrainer } from '../src/ml/train/step';
 import type { NodeBackendName, Tf } from '../src/node/backends';
 import { DEFAULT_TRAIN_SETTINGS } from '../src/shared/train-protocol';
-import { fmtMs, median, replayGpuMs, table } from './timing';
+import { fmtMs, median, table } from './timing';
 
 export interface KernelsRecord {
   readonly backend: NodeBackendName;
@@ -43,7 +44,7 @@ export interface KernelsRecord {
   /** GPU time per program over one replayed step (each dispatch timed in a pass of its own). */
   readonly replayProfile?: readonly ProgramTime[];
   /** What a replayed step sends: compute programs and buffer copies. */
-  readonly replayCounts?: { readonly programs: number; readonly copies: number };
+  readonly replayCounts?: ReplayCounts;
   readonly pairs: number;
 }
 
@@ -143,14 +144,13 @@ export async function runKernelsBench(
         fusedEnq.push(await enqueue(true));
       }
       if (replaying) {
-        const gpuBefore = replaying.replay.gpuMs;
         replayed.push(await timed(replaying));
         const { encodeMs, lastFailure } = replaying.replay;
         if (encodeMs === null) throw new Error(`the step was not replayed: ${lastFailure ?? '?'}`);
         replayEnc.push(encodeMs);
         // This step's GPU time, read in the background (waited for after the timing).
-        const gpuMs = await replayGpuMs(replaying, gpuBefore);
-        if (gpuMs !== undefined) replayGpu.push(gpuMs);
+        const gpuMs = await replaying.settledGpuMs();
+        if (gpuMs !== null) replayGpu.push(gpuMs);
       }
       opts.log(`kernels ${backend} b${opts.batch}: pair ${i + 1}/${opts.pairs}`);
     }

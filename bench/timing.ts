@@ -94,24 +94,3 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
-
-/**
- * The GPU's own time for `trainer`'s last replayed step (webgpu, where the device has timestamp
- * queries): it is read in the background after the step, so this waits up to `waitMs` for a
- * value other than `previous` (the one before the step). Undefined where none arrives.
- */
-export async function replayGpuMs(
-  trainer: { readonly replay: { readonly gpuMs: number | null } },
-  previous: number | null = null,
-  waitMs = 2000,
-): Promise<number | undefined> {
-  const until = performance.now() + waitMs;
-  const arrived = (): boolean => {
-    const ms = trainer.replay.gpuMs;
-    return ms !== null && ms !== previous;
-  };
-  while (!arrived() && performance.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return arrived() ? (trainer.replay.gpuMs ?? undefined) : undefined;
-}

@@ -16,7 +16,7 @@ import { PRESETS, PRESET_NAMES, type Preset } from '../src/ml/unet/config';
 import { countParams } from '../src/ml/unet/layout';
 import { unetForward } from '../src/ml/unet/model';
 import type { NodeBackendName, Tf } from '../src/node/backends';
-import { fmtMs, replayGpuMs, table } from './timing';
+import { fmtMs, table } from './timing';
 
 /** The filter-gradient variant each backend trains with unless told otherwise (src/ml/conv2d.ts). */
 export const DEFAULT_FILTER_GRAD: Readonly<Record<NodeBackendName, FilterGradVariant>> = {
@@ -234,8 +234,8 @@ async function benchOne(
       if (anyParam) await sync(anyParam);
       msPerStep = (performance.now() - t0) / done;
     }
-    // Waits only where a replay was timed (recorded steps of webgpu, timestamp queries).
-    const gpuMs = trainer.replay.replayed > 0 ? await replayGpuMs(trainer) : undefined;
+    // The last timed replay's GPU time (webgpu with timestamp queries; else null).
+    const gpuMs = (await trainer.settledGpuMs()) ?? undefined;
     opts.log(
       `  ${backend} ${preset} b${batch} train (${filterGrad}): ${fmtMs(msPerStep)}/step ` +
         `(${cold ? 'first step only' : `${done} steps, first ${fmtMs(firstStepMs)}`})`,

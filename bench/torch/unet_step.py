@@ -140,7 +140,9 @@ def linear_alphas_cumprod(T, device):
     return torch.cumprod(1 - betas, dim=0).float().to(device)
 
 
-def bench(preset, batch, device, steps, warmup, profile=False):
+def make_step(preset, batch, device, warmup):
+    """One training step of `preset` at `batch` as a function (run `warmup` times already), its
+    parameters and a device sync."""
     torch.manual_seed(0)
     cfg = PRESETS[preset]
     model = UNet(cfg["channels"], cfg["emb"], cfg["groups"]).to(device)
@@ -173,10 +175,11 @@ def bench(preset, batch, device, steps, warmup, profile=False):
     for _ in range(warmup):
         step()
     sync()
-    if profile:
-        print_profile(step, device, sync)
-    if steps == 0:
-        return None
+    return step, params, sync
+
+
+def bench(preset, batch, device, steps, warmup):
+    step, params, sync = make_step(preset, batch, device, warmup)
     times = []
     for _ in range(steps):
         t0 = time.perf_counter()
@@ -193,10 +196,11 @@ def bench(preset, batch, device, steps, warmup, profile=False):
     }
 
 
-def print_profile(step, device, sync, steps=3):
+def print_profile(preset, batch, device, warmup, steps=3):
     """Kernel time by op over a few steps, for set beside the bench's GPU time by program."""
     from torch.profiler import ProfilerActivity, profile
 
+    step, _, sync = make_step(preset, batch, device, warmup)
     cuda = device.startswith("cuda")
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
     with profile(activities=activities) as prof:
@@ -222,7 +226,7 @@ def main():
         for p in args.presets.split(","):
             for b in args.batches.split(","):
                 print(f"== {p}, batch {b}")
-                bench(p, int(b), args.device, 0, args.warmup, profile=True)
+                print_profile(p, int(b), args.device, args.warmup)
         return
     rows = [
         bench(p, int(b), args.device, args.steps, args.warmup)

@@ -136,18 +136,6 @@ async function tensorsErr(ours: readonly Tensor[], ref: readonly Tensor[]): Prom
   return err;
 }
 
-/** A replayed step's GPU time, which arrives in the background after its replay. */
-async function timing(
-  step: RecordedStep,
-  device: GPUDevice,
-): Promise<number | null | 'no timestamp-query'> {
-  if (!device.features.has('timestamp-query')) return 'no timestamp-query';
-  for (let i = 0; i < 200 && step.gpuMs === null; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return step.gpuMs;
-}
-
 /**
  * The recorder on its own: a one-segment "step" v ← v + x replayed with new x, and two recordings
  * it must refuse (a buffer of a tensor that outlives the step; a read-back it was not told of).
@@ -189,7 +177,9 @@ async function checkRecorder(tf: Tf) {
       await step.run(0, { x: Float32Array.from(x) });
       values.push(Array.from(await v.data()));
     }
-    gpuMs = await timing(step, recorder.backend.device);
+    gpuMs = recorder.backend.device.features.has('timestamp-query')
+      ? await step.settledGpuMs()
+      : 'no timestamp-query';
     // A profiled replay (the dispatch in a timed pass of its own) computes the same.
     const timed = step.profileNext();
     await step.run(0, { x: Float32Array.of(1000, 2000, 3000) });

@@ -24,6 +24,8 @@ import {
 export class GpuStepTimer {
   private busy = false;
   private destroyed = false;
+  /** The read in flight, if any. */
+  private reading: Promise<void> = Promise.resolve();
   /** GPU time of the last step timed, ms (all segments), or null before the first. */
   lastMs: number | null = null;
 
@@ -58,7 +60,7 @@ export class GpuStepTimer {
 
   /** Reads the timestamps copied by the submitted encoder; `lastMs` changes when they arrive. */
   read(): void {
-    readTimestamps(this.stamps)
+    this.reading = readTimestamps(this.stamps)
       .then((stamps) => {
         this.lastMs = stepMs(stamps);
       })
@@ -68,6 +70,12 @@ export class GpuStepTimer {
       .finally(() => {
         this.busy = false;
       });
+  }
+
+  /** `lastMs` once the read in flight (the last timed step's) has arrived. */
+  async settled(): Promise<number | null> {
+    await this.reading;
+    return this.lastMs;
   }
 
   destroy(): void {

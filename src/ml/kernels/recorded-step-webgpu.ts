@@ -154,6 +154,11 @@ export class RecordedStep {
     return this.timer?.lastMs ?? null;
   }
 
+  /** `gpuMs` once the last timed replay's timestamps have arrived. */
+  async settledGpuMs(): Promise<number | null> {
+    return (await this.timer?.settled()) ?? null;
+  }
+
   /**
    * Times each program of the next replay on the GPU (a pass of its own each: replay-profile-
    * webgpu.ts); resolves once every segment has run. Null where the device cannot time.

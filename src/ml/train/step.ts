@@ -93,6 +93,11 @@ export interface Trainer {
    * step (replay-profile-webgpu.ts; the kernels bench prints it). Null otherwise.
    */
   profileNextStep(): Promise<ProgramTime[]> | null;
+  /**
+   * The GPU time of the last timed replayed step once its timestamps have arrived (they are read
+   * in the background); null where there is none.
+   */
+  settledGpuMs(): Promise<number | null>;
   dispose(): void;
 }
 
@@ -478,6 +483,9 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     },
     profileNextStep() {
       return recording?.step.profileNext() ?? null;
+    },
+    async settledGpuMs() {
+      return (await recording?.step.settledGpuMs()) ?? null;
     },
     dispose() {
       if (disposed) return;
