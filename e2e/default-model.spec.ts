@@ -33,6 +33,18 @@ test('first load: the default model samples the requested digit, with its model 
   // defaults (guidance 2, no x̂0 clipping; its card), so most of the grid must be 7s.
   expect(share).toBeGreaterThanOrEqual(0.75);
 
+  // DDPM with the default trailing spacing: its last step goes from t = 49 to −1 (it once hung
+  // there, "ddpmStep at t=49 needs a noise tensor").
+  await page.getByLabel('Sampler', { exact: true }).selectOption('ddpm');
+  await expect(page.getByLabel('Spacing', { exact: true })).toHaveValue('trailing');
+  await page.getByRole('button', { name: 'Sample', exact: true }).click();
+  await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 180_000 });
+  await expect(page.getByTestId('sample-progress')).toContainText('step 20 of 20 · t = 49 → -1');
+  const ddpmShare = await shareClassifiedAs(cutGrid(await app.pixels('sample-xt'), 16, 4), 7);
+  console.log(`default model, class 7, DDPM-20 trailing: ${ddpmShare * 16} of 16 read as 7`);
+  expect(ddpmShare).toBeGreaterThanOrEqual(0.5);
+  await page.getByLabel('Sampler', { exact: true }).selectOption('ddim');
+
   // The Train tab shows the loaded model and its loss history.
   await page.getByRole('tab', { name: /Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('finished');

@@ -136,7 +136,10 @@ export class ReverseProcess {
     const { sampler, prediction, clip } = this.opts;
     const result = tf.tidy(() => {
       const out = this.modelOutput(t);
-      const needsNoise = prevT >= 0 && (sampler.kind === 'ddpm' || sampler.eta > 0);
+      // As diffusers: DDPM adds noise whenever t > 0 — also on a last step from t > 0 to −1
+      // (trailing spacing), where fixed-small's variance is ~0 and fixed-large's is β'. DDIM's σ
+      // is 0 once ᾱ_prev = 1.
+      const needsNoise = sampler.kind === 'ddpm' ? t > 0 : prevT >= 0 && sampler.eta > 0;
       const noise = needsNoise ? { noise: this.stepNoise(i) } : {};
       const r =
         sampler.kind === 'ddim'

@@ -125,7 +125,7 @@ export class SampleJob {
 
   async step(runId: number): Promise<void> {
     if (runId !== this.runId || !this.process || this.playing) return;
-    await this.stepOnce(runId);
+    await this.guarded(runId, () => this.stepOnce(runId));
   }
 
   /** Stops at once: the current step's frame is dropped and the process freed. */
@@ -137,9 +137,23 @@ export class SampleJob {
   }
 
   private async run(runId: number): Promise<void> {
-    while (this.playing && this.runId === runId && this.process && !this.process.done) {
-      await this.stepOnce(runId);
-      await sleep(this.delayMs);
+    await this.guarded(runId, async () => {
+      while (this.playing && this.runId === runId && this.process && !this.process.done) {
+        await this.stepOnce(runId);
+        await sleep(this.delayMs);
+      }
+    });
+  }
+
+  /** A step that throws ends the run with its message instead of leaving it "playing" forever. */
+  private async guarded(runId: number, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (this.runId !== runId) return;
+      this.playing = false;
+      this.dropProcess();
+      this.state('cancelled', `Sampling stopped: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Denoiser } from '../ml/sample';
+import type { Prediction } from '../ml/samplers';
+import { makeSchedule } from '../ml/schedule';
+import type { FromWorker } from '../shared/protocol';
+import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-protocol';
+import { SampleJob, type SamplingModel } from './sample-job';
+
+const T = 40;
+const schedule = makeSchedule('linear', T);
+
+/** A stand-in network: any deterministic function of x_t, t and the label will do here. */
+const denoise: Denoiser = (xt, t, labels) =>
+  tf.tidy(() => {
+    const tt = tf.reshape(tf.cast(t, 'float32'), [-1, 1, 1, 1]);
+    const ll = tf.reshape(tf.cast(labels, 'float32'), [-1, 1, 1, 1]);
+    return tf.add(tf.mul(xt, 0.5), tf.mul(tf.add(tt, ll), 1e-3)) as tf.Tensor4D;
+  });
+
+/** Runs one setting through the worker's job exactly as the worker does: start and play. */
+async function runToEnd(settings: SampleSettings, prediction: Prediction) {
+  const messages: FromWorker[] = [];
+  let finish: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (finish = resolve));
+  const post = (m: FromWorker) => {
+    messages.push(m);
+    if (m.type === 'sample/state' && (m.state === 'done' || m.state === 'cancelled')) finish();
+  };
+  const model: SamplingModel = { denoise, schedule, prediction, step: 1 };
+  const job = new SampleJob(post, () => model);
+  job.start(1, settings, true);
+  await ended;
+  const frames = messages.filter((m) => m.type === 'sample/frame');
+  const last = messages.at(-1);
+  return { frames, last };
+}
+
+describe('sampling job: every sampler × spacing × steps × prediction × guidance runs to the end', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const samplers = [
+    { sampler: 'ddpm', variance: 'fixed-small' },
+    { sampler: 'ddpm', variance: 'fixed-large' },
+    { sampler: 'ddim', eta: 0 },
+    { sampler: 'ddim', eta: 1 },
+  ] as const;
+  const spacings = ['leading', 'trailing', 'linspace'] as const;
+  const stepCounts = [1, 2, 5, 20, T];
+  const predictions: Prediction[] = ['epsilon', 'v', 'x0'];
+  const guidances = [
+    { label: null, guidance: 1 },
+    { label: 3, guidance: 2 },
+  ];
+
+  for (const s of samplers)
+    for (const spacing of spacings)
+      it(`${s.sampler} ${'variance' in s ? s.variance : `η=${s.eta}`} ${spacing}`, async () => {
+        const before = tf.memory().numTensors;
+        for (const steps of stepCounts)
+          for (const prediction of predictions)
+            for (const g of guidances) {
+              const settings: SampleSettings = {
+                ...DEFAULT_SAMPLE_SETTINGS,
+                ...s,
+                ...g,
+                spacing,
+                steps,
+                count: 2,
+              };
+              const { frames, last } = await runToEnd(settings, prediction);
+              const where = `${steps} steps, ${prediction}, guidance ${g.guidance}`;
+              expect(last, where).toMatchObject({ type: 'sample/state', state: 'done' });
+              expect(frames, where).toHaveLength(steps);
+              const final = frames.at(-1);
+              if (final?.type !== 'sample/frame') throw new Error('no frame');
+              expect(final.frame.prevT, where).toBeLessThan(0);
+              expect(final.frame.xt.pixels.every(Number.isFinite), where).toBe(true);
+            }
+        expect(tf.memory().numTensors).toBe(before);
+      });
+
+  it('DDPM-20 trailing, the Sample tab with DDPM picked: its last step goes from t = 1 to −1', async () => {
+    const settings: SampleSettings = { ...DEFAULT_SAMPLE_SETTINGS, sampler: 'ddpm', count: 2 };
+    const { frames, last } = await runToEnd(settings, 'epsilon');
+    expect(last).toMatchObject({ state: 'done', message: null });
+    const final = frames.at(-1);
+    if (final?.type !== 'sample/frame') throw new Error('no frame');
+    expect([final.frame.t, final.frame.prevT]).toEqual([1, -1]);
+  });
+
+  it('a step that throws ends the run with its message instead of hanging', async () => {
+    const broken: SamplingModel = {
+      denoise: () => {
+        throw new Error('model exploded');
+      },
+      schedule,
+      prediction: 'epsilon',
+      step: 1,
+    };
+    const states: FromWorker[] = [];
+    const job = new SampleJob(
+      (m) => states.push(m),
+      () => broken,
+    );
+    job.start(5, { ...DEFAULT_SAMPLE_SETTINGS, count: 1 }, true);
+    await expect
+      .poll(() => states.at(-1))
+      .toMatchObject({
+        type: 'sample/state',
+        state: 'cancelled',
+        message: expect.stringContaining('model exploded') as unknown,
+      });
+  });
+});
