@@ -36,11 +36,8 @@ async function register(tf: Tf, backend: BackendName): Promise<void> {
       await import('@tensorflow/tfjs-backend-webgl');
       return;
     case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const { wasmPaths } = await import('./wasm-paths');
-      // The threaded build breaks under Vite bundling (DESIGN.md §2); SIMD alone works.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      wasm.setWasmPaths(wasmPaths);
+      const { registerWasm } = await import('./wasm-setup');
+      await registerWasm(tf);
       return;
     }
     case 'cpu':
