@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --backends webgpu,wasm,cpu] [-- --json] [-- --suites conv,train]`
+ * `npm run bench -- --suites time-to-digits --backends wasm [--seconds N --every K --torch]`
  *
  * Per backend that starts: (a) conv filter-gradient, stock vs the im2col variants of
  * src/ml/conv2d.ts; (b) training steps/s, memory and DDIM sampling of the UNet presets
@@ -21,11 +22,14 @@ import { type ConvRecord, convNotes, formatConvTable, runConvBench } from './con
 import type { MeasureOptions } from './timing';
 import { type KernelsRecord, formatKernelsTable, runKernelsBench } from './kernels-bench';
 import { type TrainRecord, formatTrainTable, runTrainBench } from './train-bench';
+import { type TtdRun, formatTtdTable, runTimeToDigits } from './time-to-digits';
+import { runTwin, ratioLine } from './torch-twin';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../src/shared/train-protocol';
 import { runMain } from '../src/node/run-main';
 
 const USAGE = `usage: npm run bench -- [options]
   --backends LIST   comma-separated, from webgpu,wasm,cpu (default: all three)
-  --suites LIST     conv,train,kernels (default: all three)
+  --suites LIST     conv,train,kernels,time-to-digits (default: conv,train,kernels)
   --quick           batch 8 only, fewer runs, tiny preset only
   --json            print one JSON object instead of tables
   --json-file PATH  print the tables and also write that JSON object to PATH
@@ -35,9 +39,19 @@ const USAGE = `usage: npm run bench -- [options]
                     backend, src/ml/train/from-settings.ts)
   --memory-limit MB tensor memory per training step, as the app's setting (default 512):
                     bigger batches run as summed micro-batches; 65536 = never split
+  time-to-digits (trains a new model with the app's default recipe, scores 100 DDIM-20
+  guidance-2 samples with the shipped classifier every K training seconds):
+  --seconds N       training seconds (default 600)
+  --every K         score every K training seconds (default 30)
+  --recipe JSON     settings over the default, e.g. '{"batchSize":8,"learningRate":0.004}'
+  --torch           then run the PyTorch twin (bench/torch/time_to_digits.py, python3 with
+                    torch) on this CPU with the same recipe and checkpoints, score its samples
+                    with the same classifier and print the ratio of times to 80%
+  --torch-threads N torch.set_num_threads for the twin (default: torch's own choice)
   --help`;
 
-type Suite = 'conv' | 'train' | 'kernels';
+const SUITES = ['conv', 'train', 'kernels', 'time-to-digits'] as const;
+type Suite = (typeof SUITES)[number];
 
 interface Args {
   readonly backends: NodeBackendName[];
@@ -49,6 +63,11 @@ interface Args {
   readonly maxStepMs: number;
   readonly filterGrad?: FilterGradVariant;
   readonly memoryLimitMB: number;
+  readonly seconds: number;
+  readonly every: number;
+  readonly recipe: TrainSettings;
+  readonly torch: boolean;
+  readonly torchThreads?: number;
 }
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
@@ -76,6 +95,11 @@ function parse(): Args | null {
       'max-step-s': { type: 'string' },
       'filter-grad': { type: 'string' },
       'memory-limit': { type: 'string', default: '512' },
+      seconds: { type: 'string', default: '600' },
+      every: { type: 'string', default: '30' },
+      recipe: { type: 'string' },
+      torch: { type: 'boolean', default: false },
+      'torch-threads': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -87,19 +111,36 @@ function parse(): Args | null {
   if (!(maxStepS > 0)) throw new Error(`--max-step-s must be a positive number`);
   const memoryLimitMB = Number(values['memory-limit']);
   if (!(memoryLimitMB >= 64)) throw new Error(`--memory-limit must be a number ≥ 64 (MB)`);
+  const seconds = Number(values.seconds);
+  const every = Number(values.every);
+  if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
+  if (!(every > 0)) throw new Error('--every must be a positive number');
+  const recipe: TrainSettings = {
+    ...DEFAULT_TRAIN_SETTINGS,
+    ...(values.recipe === undefined ? {} : (JSON.parse(values.recipe) as Partial<TrainSettings>)),
+  };
+  const torchThreads =
+    values['torch-threads'] === undefined ? undefined : Number(values['torch-threads']);
+  if (torchThreads !== undefined && !(Number.isInteger(torchThreads) && torchThreads >= 1))
+    throw new Error('--torch-threads must be a whole number ≥ 1');
   const [filterGrad] =
     values['filter-grad'] === undefined
       ? []
       : list(values['filter-grad'], FILTER_GRAD_VARIANTS, 'filter-grad variant');
   return {
     backends: list(values.backends, NODE_BACKENDS, 'backend'),
-    suites: list(values.suites, ['conv', 'train', 'kernels'] as const, 'suite'),
+    suites: list(values.suites, SUITES, 'suite'),
     quick: values.quick,
     json: values.json,
     ...(values['json-file'] === undefined ? {} : { jsonFile: values['json-file'] }),
     maxCallMs: maxCallS * 1000,
     maxStepMs: maxStepS * 1000,
     memoryLimitMB,
+    seconds,
+    every,
+    recipe,
+    torch: values.torch,
+    ...(torchThreads === undefined ? {} : { torchThreads }),
     ...(filterGrad === undefined ? {} : { filterGrad }),
   };
 }
@@ -116,6 +157,7 @@ interface BackendResult {
   conv?: ConvRecord[];
   train?: TrainRecord[];
   kernels?: KernelsRecord;
+  timeToDigits?: TtdRun;
 }
 
 async function main(): Promise<void> {
@@ -200,7 +242,27 @@ async function main(): Promise<void> {
       const pairs = slow ? 1 : args.quick ? 5 : 10;
       result.kernels = await runKernelsBench(tf, backend, { batch: 8, pairs, log });
     }
+    if (args.suites.includes('time-to-digits')) {
+      result.timeToDigits = await runTimeToDigits({
+        backend,
+        settings: args.recipe,
+        seconds: args.seconds,
+        every: args.every,
+        log,
+      });
+    }
   }
+  // After every tfjs run, so the twin never shares the CPU with one.
+  const twin =
+    args.suites.includes('time-to-digits') && args.torch
+      ? await runTwin({
+          settings: args.recipe,
+          seconds: args.seconds,
+          every: args.every,
+          log,
+          ...(args.torchThreads === undefined ? {} : { threads: args.torchThreads }),
+        })
+      : undefined;
 
   const loadAtEnd = loadavg()[0] ?? NaN;
   const json = `${JSON.stringify(
@@ -212,6 +274,7 @@ async function main(): Promise<void> {
       maxStepMs: args.maxStepMs,
       batches,
       results,
+      ...(twin === undefined ? {} : { torchTwin: twin }),
     },
     null,
     2,
@@ -245,6 +308,11 @@ async function main(): Promise<void> {
     }
     if (r.train) lines.push('', formatTrainTable(r.train));
     if (r.kernels) lines.push('', formatKernelsTable(r.kernels));
+    if (r.timeToDigits) lines.push('', formatTtdTable(r.timeToDigits));
+  }
+  if (twin) {
+    lines.push('', formatTtdTable(twin));
+    for (const r of results) if (r.timeToDigits) lines.push(ratioLine(r.timeToDigits, twin));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -6,6 +6,10 @@ export const TRAIN_PRESETS = ['tiny', 'small'] as const;
 export type PresetName = (typeof TRAIN_PRESETS)[number];
 export const PREDICTIONS = ['epsilon', 'v', 'x0'] as const;
 export type PredictionName = (typeof PREDICTIONS)[number];
+export const LOSS_WEIGHTINGS = ['none', 'min-snr'] as const;
+export type LossWeightingName = (typeof LOSS_WEIGHTINGS)[number];
+/** γ of min-SNR-γ weighting when a model does not say (the paper's choice). */
+export const DEFAULT_SNR_GAMMA = 5;
 
 export interface TrainSettings {
   readonly preset: PresetName;
@@ -17,6 +21,13 @@ export interface TrainSettings {
   readonly totalSteps: number;
   readonly clipNorm: number;
   readonly emaDecay: number;
+  /**
+   * How each sample's loss is weighted: 'min-snr' scales it to min(SNR_t, γ) in x₀ terms (see
+   * ml/train/step.ts). Absent in files saved before it existed: 'none', plain MSE.
+   */
+  readonly lossWeighting?: LossWeightingName;
+  /** γ of min-SNR-γ (absent: DEFAULT_SNR_GAMMA). */
+  readonly snrGamma?: number;
   readonly seed: number;
   /** A preview grid every this many steps (0: never). */
   readonly previewEvery: number;

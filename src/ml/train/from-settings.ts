@@ -10,6 +10,7 @@ import { makeSchedule } from '../schedule';
 import { PRESETS, type UNetConfig } from '../unet/config';
 import {
   DEFAULT_MEMORY_LIMIT_MB,
+  DEFAULT_SNR_GAMMA,
   TRAIN_PRESETS,
   type TrainSettings,
 } from '../../shared/train-protocol';
@@ -45,6 +46,9 @@ export function trainerOptions(settings: TrainSettings, backend: string): Traine
     },
     clipNorm: settings.clipNorm,
     emaDecay: settings.emaDecay,
+    ...(settings.lossWeighting === 'min-snr'
+      ? { minSnrGamma: settings.snrGamma ?? DEFAULT_SNR_GAMMA }
+      : {}),
     labelDropout: 0.1,
     filterGrad: filterGradForBackend(backend),
     microBatch: microBatchFor(

@@ -31,6 +31,12 @@ export interface TrainerOptions {
   /** Global L2 gradient-norm limit; 0 or ∞ turns clipping off. */
   readonly clipNorm: number;
   readonly emaDecay: number;
+  /**
+   * Min-SNR-γ loss weighting (Hang et al. 2023): each sample's loss is scaled so that its weight
+   * in x₀ terms is min(SNR_t, γ), which stops the many easy low-noise timesteps from dominating
+   * the gradient. Absent or 0: every sample weighs 1 (plain MSE on the target).
+   */
+  readonly minSnrGamma?: number;
   /** Probability of replacing a label with NULL_LABEL, for classifier-free guidance. */
   readonly labelDropout: number;
   readonly filterGrad?: FilterGradVariant;
@@ -145,6 +151,31 @@ function noiseScales(
   };
 }
 
+/**
+ * Min-SNR-γ weight of each sample's loss on the `prediction` target. An ε-loss weighs a sample
+ * SNR_t in x₀ terms and a v-loss SNR_t + 1, so dividing by those leaves min(SNR_t, γ).
+ */
+export function minSnrWeights(
+  schedule: Schedule,
+  timesteps: Int32Array,
+  prediction: Prediction,
+  gamma: number,
+): Float32Array {
+  return Float32Array.from(timesteps, (t) => {
+    const ab = schedule.alphasCumprod[t] ?? NaN;
+    const snr = ab / (1 - ab);
+    const clipped = Math.min(snr, gamma);
+    switch (prediction) {
+      case 'epsilon':
+        return clipped / snr;
+      case 'v':
+        return clipped / (snr + 1);
+      case 'x0':
+        return clipped;
+    }
+  });
+}
+
 /** What one forward/backward pass reads, per sample along the first axis. */
 interface StepInputs {
   readonly x0: tf.Tensor4D;
@@ -153,22 +184,32 @@ interface StepInputs {
   readonly s1: tf.Tensor4D;
   readonly t: tf.Tensor1D;
   readonly labels: tf.Tensor1D;
+  /** Per-sample loss weights, only with a weighting (a recorded step then replays them too). */
+  readonly w?: tf.Tensor1D;
+}
+
+function weightsOf(opts: TrainerOptions, d: Draws): Float32Array | null {
+  const gamma = opts.minSnrGamma ?? 0;
+  return gamma > 0 ? minSnrWeights(opts.schedule, d.timesteps, opts.prediction, gamma) : null;
 }
 
 /** The same inputs as typed arrays, as a replayed step writes them (names as in StepInputs). */
-function inputValues(x0: Float32Array, d: Draws, schedule: Schedule) {
+function inputValues(x0: Float32Array, d: Draws, opts: TrainerOptions) {
+  const w = weightsOf(opts, d);
   return {
     x0,
     eps: d.noise,
-    ...noiseScales(schedule, d.timesteps),
+    ...noiseScales(opts.schedule, d.timesteps),
     t: d.timesteps,
     labels: d.labels,
+    ...(w ? { w } : {}),
   };
 }
 
-function inputTensors(x0: tf.Tensor4D, d: Draws, schedule: Schedule): StepInputs {
+function inputTensors(x0: tf.Tensor4D, d: Draws, opts: TrainerOptions): StepInputs {
   const b = x0.shape[0];
-  const { sa, s1 } = noiseScales(schedule, d.timesteps);
+  const { sa, s1 } = noiseScales(opts.schedule, d.timesteps);
+  const w = weightsOf(opts, d);
   return {
     x0,
     eps: tf.tensor4d(d.noise, x0.shape),
@@ -176,6 +217,7 @@ function inputTensors(x0: tf.Tensor4D, d: Draws, schedule: Schedule): StepInputs
     s1: tf.tensor4d(s1, [b, 1, 1, 1]),
     t: tf.tensor1d(d.timesteps, 'int32'),
     labels: tf.tensor1d(d.labels, 'int32'),
+    ...(w ? { w: tf.tensor1d(w) } : {}),
   };
 }
 
@@ -189,6 +231,7 @@ function sliceInputs(inputs: StepInputs, start: number, n: number): StepInputs {
     s1: cut(inputs.s1),
     t: cut(inputs.t),
     labels: cut(inputs.labels),
+    ...(inputs.w ? { w: cut(inputs.w) } : {}),
   };
 }
 
@@ -225,6 +268,8 @@ function validate(opts: TrainerOptions): void {
     throw new RangeError(`labelDropout must be in [0, 1], got ${opts.labelDropout}`);
   }
   if (!(opts.clipNorm >= 0)) throw new RangeError(`clipNorm must be ≥ 0, got ${opts.clipNorm}`);
+  const gamma = opts.minSnrGamma ?? 0;
+  if (!(gamma >= 0)) throw new RangeError(`minSnrGamma must be ≥ 0, got ${gamma}`);
   const mb = opts.microBatch;
   if (mb !== undefined && !(Number.isInteger(mb) && mb >= 1)) {
     throw new RangeError(`microBatch must be a whole number ≥ 1, got ${mb}`);
@@ -293,7 +338,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       if (recorder && recorder.backend === (tf.backend() as unknown)) {
         return await stepOnRecording(recorder, x0, d, lr);
       }
-      return await tfjsStep(inputTensors(x0, d, opts.schedule), d, lr, null);
+      return await tfjsStep(inputTensors(x0, d, opts), d, lr, null);
     } finally {
       busy = false;
     }
@@ -315,18 +360,18 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     }
     if (recording) {
       const x0v = (await x0.data()) as Float32Array;
-      return await replayStep(recording.step, inputValues(x0v, d, opts.schedule), lr, d);
+      return await replayStep(recording.step, inputValues(x0v, d, opts), lr, d);
     }
     // The tfjs-ops Adam bakes its scalars into the commands; only ours takes them as an input.
     const canRecord = replay.failures < MAX_RECORDING_FAILURES && hasKernel(ADAM_KERNEL);
-    if (!canRecord) return await tfjsStep(inputTensors(x0, d, opts.schedule), d, lr, null);
+    if (!canRecord) return await tfjsStep(inputTensors(x0, d, opts), d, lr, null);
     // The recording's own copy of x0, which each replay rewrites.
     const x0v = (await x0.data()) as Float32Array;
     const session = rec.start(state);
     let result: StepResult;
     try {
       const own = tf.tensor4d(x0v, x0.shape);
-      result = await tfjsStep(inputTensors(own, d, opts.schedule), d, lr, session);
+      result = await tfjsStep(inputTensors(own, d, opts), d, lr, session);
     } catch (error) {
       session.abort();
       throw error;
@@ -378,6 +423,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     rec: RecordingSession | null,
   ): Promise<StepResult> {
     const owned: tf.Tensor[] = [inputs.eps, inputs.sa, inputs.s1, inputs.t, inputs.labels];
+    if (inputs.w) owned.push(inputs.w);
     if (rec) owned.push(inputs.x0);
     try {
       if (rec) {
@@ -447,7 +493,8 @@ export function createTrainer(opts: TrainerOptions): Trainer {
         // keep: variableGrads disposes everything f creates except the returned loss.
         const perSample = tf.keep(perSampleLoss(opts, params, inputs));
         kept.perSample = perSample;
-        return tf.div(tf.sum(perSample), tf.scalar(batch));
+        const weighted = inputs.w ? tf.mul(perSample, inputs.w) : perSample;
+        return tf.div(tf.sum(weighted), tf.scalar(batch));
       }, vars);
       owned.push(...Object.values(grads));
       const perSample = kept.perSample;
