@@ -3,7 +3,13 @@
  * exported here; it never talks to the worker directly.
  */
 import { useAppStore } from '../state/store';
-import { isBackendName, parseFaults, type FromWorkerOf } from '../shared/protocol';
+import {
+  isBackendName,
+  parseFaults,
+  type BackendName,
+  type FromWorkerOf,
+} from '../shared/protocol';
+import { loadDecision, saveDecision } from './backend-memory';
 import { startForwardController } from './forward-controller';
 import { startSampleClient } from './sample-client';
 import { startTrainClient } from './train-client';
@@ -21,14 +27,26 @@ export function startApp(): void {
   client = c;
   const store = useAppStore.getState();
   c.on('backend/loading', (m) => store.setBackend({ status: 'loading', attempts: m.attempts }));
+  c.on('backend/measuring', (m) => {
+    const now = useAppStore.getState().backend;
+    store.setBackend({
+      status: 'loading',
+      attempts: now.status === 'ready' ? [] : now.attempts,
+      measuring: m.backend,
+    });
+  });
   c.on('backend/ready', (m) => {
     performance.mark('dp:backend-ready', { detail: m.backend });
+    if (m.decision && !m.fromMemory) saveDecision(m.decision);
     store.setBackend({
       status: 'ready',
       backend: m.backend,
       forced: m.forced,
       attempts: m.attempts,
       ms: m.ms,
+      ...(m.wasmThreads ? { wasmThreads: m.wasmThreads } : {}),
+      decision: m.decision,
+      fromMemory: m.fromMemory,
     });
   });
   c.on('backend/failed', (m) => store.setBackend({ status: 'failed', attempts: m.attempts }));
@@ -64,7 +82,25 @@ export function startApp(): void {
       `Unknown fault "${unknown.join(', ')}" in the URL; use nan-loss@STEP or device-loss@STEP.`,
     );
   }
-  c.send({ type: 'init', forcedBackend: isBackendName(requested) ? requested : null, faults });
+  c.send({
+    type: 'init',
+    forcedBackend: isBackendName(requested) ? requested : null,
+    rememberedBackend: loadDecision(),
+    faults,
+  });
+}
+
+/**
+ * The header's backend menu. The URL says what was picked (?backend=), as a link to this state
+ * would; "auto" measures again and takes the fastest.
+ */
+export function pickBackend(choice: BackendName | 'auto'): void {
+  const url = new URL(window.location.href);
+  if (choice === 'auto') url.searchParams.delete('backend');
+  else url.searchParams.set('backend', choice);
+  window.history.replaceState(window.history.state, '', url);
+  useAppStore.getState().setBackend({ status: 'loading', attempts: [] });
+  need().send({ type: 'backend/choose', choice });
 }
 
 /** A clear, well-formed 7 to greet the learner on first load. */

@@ -4,6 +4,7 @@
  * Pixel payloads are grayscale uint8 (0 = black) whose buffers are transferred, not copied.
  */
 import type { ScheduleKind } from '../ml/schedule';
+import type { BackendDecision } from './backend-choice';
 import type { QualityFromWorker, QualityToWorker } from './quality-protocol';
 import type { SampleFromWorker, SampleToWorker } from './sample-protocol';
 import type { TrainFromWorker, TrainToWorker } from './train-protocol';
@@ -64,8 +65,12 @@ export type ToWorker =
   | {
       readonly type: 'init';
       readonly forcedBackend: BackendName | null;
+      /** The speed decision this browser made before; it stands while the browser and GPU do. */
+      readonly rememberedBackend: BackendDecision | null;
       readonly faults: Faults;
     }
+  /** The header's backend menu: one backend, or 'auto' to measure again and take the fastest. */
+  | { readonly type: 'backend/choose'; readonly choice: BackendName | 'auto' }
   | {
       readonly type: 'data/pick';
       readonly requestId: number;
@@ -95,12 +100,19 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
+  /** The speed probe is timing this backend. */
+  | { readonly type: 'backend/measuring'; readonly backend: BackendName }
   | {
       readonly type: 'backend/ready';
       readonly backend: BackendName;
       readonly forced: BackendName | null;
       readonly attempts: readonly BackendAttempt[];
       readonly ms: number;
+      /** On wasm: the threads it computes on and, when one, why. */
+      readonly wasmThreads?: { readonly threads: number; readonly note: string | null };
+      /** Why this backend, with the figures; null when one was forced. */
+      readonly decision: BackendDecision | null;
+      readonly fromMemory: boolean;
     }
   | { readonly type: 'backend/failed'; readonly attempts: readonly BackendAttempt[] }
   | { readonly type: 'backend/lost'; readonly backend: BackendName; readonly message: string }

@@ -66,6 +66,16 @@ export class QualityJob {
     return this.scorer;
   }
 
+  /** The classifier's weights live on one backend: after a change they load again. */
+  forgetScorer(): void {
+    const scorer = this.scorer;
+    this.scorer = null;
+    void scorer?.then(
+      (s) => s.classifier.forEach((v) => v.dispose()),
+      () => undefined,
+    );
+  }
+
   async measure(requestId: number, settings: QualitySettings): Promise<FromWorker> {
     const scored = await this.score(settings, (done, total) =>
       this.post({ type: 'quality/progress', of: requestId, done, total }),

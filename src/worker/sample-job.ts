@@ -136,6 +136,14 @@ export class SampleJob {
     if (announce) this.state('cancelled');
   }
 
+  /** A run's tensors live on the old backend: it ends, and the learner starts a new one. */
+  stopForBackendChange(): void {
+    if (!this.process) return;
+    this.playing = false;
+    this.dropProcess();
+    this.state('cancelled', 'The backend changed: press Sample to run again.');
+  }
+
   private async run(runId: number): Promise<void> {
     await this.guarded(runId, async () => {
       while (this.playing && this.runId === runId && this.process && !this.process.done) {

@@ -311,6 +311,13 @@ export class TrainJob {
     await this.stop(this.runId + 1);
   }
 
+  /** The learner picked another backend: stop with every step kept, to go on over there. */
+  async holdForBackendChange(): Promise<void> {
+    this.resumeAfterMove ||= this.status === 'running';
+    await this.stop(this.runId + 1);
+    if (this.trainer) this.lastGood = await this.encode();
+  }
+
   async moveToBackend(backend: BackendName): Promise<void> {
     const wasRunning = this.status === 'running' || this.resumeAfterMove;
     this.resumeAfterMove = false;

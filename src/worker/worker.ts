@@ -3,9 +3,10 @@
  * The worker: owns tfjs and every heavy computation. Dispatches typed messages to jobs; the
  * dataset and the forward visualizer answer at once while the tfjs backend starts up.
  */
-import type { BackendName, FromWorker, ToWorker } from '../shared/protocol';
+import type { BackendDecision } from '../shared/backend-choice';
+import type { BackendAttempt, BackendName, FromWorker, ToWorker } from '../shared/protocol';
 import { DEFAULT_QUALITY_SETTINGS } from '../shared/quality-protocol';
-import { chooseBackend } from './backends';
+import { chooseBackend, chooseFastestBackend } from './backends';
 import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
 import { decodeToDigit } from './image-decode';
@@ -59,6 +60,7 @@ async function onDeviceLost(message: string): Promise<void> {
   post({ type: 'backend/lost', backend: 'webgpu', message });
   // Stop training before the backend changes under it; it resumes on the new one.
   if (trainJob) await (await trainJob).pauseForDeviceLoss();
+  if (qualityJob) (await qualityJob).forgetScorer();
   await startBackend('webgl');
 }
 
@@ -123,18 +125,30 @@ async function onBackendReady(backend: BackendName): Promise<void> {
   void train();
 }
 
-async function startBackend(forced: BackendName | null): Promise<void> {
+async function startBackend(
+  forced: BackendName | null,
+  remembered: BackendDecision | null = null,
+): Promise<void> {
   const start = performance.now();
+  const onAttempt = (attempts: readonly BackendAttempt[]) =>
+    post({ type: 'backend/loading', attempts });
   try {
-    const chosen = await chooseBackend(forced, (attempts) =>
-      post({ type: 'backend/loading', attempts }),
-    );
+    const chosen = forced
+      ? { ...(await chooseBackend(forced, onAttempt)), decision: null, fromMemory: false }
+      : await chooseFastestBackend(remembered, onAttempt, (backend) =>
+          post({ type: 'backend/measuring', backend }),
+        );
+    const threads =
+      chosen.backend === 'wasm' ? (await import('./wasm-setup')).wasmThreadInfo() : null;
     post({
       type: 'backend/ready',
       backend: chosen.backend,
       forced,
       attempts: chosen.attempts,
       ms: performance.now() - start,
+      ...(threads ? { wasmThreads: threads } : {}),
+      decision: chosen.decision,
+      fromMemory: chosen.fromMemory,
     });
     currentBackend = chosen.backend;
     void onBackendReady(chosen.backend).catch((error: unknown) =>
@@ -148,6 +162,14 @@ async function startBackend(forced: BackendName | null): Promise<void> {
   }
 }
 
+/** The header's menu: training stops with its state kept, and goes on on the new backend. */
+async function switchBackend(choice: BackendName | 'auto'): Promise<void> {
+  if (sampleJob) (await sampleJob).stopForBackendChange();
+  if (qualityJob) (await qualityJob).forgetScorer();
+  if (trainJob) await (await trainJob).holdForBackendChange();
+  await startBackend(choice === 'auto' ? null : choice);
+}
+
 /**
  * tfjs is parsed and the GPU device created on this same thread, which would hold up the first
  * forward frame by seconds; so the backend starts right after that frame, or after a short grace
@@ -156,11 +178,11 @@ async function startBackend(forced: BackendName | null): Promise<void> {
 let deferredBackendStart: (() => void) | null = null;
 const BACKEND_GRACE_MS = 1500;
 
-function deferBackendStart(forced: BackendName | null): void {
+function deferBackendStart(forced: BackendName | null, remembered: BackendDecision | null): void {
   const start = () => {
     if (deferredBackendStart !== start) return;
     deferredBackendStart = null;
-    void startBackend(forced);
+    void startBackend(forced, remembered);
   };
   deferredBackendStart = start;
   setTimeout(start, BACKEND_GRACE_MS);
@@ -196,8 +218,10 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init':
       faults = { ...message.faults };
       void loadDataset();
-      deferBackendStart(message.forcedBackend);
+      deferBackendStart(message.forcedBackend, message.rememberedBackend);
       return;
+    case 'backend/choose':
+      return inTrainOrder(() => switchBackend(message.choice));
     case 'data/pick':
       return answer(message.requestId, async () => {
         const digit = (await loadDataset()).pick(message.label, message.index);
