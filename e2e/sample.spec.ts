@@ -19,7 +19,8 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
 }) => {
   test.setTimeout(600_000);
   await app.openTrainTab('wasm');
-  // The quality meter also runs during training, every N steps ("Quality every").
+  // The quality meter also runs during training, here every N steps ("Quality every").
+  await page.getByLabel('Quality meter', { exact: true }).selectOption('steps');
   await app.fillTrainSettings({
     'Training T': 50,
     Batch: 2,

@@ -2,7 +2,7 @@
 import type { ModelCard } from './model-card';
 import type { ScheduleConfig, GrayFrame } from './protocol';
 
-export const TRAIN_PRESETS = ['tiny', 'small'] as const;
+export const TRAIN_PRESETS = ['micro', 'tiny', 'small'] as const;
 export type PresetName = (typeof TRAIN_PRESETS)[number];
 export const PREDICTIONS = ['epsilon', 'v', 'x0'] as const;
 export type PredictionName = (typeof PREDICTIONS)[number];
@@ -38,8 +38,12 @@ export interface TrainSettings {
    * summed (same update). Absent in files saved before it existed: DEFAULT_MEMORY_LIMIT_MB.
    */
   readonly memoryLimitMB?: number;
-  /** Score samples with the quality meter every this many steps (0 or absent: never). */
-  readonly qualityEvery?: number;
+  /**
+   * Score samples with the quality meter every this many steps (0 or absent: never), or 'auto':
+   * as often as QUALITY_SHARE of the training time allows, so the learner sees when digits
+   * become recognisable without slowing training much.
+   */
+  readonly qualityEvery?: number | 'auto';
 }
 
 /** Samples the quality meter scores during training (fewer than on demand: it pauses training). */
@@ -61,7 +65,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   previewEvery: 100,
   autosaveEvery: 200,
   memoryLimitMB: DEFAULT_MEMORY_LIMIT_MB,
-  qualityEvery: 0,
+  qualityEvery: 'auto',
 };
 
 /** Settings that define the model or its meaning: changing one needs a new model. */
@@ -108,6 +112,21 @@ export interface TrainQualityPoint {
   readonly kidRealFloor: number;
   readonly meanConfidence: number;
   readonly ms: number;
+  /** Training time of the run when it was measured, ms (measurements not counted). */
+  readonly elapsedMs: number;
+}
+
+/** With qualityEvery 'auto', measurements take at most this share of the time. */
+export const QUALITY_SHARE = 0.1;
+/** With qualityEvery 'auto', the first measurement after this much training. */
+export const QUALITY_FIRST_MS = 20_000;
+
+/** The training time at which class accuracy first reached `share`, or null. */
+export function timeToAccuracy(
+  points: readonly TrainQualityPoint[],
+  share: number,
+): TrainQualityPoint | null {
+  return points.find((p) => p.classAccuracy !== null && p.classAccuracy >= share) ?? null;
 }
 
 /** The figures each progress message carries besides new loss points. */

@@ -87,7 +87,13 @@ export class QualityJob {
   async score(
     settings: QualitySettings,
     onProgress: (done: number, total: number) => void = () => undefined,
-  ): Promise<{ report: QualityReport; classifierAccuracy: number; step: number }> {
+  ): Promise<{
+    report: QualityReport;
+    classifierAccuracy: number;
+    step: number;
+    /** Sampling and scoring, without loading the classifier and its reference the first time. */
+    ms: number;
+  }> {
     const model = this.model();
     if (!model)
       throw new Error('There is no model to measure yet: train one, or load a model file.');
@@ -96,6 +102,7 @@ export class QualityJob {
         `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
       );
     const scorer = await this.loadScorer();
+    const start = performance.now();
     const labels = Int32Array.from({ length: settings.count }, (_, i) => i % 10);
     const generated = await sampleAll(
       model.denoise,
@@ -120,6 +127,11 @@ export class QualityJob {
       trainSet: scorer.trainSet,
       reference: scorer.reference,
     });
-    return { report, classifierAccuracy: scorer.heldOutAccuracy, step: model.step };
+    return {
+      report,
+      classifierAccuracy: scorer.heldOutAccuracy,
+      step: model.step,
+      ms: performance.now() - start,
+    };
   }
 }

@@ -25,6 +25,8 @@ import {
   type ModelSummary,
   type TrainSettings,
   type TrainStatus,
+  QUALITY_FIRST_MS,
+  QUALITY_SHARE,
 } from '../shared/train-protocol';
 import type { Dataset } from './dataset';
 import { clearAutosave, loadAutosave, saveAutosave } from './model-store';
@@ -83,6 +85,8 @@ export class TrainJob {
   private buckets = new Array<number>(TIMESTEP_BUCKETS).fill(NaN);
   private stepTimes: number[] = [];
   private elapsedMs = 0;
+  /** With qualityEvery 'auto': the training time at which the next measurement is due. */
+  private nextQualityMs = QUALITY_FIRST_MS;
   private resumeAfterMove = false;
   /** The last state known to be good: NaN recovery and device-loss recovery start from it. */
   private lastGood: Uint8Array | null = null;
@@ -92,7 +96,9 @@ export class TrainJob {
     private readonly dataset: () => Promise<Dataset>,
     private backend: BackendName,
     /** The quality meter on the current model (loaded with the classifier on first use). */
-    private readonly scoreQuality: (count: number) => Promise<QualityReport>,
+    private readonly scoreQuality: (
+      count: number,
+    ) => Promise<{ report: QualityReport; ms: number }>,
     private readonly faults: FaultHooks = { nanBatch: () => false, afterStep: () => undefined },
   ) {}
 
@@ -230,6 +236,7 @@ export class TrainJob {
       this.unsent = [];
       this.buckets.fill(NaN);
       this.elapsedMs = 0;
+      this.nextQualityMs = QUALITY_FIRST_MS;
       this.lastGood = null;
       this.post({ type: 'train/history', runId, points: [] });
     } else if (JSON.stringify(settings) !== JSON.stringify(this.settings)) {
@@ -481,8 +488,14 @@ export class TrainJob {
         last = performance.now();
       }
       const qualityEvery = settings.qualityEvery ?? 0;
-      if (qualityEvery > 0 && result.step % qualityEvery === 0) {
-        await this.measureQuality(runId, result.step);
+      const qualityDue =
+        qualityEvery === 'auto'
+          ? this.elapsedMs >= this.nextQualityMs
+          : qualityEvery > 0 && result.step % qualityEvery === 0;
+      if (qualityDue) {
+        const took = await this.measureQuality(runId, result.step);
+        // The next one waits until it is ≤ QUALITY_SHARE of the time again.
+        this.nextQualityMs = this.elapsedMs + (took * (1 - QUALITY_SHARE)) / QUALITY_SHARE;
         last = performance.now();
       }
       if (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0) {
@@ -500,11 +513,15 @@ export class TrainJob {
     this.postStatus('finished', `Finished ${trainer.optimizer.step} steps.`);
   }
 
-  /** The quality meter mid-run; a failure is reported and training goes on. */
-  private async measureQuality(runId: number, step: number): Promise<void> {
+  /**
+   * The quality meter mid-run; a failure is reported and training goes on. Returns how long its
+   * sampling and scoring took (not the classifier's one-time load), the cost to budget for.
+   */
+  private async measureQuality(runId: number, step: number): Promise<number> {
     const start = performance.now();
+    const elapsedMs = this.elapsedMs;
     try {
-      const r = await this.scoreQuality(TRAINING_QUALITY_SAMPLES);
+      const { report: r, ms } = await this.scoreQuality(TRAINING_QUALITY_SAMPLES);
       this.post({
         type: 'train/quality',
         runId,
@@ -516,14 +533,17 @@ export class TrainJob {
           kidRealFloor: r.kidRealFloor,
           meanConfidence: r.meanConfidence,
           ms: performance.now() - start,
+          elapsedMs,
         },
       });
+      return ms;
     } catch (error) {
       this.post({
         type: 'error',
         message: `Quality measurement at step ${step} failed (training goes on): ${String(error)}`,
       });
     }
+    return performance.now() - start;
   }
 
   private async recoverFromNonFinite(runId: number, step: number): Promise<void> {

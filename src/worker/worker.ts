@@ -77,7 +77,7 @@ function train(): Promise<TrainJob> {
       loadDataset,
       backend,
       async (count: number) =>
-        (await (await quality()).score({ ...DEFAULT_QUALITY_SETTINGS, count })).report,
+        await (await quality()).score({ ...DEFAULT_QUALITY_SETTINGS, count }),
       {
         nanBatch: (step) => {
           if (faults.nanLossAtStep !== step) return false;

@@ -4,7 +4,7 @@ import { lossSeries, smooth, throughputSeries, type Series } from '../../client/
 import { useAppStore } from '../../state/store';
 import { TIMESTEP_BUCKETS } from '../../shared/train-protocol';
 import { roundTicks } from '../axis-ticks';
-import { fmt } from '../format';
+import { fmt, formatDuration } from '../format';
 
 const MAX_POINTS = 80;
 /** Each chart redraws every PERIOD_MS, the three a third of a period apart: one chart per task. */
@@ -166,12 +166,61 @@ function ThroughputChart() {
   );
 }
 
+const PERCENT_DOMAIN = [0, 100];
+const PERCENT_TICKS = [0, 20, 40, 60, 80, 100];
+const percentTick = (v: number) => `${v}%`;
+const tooltipPercent = (v: unknown) => `${fmt(Number(v), 3)}%`;
+const tooltipMinutes = (m: unknown) => `after ${formatDuration(Number(m) * 60_000)} of training`;
+
+/** Class accuracy of the quality meter's samples against training time (scoring not counted). */
+function AccuracyChart() {
+  const points = useAppStore((s) => s.trainQuality);
+  const data = points
+    .filter((p) => p.classAccuracy !== null)
+    .map((p) => ({ minutes: p.elapsedMs / 60_000, accuracy: (p.classAccuracy ?? 0) * 100 }));
+  return (
+    <div className="chart" data-testid="accuracy-chart" data-points={data.length}>
+      <h4>Digits read as asked (class accuracy) against training time</h4>
+      {data.length === 0 && (
+        <Empty>The quality meter's class accuracy appears here as training runs.</Empty>
+      )}
+      <LineChart width={440} height={220} data={data} margin={MARGIN}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+        <XAxis
+          dataKey="minutes"
+          type="number"
+          domain={STEP_DOMAIN}
+          tickFormatter={minutesTick}
+          unit=" min"
+        />
+        <YAxis
+          width={56}
+          domain={PERCENT_DOMAIN}
+          ticks={PERCENT_TICKS}
+          tickFormatter={percentTick}
+        />
+        <Tooltip formatter={tooltipPercent} labelFormatter={tooltipMinutes} />
+        <Line
+          dataKey="accuracy"
+          name="class accuracy"
+          stroke="#b45309"
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </div>
+  );
+}
+
+const minutesTick = (m: number) => fmt(m, 2);
+
 export default function TrainCharts() {
   return (
     <section className="card charts" aria-label="Training charts">
       <LossChart />
       <BucketChart />
       <ThroughputChart />
+      <AccuracyChart />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import {
   startTraining,
   wouldDiscardModel,
 } from '../../client/train-client';
+import { DEFAULT_TRAIN_SETTINGS } from '../../shared/train-protocol';
 import { useAppStore } from '../../state/store';
 import { downloadBlob } from '../export/download';
 
@@ -16,6 +17,9 @@ export function TrainControls() {
   const backend = useAppStore((s) => s.backend);
   const notify = useAppStore((s) => s.notify);
   const [confirming, setConfirming] = useState(false);
+  const sameRecipe = useAppStore(
+    (s) => JSON.stringify(s.trainSettings) === JSON.stringify(DEFAULT_TRAIN_SETTINGS),
+  );
   const ready = backend.status === 'ready';
   const hasModel = status !== 'empty';
 
@@ -97,6 +101,21 @@ export function TrainControls() {
           >
             Discard and train a new model
           </button>
+          {!sameRecipe && (
+            <button
+              type="button"
+              className="danger"
+              title="The recipe chosen for the shortest time to recognisable digits"
+              onClick={() => {
+                setConfirming(false);
+                useAppStore.getState().setTrainSettings(DEFAULT_TRAIN_SETTINGS);
+                resetTraining();
+                startTraining(true);
+              }}
+            >
+              Discard and train the recommended recipe
+            </button>
+          )}
           <button type="button" onClick={() => setConfirming(false)}>
             Keep the current model
           </button>

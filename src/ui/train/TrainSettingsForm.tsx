@@ -65,6 +65,47 @@ function MemoryLimit() {
   );
 }
 
+/** The quality meter during training: auto (a share of the time), every N steps, or never. */
+function QualityEvery() {
+  const every = useAppStore((st) => st.trainSettings.qualityEvery ?? 0);
+  const set = useAppStore((st) => st.setTrainSettings);
+  const running = useAppStore((st) => st.trainStatus === 'running');
+  const mode = every === 'auto' ? 'auto' : every > 0 ? 'steps' : 'off';
+  return (
+    <>
+      <label>
+        Quality meter
+        <select
+          value={mode}
+          disabled={running}
+          aria-label="Quality meter"
+          title="Scores samples with the MNIST classifier while training, to show when digits become recognisable"
+          onChange={(e) =>
+            set({
+              qualityEvery:
+                e.target.value === 'auto' ? 'auto' : e.target.value === 'steps' ? 500 : 0,
+            })
+          }
+        >
+          <option value="auto">auto (≤ 10 % of the time)</option>
+          <option value="steps">every N steps</option>
+          <option value="off">off</option>
+        </select>
+      </label>
+      {mode === 'steps' && typeof every === 'number' && (
+        <NumberInput
+          label="Quality every"
+          min={1}
+          max={100_000}
+          value={every}
+          disabled={running}
+          onChange={(v) => set({ qualityEvery: v })}
+        />
+      )}
+    </>
+  );
+}
+
 /** Model and optimiser settings; the schedule defaults to the one chosen in the forward panel. */
 export function TrainSettingsForm() {
   const s = useAppStore((st) => st.trainSettings);
@@ -143,7 +184,7 @@ export function TrainSettingsForm() {
       <NumberField k="emaDecay" label="EMA decay" min={0} max={0.9999} step={0.001} />
       <NumberField k="previewEvery" label="Preview every" min={0} max={100_000} />
       <NumberField k="autosaveEvery" label="Autosave every" min={0} max={100_000} />
-      <NumberField k="qualityEvery" label="Quality every" min={0} max={100_000} />
+      <QualityEvery />
       <NumberField k="seed" label="Seed" min={0} max={2 ** 31 - 1} />
       <MemoryLimit />
     </section>
