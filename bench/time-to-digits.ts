@@ -62,6 +62,11 @@ export interface TtdOptions {
   readonly seconds: number;
   /** Score every this many training seconds. */
   readonly every: number;
+  /**
+   * Score at these update counts instead of every K seconds, ending at the last one: a sweep on a
+   * busy machine compares recipes at equal steps and converts with steps/s measured apart.
+   */
+  readonly atSteps?: readonly number[];
   readonly samples?: number;
   readonly classifierFile?: string;
   readonly label?: string;
@@ -142,9 +147,14 @@ export async function runTimeToDigits(opts: TtdOptions): Promise<TtdRun> {
   );
   try {
     let next = opts.every;
+    const atSteps = opts.atSteps ? [...opts.atSteps].sort((a, b) => a - b) : null;
     for (;;) {
-      const done = trainer.optimizer.step >= settings.totalSteps;
-      if (trainMs / 1000 >= next || done || trainMs / 1000 >= opts.seconds) {
+      const step = trainer.optimizer.step;
+      const done =
+        step >= settings.totalSteps ||
+        (atSteps ? step >= (atSteps[atSteps.length - 1] ?? 0) : trainMs / 1000 >= opts.seconds);
+      const due = atSteps ? atSteps.includes(step) : trainMs / 1000 >= next;
+      if (due || done) {
         const t0 = performance.now();
         const ema = trainer.ema.params();
         const generated = await sampleAll(
@@ -179,7 +189,7 @@ export async function runTimeToDigits(opts: TtdOptions): Promise<TtdRun> {
             `(scored in ${point.scoreS.toFixed(1)} s, load ${point.load1.toFixed(2)})`,
         );
         next = Math.max(next + opts.every, Math.ceil(trainMs / 1000 / opts.every) * opts.every);
-        if (done || trainMs / 1000 >= opts.seconds) break;
+        if (done) break;
       }
       const t0 = performance.now();
       const r = await trainOnNextBatch(trainer, set, train, settings);

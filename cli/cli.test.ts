@@ -44,7 +44,7 @@ describe('cli', () => {
     [['frobnicate'], /unknown command/],
     [['train', '--out', dir, '--steps', '0'], /--steps.*between 1 and/],
     [['train', '--out', dir, '--lr', 'fast'], /not a number/],
-    [['train', '--out', dir, '--preset', 'huge'], /Allowed choices are tiny, small/],
+    [['train', '--out', dir, '--preset', 'huge'], /Allowed choices are micro, tiny, small/],
     [['train', '--out', dir, '--bogus'], /unknown option '--bogus'/],
     [['train', '--steps', '2'], /required option '--out <dir>'/],
     [['sample', '--model', dir, '--out', 'x.png', '--class', '12'], /between 0 and 9/],

@@ -5,27 +5,21 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { NodeBackendName } from '../src/node/backends';
 import { runMain } from '../src/node/run-main';
-import type { PredictionName, PresetName, TrainSettings } from '../src/shared/train-protocol';
-import type { ScheduleKind } from '../src/ml/schedule';
+import { DEFAULT_MEMORY_LIMIT_MB, type TrainSettings } from '../src/shared/train-protocol';
+import { T_MAX } from '../src/ml/schedule';
 import { CliError, ROOT } from './common';
+import {
+  TRAIN_KEYS,
+  type TrainOpts,
+  addTrainOptions,
+  num,
+  trainSettingsFrom,
+} from './train-options';
 
-const T_MIN = 10; // src/ml/schedule.ts T_MIN / T_MAX
-const T_MAX = 1000;
-
-/** A commander argParser for a number in [min, max] (an integer when `integer`). */
-export function num(min: number, max: number, integer = true): (value: string) => number {
-  return (value: string) => {
-    const n = value.trim() === '' ? NaN : Number(value);
-    if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number.`);
-    if (integer && !Number.isInteger(n))
-      throw new InvalidArgumentError(`"${value}" is not a whole number.`);
-    if (n < min || n > max) throw new InvalidArgumentError(`must be between ${min} and ${max}.`);
-    return n;
-  };
-}
+export { num };
 
 function classArg(value: string): number | null {
   if (value === 'any') return null;
@@ -37,22 +31,6 @@ const BACKEND_OPTION = (): Option =>
     '--backend <name>',
     'tfjs backend (default: webgpu through Dawn when it finds an adapter, else wasm)',
   ).choices(['webgpu', 'wasm', 'cpu']);
-
-interface TrainOpts {
-  preset: PresetName;
-  steps: number;
-  batch: number;
-  lr: number;
-  warmup: number;
-  schedule: ScheduleKind;
-  T: number;
-  prediction: PredictionName;
-  seed: number;
-  backend?: NodeBackendName;
-  out: string;
-  saveEvery: number;
-  memoryLimit: number;
-}
 
 interface SampleOpts {
   model: string;
@@ -101,19 +79,6 @@ interface ClassifierOpts {
   backend: NodeBackendName | undefined;
 }
 
-/** Which TrainSettings key each train option sets (to tell explicit options on resume). */
-const TRAIN_KEYS: Record<string, keyof TrainSettings> = {
-  preset: 'preset',
-  steps: 'totalSteps',
-  batch: 'batchSize',
-  lr: 'learningRate',
-  warmup: 'warmupSteps',
-  schedule: 'schedule',
-  T: 'schedule',
-  prediction: 'prediction',
-  seed: 'seed',
-};
-
 function evalClassArg(value: string): number | null | 'each' {
   return value === 'each' ? 'each' : classArg(value);
 }
@@ -124,35 +89,18 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  program
-    .command('train')
-    .description('train a model on MNIST; resumes when OUT/model.dpmodel exists')
-    .addOption(
-      new Option('--preset <name>', 'model size').choices(['tiny', 'small']).default('tiny'),
-    )
-    .option('--steps <n>', 'total steps to reach (1–1000000)', num(1, 1_000_000), 3000)
-    .option('--batch <n>', 'batch size (1–256)', num(1, 256), 32)
-    .option('--lr <x>', 'peak learning rate (1e-6–0.1)', num(1e-6, 0.1, false), 2e-3)
-    .option('--warmup <n>', 'learning-rate warmup steps (0–100000)', num(0, 100_000), 100)
-    .addOption(
-      new Option('--schedule <kind>', 'noise schedule')
-        .choices(['linear', 'cosine', 'scaled-linear', 'sigmoid'])
-        .default('linear'),
-    )
-    .option('--T <n>', `diffusion timesteps (${T_MIN}–${T_MAX})`, num(T_MIN, T_MAX), 1000)
-    .addOption(
-      new Option('--prediction <target>', 'what the model predicts')
-        .choices(['epsilon', 'v', 'x0'])
-        .default('epsilon'),
-    )
-    .option('--seed <n>', 'seed (0–2147483647)', num(0, 2 ** 31 - 1), 1)
+  addTrainOptions(
+    program
+      .command('train')
+      .description('train a model on MNIST; resumes when OUT/model.dpmodel exists'),
+  )
     .addOption(BACKEND_OPTION())
     .requiredOption('--out <dir>', 'output directory (model.dpmodel, card.json)')
     .option(
       '--memory-limit <MB>',
       'tensor memory per step (64–65536 MB): larger batches run as summed micro-batches',
       num(64, 65_536),
-      512,
+      DEFAULT_MEMORY_LIMIT_MB,
     )
     .option(
       '--save-every <n>',
@@ -162,22 +110,10 @@ export function buildProgram(): Command {
     )
     .action(async (opts: TrainOpts, cmd: Command) => {
       const { train } = await import('./train');
-      const { DEFAULT_TRAIN_SETTINGS } = await import('../src/shared/train-protocol');
       const explicit = new Set<keyof TrainSettings>();
       for (const [opt, key] of Object.entries(TRAIN_KEYS))
         if (cmd.getOptionValueSource(opt) === 'cli') explicit.add(key);
-      const settings: TrainSettings = {
-        ...DEFAULT_TRAIN_SETTINGS,
-        preset: opts.preset,
-        prediction: opts.prediction,
-        schedule: { kind: opts.schedule, T: opts.T },
-        batchSize: opts.batch,
-        learningRate: opts.lr,
-        warmupSteps: opts.warmup,
-        totalSteps: opts.steps,
-        seed: opts.seed,
-        memoryLimitMB: opts.memoryLimit,
-      };
+      const settings = trainSettingsFrom(opts);
       const card = await train({
         settings,
         explicit,

@@ -1,5 +1,5 @@
-"""PyTorch reference for the training-step bench: the same UNet as src/ml/unet (tiny or small
-preset), the same step (uniform t, epsilon target, 10% label dropout, gradient-norm clip 1, Adam,
+"""PyTorch reference for the training-step bench: the same UNet as src/ml/unet (micro, tiny or
+small preset), the same step (uniform t, epsilon target, 10% label dropout, gradient-norm clip 1, Adam,
 EMA of the weights), timed eagerly on one device. The parameter count must equal the tfjs model's
 (countParams): it is printed so a run shows both nets are the same size.
 
@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 PRESETS = {
+    "micro": {"channels": [8, 16, 32], "emb": 32, "groups": 4},
     "tiny": {"channels": [16, 32, 40], "emb": 64, "groups": 8},
     "small": {"channels": [32, 64, 64], "emb": 128, "groups": 8},
 }

@@ -25,10 +25,12 @@ const MiB = 2 ** 20;
  */
 const STEP_MEMORY: Record<StepPath, Record<PresetName, { fixed: number; perSample: number }>> = {
   kernels: {
+    micro: { fixed: 8 * MiB, perSample: 5 * MiB },
     tiny: { fixed: 10 * MiB, perSample: 8.6 * MiB },
     small: { fixed: 30 * MiB, perSample: 16.5 * MiB },
   },
   ops: {
+    micro: { fixed: 8 * MiB, perSample: 11 * MiB },
     tiny: { fixed: 10 * MiB, perSample: 19.2 * MiB },
     small: { fixed: 30 * MiB, perSample: 37 * MiB },
   },
