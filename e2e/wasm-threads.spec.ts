@@ -65,6 +65,21 @@ test.describe('wasm threads', () => {
     await expect(page.getByTestId('wasm-threads')).toHaveText(`· ${threads} threads`);
   });
 
+  // A threaded start that fails (here its binary never arrives) falls back to the one-thread
+  // build, not to another backend.
+  test('the threaded build fails to load: one thread, said so, and it samples', async ({
+    app,
+    page,
+  }) => {
+    test.setTimeout(300_000);
+    await page.route('**/tfjs-backend-wasm-threaded-simd-*.wasm', (route) => route.abort());
+    await app.openOn('wasm');
+    await expect(page.getByTestId('wasm-threads')).toHaveText(
+      '· one thread: the threaded build did not start (it failed to initialise)',
+    );
+    await sampleDigit(app, 5);
+  });
+
   test('static host: the service worker isolates the page, then wasm runs on threads', async ({
     app,
     page,

@@ -14,10 +14,7 @@ export interface WasmThreadInfo {
   readonly note: string | null;
 }
 
-/**
- * The Emscripten build starts this many pthread workers with the module. A larger pool would
- * start its extra workers while the caller blocks waiting for them, which never ends.
- */
+/** tfjs' C++ takes at most 8 threads, the pthread workers its build starts with the module. */
 const PTHREAD_POOL = 8;
 /** The threaded start normally takes well under a second; a stuck one falls back to one thread. */
 const THREADED_START_MS = 10_000;
@@ -52,12 +49,12 @@ async function setUp(tf: typeof TfCore): Promise<WasmThreadInfo> {
   wasm.setWasmPaths(wasmPaths);
   const blocker = await singleThreadReason(tf);
   if (blocker !== null) return oneThread(tf, blocker);
-  // tfjs' own default is half the cores, at most 4: one thread on a 2-core machine.
+  // tfjs' default, half the logical cores, is one thread on a 2-core machine; the build lifts
+  // that cap (vite.config.ts), so the count asked for here is the count XNNPACK takes.
   wasm.setThreadsCount(Math.min(cores(), PTHREAD_POOL));
   const failure = await startThreaded(tf);
   if (failure !== null) return oneThread(tf, `the threaded build did not start (${failure})`);
   const threads = wasm.getThreadsCount();
-
   return { threads, note: threads > 1 ? null : 'one thread: XNNPACK took one' };
 }
 
