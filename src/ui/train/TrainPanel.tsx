@@ -1,12 +1,14 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { useAppStore } from '../../state/store';
 import { FrameCanvas } from '../components/FrameCanvas';
+import { lazyPart } from '../components/lazy-part';
+import { PartBoundary } from '../components/PartBoundary';
 import { TrainControls } from './TrainControls';
 import { TrainSettingsForm } from './TrainSettingsForm';
 import { TrainQuality } from './TrainQuality';
 import { TrainStats } from './TrainStats';
 
-const TrainCharts = lazy(() => import('./TrainCharts'));
+const TrainCharts = lazyPart(() => import('./TrainCharts'));
 const PREVIEW_WIDTH = 10 * 28 + 9 * 2;
 const PREVIEW_HEIGHT = 2 * 28 + 2;
 
@@ -53,9 +55,11 @@ export function TrainPanel() {
         <TrainStats />
         <Preview />
         <TrainQuality />
-        <Suspense fallback={<section className="card charts">Loading charts…</section>}>
-          <TrainCharts />
-        </Suspense>
+        <PartBoundary name="the training charts">
+          <Suspense fallback={<section className="card charts">Loading charts…</section>}>
+            <TrainCharts />
+          </Suspense>
+        </PartBoundary>
       </div>
     </main>
   );
