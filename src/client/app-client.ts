@@ -64,6 +64,14 @@ export function startApp(): void {
     store.notify('error', m.message);
   });
   c.on('error', (m) => store.notify('error', m.message));
+  c.on('storage/status', (m) => store.setStorage(m.status));
+  // Leaving or hiding the page saves unsaved training steps (best effort: the tab may be gone
+  // before IndexedDB finishes; "hidden" comes earlier and more reliably than "pagehide").
+  const saveNow = () => c.send({ type: 'train/save-now' });
+  window.addEventListener('pagehide', saveNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') saveNow();
+  });
   startForwardController(c);
   startTrainClient(c);
   startSampleClient(c);
@@ -79,7 +87,7 @@ export function startApp(): void {
   if (unknown.length > 0) {
     store.notify(
       'error',
-      `Unknown fault "${unknown.join(', ')}" in the URL; use nan-loss@STEP or device-loss@STEP.`,
+      `Unknown fault "${unknown.join(', ')}" in the URL; use nan-loss@STEP, device-loss@STEP or no-storage.`,
     );
   }
   c.send({

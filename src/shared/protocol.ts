@@ -45,13 +45,19 @@ export interface Faults {
   readonly nanLossAtStep?: number;
   /** After this training step the WebGPU device is reported lost (once). */
   readonly deviceLossAtStep?: number;
+  /** The worker has no IndexedDB, as in some private windows. */
+  readonly noStorage?: boolean;
 }
 
-/** Parses ?fault=…; unknown entries are returned so the page can say so. */
+/** Parses ?fault=… (nan-loss@N, device-loss@N, no-storage); unknown entries are returned so the page can say so. */
 export function parseFaults(value: string | null): { faults: Faults; unknown: string[] } {
-  const faults: { nanLossAtStep?: number; deviceLossAtStep?: number } = {};
+  const faults: { nanLossAtStep?: number; deviceLossAtStep?: number; noStorage?: boolean } = {};
   const unknown: string[] = [];
   for (const item of (value ?? '').split(',').filter((s) => s.trim() !== '')) {
+    if (item.trim() === 'no-storage') {
+      faults.noStorage = true;
+      continue;
+    }
     const m = /^(nan-loss|device-loss)@(\d+)$/.exec(item.trim());
     const step = m ? Number(m[2]) : NaN;
     if (m?.[1] === 'nan-loss' && step >= 1) faults.nanLossAtStep = step;
@@ -61,7 +67,14 @@ export function parseFaults(value: string | null): { faults: Faults; unknown: st
   return { faults, unknown };
 }
 
+/** Autosave on, or off with the reason a learner can act on. */
+export type StorageStatus =
+  | { readonly autosave: 'on'; readonly reason: null }
+  | { readonly autosave: 'off'; readonly reason: string };
+
 export type ToWorker =
+  /** The page is being hidden or left: save what is unsaved. */
+  | { readonly type: 'train/save-now' }
   | {
       readonly type: 'init';
       readonly forcedBackend: BackendName | null;
@@ -99,6 +112,8 @@ export type ToWorker =
   | QualityToWorker;
 
 export type FromWorker =
+  /** Whether this tab autosaves, and why not. */
+  | { readonly type: 'storage/status'; readonly status: StorageStatus }
   | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
   /** The speed probe is timing this backend. */
   | { readonly type: 'backend/measuring'; readonly backend: BackendName }

@@ -4,7 +4,7 @@
  */
 import { create, type StateCreator } from 'zustand';
 import type { BackendDecision } from '../shared/backend-choice';
-import type { BackendAttempt, BackendName } from '../shared/protocol';
+import type { BackendAttempt, BackendName, StorageStatus } from '../shared/protocol';
 import { T_MAX, T_MIN, type ScheduleKind } from '../ml/schedule';
 import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-protocol';
 import {
@@ -49,6 +49,9 @@ export type X0Source =
 
 interface SystemSlice {
   backend: BackendState;
+  /** Whether this tab autosaves (off without IndexedDB, or while another tab owns it). */
+  storage: StorageStatus;
+  setStorage: (storage: StorageStatus) => void;
   data: DataState;
   /** The latest problem worth telling the learner about; the app keeps working. */
   notice: { readonly kind: 'error' | 'info'; readonly text: string } | null;
@@ -130,6 +133,8 @@ const clampInt = (value: number, lo: number, hi: number) =>
 
 const systemSlice: StateCreator<AppState, [], [], SystemSlice> = (set) => ({
   backend: { status: 'loading', attempts: [] },
+  storage: { autosave: 'on', reason: null },
+  setStorage: (storage) => set({ storage }),
   data: { status: 'loading' },
   notice: null,
   setBackend: (backend) => set({ backend }),

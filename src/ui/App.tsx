@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { BackendBadge } from './BackendBadge';
 import { PartBoundary } from './components/PartBoundary';
+import { StorageBadge } from './StorageBadge';
 import { ForwardPanel } from './forward/ForwardPanel';
 import { Notice } from './Notice';
 import { SamplePanel } from './sample/SamplePanel';
@@ -33,6 +34,7 @@ export function App() {
           ))}
         </nav>
         <BackendBadge />
+        <StorageBadge />
       </header>
       <Notice />
       {tab === 'forward' && (

@@ -29,7 +29,7 @@ import {
   QUALITY_SHARE,
 } from '../shared/train-protocol';
 import type { Dataset } from './dataset';
-import { clearAutosave, loadAutosave, saveAutosave } from './model-store';
+import { ModelStore } from './model-store';
 import type { SamplingModel } from './sample-job';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -90,6 +90,13 @@ export class TrainJob {
   private resumeAfterMove = false;
   /** The last state known to be good: NaN recovery and device-loss recovery start from it. */
   private lastGood: Uint8Array | null = null;
+  /** The optimiser step of the last autosave (null: none of this model). */
+  private savedStep: number | null = null;
+  private saveRequested = false;
+  private readonly store = new ModelStore((status, tookOver) => {
+    this.post({ type: 'storage/status', status });
+    if (tookOver) void this.tookOverAutosave();
+  });
 
   constructor(
     private readonly post: Post,
@@ -137,11 +144,29 @@ export class TrainJob {
   private async autosave(): Promise<void> {
     const bytes = await this.encode();
     this.lastGood = bytes;
+    this.savedStep = this.trainer?.optimizer.step ?? null;
+    this.saveRequested = false;
     try {
-      await saveAutosave(bytes);
+      await this.store.save(bytes);
     } catch (error) {
       this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     }
+  }
+
+  /**
+   * The page is going away (pagehide, or hidden): save what is not saved yet. A running loop
+   * saves after its current step; a stopped model at once.
+   */
+  async saveNow(): Promise<void> {
+    if (!this.trainer || this.savedStep === this.trainer.optimizer.step) return;
+    if (this.status === 'running') this.saveRequested = true;
+    else await this.autosave();
+  }
+
+  /** This tab took the autosave over from a closed one: its model goes there at once. */
+  private async tookOverAutosave(): Promise<void> {
+    if (this.trainer && this.status !== 'running') await this.autosave();
+    else this.saveRequested = true;
   }
 
   /** Builds a trainer from a checkpoint; the current model is untouched unless this succeeds. */
@@ -169,7 +194,7 @@ export class TrainJob {
   }
 
   async restoreAutosave(): Promise<void> {
-    const bytes = await loadAutosave();
+    const bytes = await this.store.load();
     if (!bytes) {
       await this.loadDefault();
       return;
@@ -177,12 +202,17 @@ export class TrainJob {
     try {
       this.adopt(decodeCheckpoint(bytes, 'The autosaved model'), 'The autosaved model', 'autosave');
       this.lastGood = bytes;
+      this.savedStep = this.trainer?.optimizer.step ?? null;
+      const readOnly =
+        (await this.store.current()).autosave === 'off'
+          ? ' Another tab holds the autosave: what this tab trains stays in memory.'
+          : '';
       this.postStatus(
         'paused',
-        `Restored the autosaved model at step ${this.trainer?.optimizer.step ?? 0}.`,
+        `Restored the autosaved model at step ${this.trainer?.optimizer.step ?? 0}.${readOnly}`,
       );
     } catch (error) {
-      await clearAutosave();
+      await this.store.clear();
       this.postStatus(
         'empty',
         `The autosaved model could not be restored and was discarded: ${String(error)}`,
@@ -289,7 +319,8 @@ export class TrainJob {
     this.lastGood = null;
     this.elapsedMs = 0;
     this.buckets.fill(NaN);
-    await clearAutosave();
+    this.savedStep = null;
+    await this.store.clear();
     this.post({ type: 'train/history', runId, points: [] });
     this.postStatus('empty');
   }
@@ -307,7 +338,8 @@ export class TrainJob {
     modelMeta<TrainSettings>(ckpt, `“${name}”`);
     await this.stop(runId);
     this.adopt(ckpt, `“${name}”`, 'file');
-    this.lastGood = encodeCheckpoint(ckpt);
+    // The loaded model is what a reload should bring back.
+    await this.autosave();
     this.postStatus('paused', `Loaded “${name}” (step ${this.trainer?.optimizer.step ?? 0}).`);
   }
 
@@ -498,7 +530,10 @@ export class TrainJob {
         this.nextQualityMs = this.elapsedMs + (took * (1 - QUALITY_SHARE)) / QUALITY_SHARE;
         last = performance.now();
       }
-      if (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0) {
+      if (
+        this.saveRequested ||
+        (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0)
+      ) {
         await this.autosave();
         last = performance.now();
       }

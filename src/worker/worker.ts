@@ -249,6 +249,9 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
       faults = { ...message.faults };
+      // As a private window without IndexedDB: idb-keyval's open then fails for real.
+      if (message.faults.noStorage)
+        Object.defineProperty(self, 'indexedDB', { value: undefined, configurable: true });
       void loadDataset();
       deferBackendStart(message.forcedBackend, message.rememberedBackend);
       return;
@@ -276,6 +279,9 @@ async function handle(message: ToWorker): Promise<void> {
       return inTrainOrder(async () =>
         (await train()).start(message.runId, message.settings, message.fresh),
       );
+    case 'train/save-now':
+      if (trainJob) return inTrainOrder(async () => (await train()).saveNow());
+      return;
     case 'train/pause':
       return inTrainOrder(async () => (await train()).pause(message.runId));
     case 'train/reset':

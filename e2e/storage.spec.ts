@@ -1,0 +1,126 @@
+import { expect, test } from './fixtures';
+
+// A private window without IndexedDB: everything works in memory and the header says so.
+test('without IndexedDB the default model loads, samples and trains, and autosave is said to be off', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await app.openTrainTab('wasm', 'fault=no-storage');
+  await expect(page.getByTestId('storage-status')).toContainText(
+    'Autosave off: this browser window has no usable IndexedDB',
+  );
+  await app.fillTrainSettings({ Steps: 11_002, 'Preview every': 0 });
+  await page.getByRole('button', { name: 'Train more' }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
+  await expect(page.getByTestId('train-step')).toHaveText('11002 / 11002');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download model' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/step11002\.dpmodel$/);
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  await page.getByRole('button', { name: 'Sample', exact: true }).click();
+  await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 120_000 });
+});
+
+// Two tabs never overwrite each other's model: the first owns the autosave; the second keeps
+// its model in memory, and takes the autosave over (with its model) when the first closes.
+test('two tabs: one autosave owner, the other in memory until it takes over', async ({
+  app,
+  page,
+  context,
+}) => {
+  test.setTimeout(420_000);
+  await app.openTrainTab('wasm');
+  await expect(page.getByTestId('storage-status')).toHaveCount(0);
+
+  const second = await context.newPage();
+  const app2 = new (app.constructor as new (p: typeof page, b: 'wasm') => typeof app)(
+    second,
+    'wasm',
+  );
+  await app2.openTrainTab('wasm');
+  await expect(second.getByTestId('storage-status')).toContainText(
+    'another tab of the playground holds the autosave',
+  );
+  // "New model" in the second tab trains 3 steps and leaves the first tab's autosave alone.
+  await app2.fillTrainSettings({ Batch: 2, Steps: 3, 'Preview every': 0 });
+  await app2.trainNewModel();
+  await expect(second.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
+  await expect(second.getByTestId('train-step')).toHaveText('3 / 3');
+
+  // The first tab's autosave (the pretrained default on a first visit) is still there: a third
+  // tab restores it read-only... after the first closes, the second takes over and saves its own.
+  await page.close();
+  await expect(second.getByTestId('storage-status')).toHaveCount(0, { timeout: 30_000 });
+  const third = await context.newPage();
+  const app3 = new (app.constructor as new (p: typeof page, b: 'wasm') => typeof app)(
+    third,
+    'wasm',
+  );
+  await app3.openOn('wasm');
+  await third.getByRole('tab', { name: /Train/ }).click();
+  await expect(third.getByTestId('train-message')).toContainText(
+    'Restored the autosaved model at step 3. Another tab holds the autosave',
+    { timeout: 60_000 },
+  );
+  expect(app2.consoleErrors).toEqual([]);
+  expect(app3.consoleErrors).toEqual([]);
+});
+
+test('a loaded model file is autosaved, and unsaved steps are saved when the page is hidden', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await app.openTrainTab('wasm');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download model' }).click(),
+  ]);
+  const file = (await download.path())!;
+  await app.fillTrainSettings({ Batch: 2, Steps: 2, 'Preview every': 0 });
+  await app.trainNewModel();
+  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
+  await page.getByTestId('model-file').setInputFiles(file);
+  await expect(page.getByTestId('train-message')).toContainText('(step 11000)');
+  await page.reload();
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await expect(page.getByTestId('train-message')).toHaveText(
+    'Restored the autosaved model at step 11000.',
+    { timeout: 60_000 },
+  );
+
+  // Autosave every 100,000 steps: only leaving the page saves the steps trained so far.
+  await app.fillTrainSettings({
+    Batch: 2,
+    Steps: 12_000,
+    'Autosave every': 100_000,
+    'Preview every': 0,
+  });
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect
+    .poll(async () => Number((await page.getByTestId('train-step').innerText()).split('/')[0]), {
+      timeout: 120_000,
+    })
+    .toBeGreaterThan(11_003);
+  // The tab is hidden (another tab or window in front, a laptop lid closed): the worker saves
+  // after its current step. A reload's own pagehide asks too, but the worker may be gone first.
+  const before = Number((await page.getByTestId('train-step').innerText()).split('/')[0]);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForTimeout(5000);
+  await page.reload();
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await expect(page.getByTestId('train-message')).toContainText('Restored the autosaved model', {
+    timeout: 60_000,
+  });
+  const restored = Number(
+    /step (\d+)/.exec(await page.getByTestId('train-message').innerText())![1],
+  );
+  console.log(`hidden at step ${before}, restored at step ${restored}`);
+  expect(restored).toBeGreaterThanOrEqual(before);
+});
