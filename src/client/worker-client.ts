@@ -24,15 +24,19 @@ export class WorkerClient {
     { resolve: (m: Reply) => void; reject: (e: Error) => void }
   >();
   private nextRequestId = 1;
+  private terminated = false;
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.dispatch(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
-      this.dispatch({
-        type: 'error',
-        message: `The worker failed: ${event.message || 'unknown error'}`,
-      });
+      const message = `The worker failed: ${event.message || 'unknown error'}`;
+      // Its replies may never come: nobody waits forever.
+      this.rejectAll(new Error(message));
+      this.dispatch({ type: 'error', message });
+    };
+    worker.onmessageerror = () => {
+      this.dispatch({ type: 'error', message: 'A message from the worker could not be read.' });
     };
   }
 
@@ -48,15 +52,50 @@ export class WorkerClient {
     return () => set.delete(any);
   }
 
+  /**
+   * Sends a one-shot request. It settles with the worker's reply, or rejects: with the worker's
+   * message, when the worker fails or is terminated, or when `signal` aborts (the reply, if it
+   * still comes, is dropped).
+   */
   request<R extends Reply>(
     message: WithoutId<RequestMessage>,
     transfer: Transferable[] = [],
+    signal?: AbortSignal,
   ): Promise<R> {
+    if (this.terminated) return Promise.reject(new Error('The worker was stopped.'));
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     const requestId = this.nextRequestId++;
     return new Promise<R>((resolve, reject) => {
-      this.pending.set(requestId, { resolve: resolve as (m: Reply) => void, reject });
+      const onAbort = () => {
+        this.pending.delete(requestId);
+        reject(abortError(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(requestId, {
+        resolve: (m) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(m as R);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      });
       this.send({ ...message, requestId } as RequestMessage, transfer);
     });
+  }
+
+  /** Stops the worker; every request still waiting rejects. */
+  terminate(): void {
+    this.terminated = true;
+    this.worker.terminate();
+    this.rejectAll(new Error('The worker was stopped.'));
+  }
+
+  private rejectAll(error: Error): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    waiting.forEach((w) => w.reject(error));
   }
 
   /** The id the latest request() went out with (to match progress messages to it). */
@@ -75,6 +114,13 @@ export class WorkerClient {
     }
     this.listeners.get(message.type)?.forEach((listener) => listener(message));
   }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error
+    ? reason
+    : new DOMException('The request was aborted.', 'AbortError');
 }
 
 export function startWorker(): WorkerClient {
