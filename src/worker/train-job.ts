@@ -25,6 +25,7 @@ import {
   type ModelSummary,
   type TrainSettings,
   type TrainStatus,
+  needsNewModel,
   QUALITY_FIRST_MS,
   QUALITY_SHARE,
 } from '../shared/train-protocol';
@@ -41,6 +42,9 @@ export interface FaultHooks {
   afterStep(step: number): void;
 }
 type Meta = ModelMeta<TrainSettings>;
+
+/** Training time between in-memory snapshots (a lost GPU loses at most this much). */
+const SNAPSHOT_EVERY_MS = 30_000;
 
 const PROGRESS_INTERVAL_MS = 500;
 const PREVIEW_STEPS = 20;
@@ -93,6 +97,8 @@ export class TrainJob {
   /** The optimiser step of the last autosave (null: none of this model). */
   private savedStep: number | null = null;
   private saveRequested = false;
+  /** Training time of the last in-memory snapshot. */
+  private snapshotAt = 0;
   private readonly store = new ModelStore((status, tookOver) => {
     this.post({ type: 'storage/status', status });
     if (tookOver) void this.tookOverAutosave();
@@ -167,6 +173,24 @@ export class TrainJob {
   private async tookOverAutosave(): Promise<void> {
     if (this.trainer && this.status !== 'running') await this.autosave();
     else this.saveRequested = true;
+  }
+
+  /**
+   * Back to the last good state after a NaN or a lost device, keeping the run's own settings
+   * (batch, steps, learning rate…): the checkpoint may predate them, as on "Train more".
+   */
+  private restoreLastGood(bytes: Uint8Array, name: string): void {
+    const ckpt = decodeCheckpoint(bytes);
+    const meta = ckpt.config as Meta;
+    const settings = this.settings;
+    const keep = settings !== null && !needsNewModel(settings, meta.settings);
+    this.adopt(keep ? { ...ckpt, config: { ...meta, settings } } : ckpt, name, this.origin);
+  }
+
+  /** A copy of the state in memory (not IndexedDB), for recovery before the next autosave. */
+  private async snapshot(): Promise<void> {
+    this.lastGood = await this.encode();
+    this.snapshotAt = this.elapsedMs;
   }
 
   /** Builds a trainer from a checkpoint; the current model is untouched unless this succeeds. */
@@ -269,6 +293,8 @@ export class TrainJob {
       this.nextQualityMs = QUALITY_FIRST_MS;
       this.lastGood = null;
       this.post({ type: 'train/history', runId, points: [] });
+      // A lost GPU before the first autosave goes back to these weights, not to nothing.
+      await this.snapshot();
     } else if (JSON.stringify(settings) !== JSON.stringify(this.settings)) {
       // New optimiser settings on the same model: carry the whole state over.
       // adopt() replaces nothing unless it succeeds.
@@ -373,7 +399,7 @@ export class TrainJob {
       // Disposing tensors of a lost device may throw; they are gone either way.
     }
     this.trainer = null;
-    this.adopt(decodeCheckpoint(this.lastGood), 'the last checkpoint', this.origin);
+    this.restoreLastGood(this.lastGood, 'the last checkpoint');
     const message = `Continuing on ${backend} from step ${this.trainer!.optimizer.step}.`;
     if (wasRunning && this.settings) await this.start(this.runId + 1, this.settings, false);
     else this.postStatus('paused', message);
@@ -537,6 +563,10 @@ export class TrainJob {
         await this.autosave();
         last = performance.now();
       }
+      if (this.elapsedMs - this.snapshotAt > SNAPSHOT_EVERY_MS) {
+        await this.snapshot();
+        last = performance.now();
+      }
       this.faults.afterStep(result.step);
       await yieldToEvents();
     }
@@ -586,7 +616,7 @@ export class TrainJob {
     this.loop = null;
     let restored = 'the weights before that step were kept';
     if (this.lastGood) {
-      this.adopt(decodeCheckpoint(this.lastGood), 'the last good checkpoint', this.origin);
+      this.restoreLastGood(this.lastGood, 'the last good checkpoint');
       restored = `the weights from step ${this.trainer?.optimizer.step ?? 0} were restored`;
     }
     if (this.runId === runId) {
