@@ -84,6 +84,7 @@ test('a loaded model file is autosaved, and unsaved steps are saved when the pag
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
   await page.getByTestId('model-file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Load and replace' }).click();
   await expect(page.getByTestId('train-message')).toContainText('(step 11000)');
   await page.reload();
   await page.getByRole('tab', { name: /Train/ }).click();

@@ -24,9 +24,17 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
   const chart = page.getByTestId('loss-chart');
+  // The chart starts again with the new model: a few points, not the default model's history
+  // (a bare "fewer than STEPS + 1" would already hold at 0).
   await expect
-    .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 })
-    .toBeLessThan(STEPS + 1);
+    .poll(
+      async () => {
+        const n = Number(await chart.getAttribute('data-points'));
+        return n >= 1 && n <= STEPS;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
 
   // The loss chart grows and the first preview (from the EMA weights) arrives at step 12.
   await expect
@@ -38,7 +46,8 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   await expect(chart.locator('.recharts-line path').first()).toHaveAttribute('d', /M.+L.+L/);
   await expect(page.getByTestId('steps-per-sec')).not.toHaveText('–');
   // The charts' "appears once training runs" notes are gone.
-  await expect(page.locator('.chart-empty')).toHaveCount(0);
+  for (const id of ['loss-chart', 'bucket-chart', 'throughput-chart'])
+    await expect(page.getByTestId(id).locator('.chart-empty')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('train-status')).toHaveText('paused', { timeout: 120_000 });
@@ -71,11 +80,18 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
   expect(bytes.subarray(0, 4).toString('latin1')).toBe('DPCK');
 
   const input = page.getByTestId('model-file');
+  const replace = page.getByRole('button', { name: 'Load and replace' });
+  // A file would replace the learner's own model: the page asks first; "Keep" changes nothing.
+  await input.setInputFiles(path);
+  await expect(page.getByRole('alertdialog')).toContainText('replaces the current model');
+  await page.getByRole('button', { name: 'Keep the current model' }).click();
+  await expect(page.getByTestId('train-message')).not.toContainText('Loaded');
   await input.setInputFiles({
     name: 'broken.dpmodel',
     mimeType: 'application/octet-stream',
     buffer: Buffer.from('garbage!'),
   });
+  await replace.click();
   await expect(page.getByRole('alert')).toContainText(
     '“broken.dpmodel” is not a Diffusion Playground model',
   );
@@ -85,10 +101,12 @@ test('train on wasm, watch loss and previews, pause, reload, download, load back
     mimeType: 'application/octet-stream',
     buffer: truncated,
   });
+  await replace.click();
   await expect(page.getByRole('alert')).toContainText('“cut.dpmodel” is truncated');
   await expect(page.getByTestId('train-step')).toHaveText(`${step} / ${STEPS}`);
 
   await input.setInputFiles(path);
+  await replace.click();
   await expect(page.getByTestId('train-message')).toContainText(`(step ${step})`);
 
   // A setting that needs a new model asks first; keeping the model changes nothing.

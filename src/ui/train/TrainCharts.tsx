@@ -175,6 +175,7 @@ const tooltipMinutes = (m: unknown) => `after ${formatDuration(Number(m) * 60_00
 /** Class accuracy of the quality meter's samples against training time (scoring not counted). */
 function AccuracyChart() {
   const points = useAppStore((s) => s.trainQuality);
+  const meterOff = useAppStore((s) => (s.trainSettings.qualityEvery ?? 0) === 0);
   const data = points
     .filter((p) => p.classAccuracy !== null)
     .map((p) => ({ minutes: p.elapsedMs / 60_000, accuracy: (p.classAccuracy ?? 0) * 100 }));
@@ -182,7 +183,11 @@ function AccuracyChart() {
     <div className="chart" data-testid="accuracy-chart" data-points={data.length}>
       <h4>Digits read as asked (class accuracy) against training time</h4>
       {data.length === 0 && (
-        <Empty>The quality meter's class accuracy appears here as training runs.</Empty>
+        <Empty>
+          {meterOff
+            ? 'The quality meter is off (Training settings): turn it on to chart class accuracy here.'
+            : "The quality meter's class accuracy appears here as training runs."}
+        </Empty>
       )}
       <LineChart width={440} height={220} data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />

@@ -17,6 +17,16 @@ export function TrainControls() {
   const backend = useAppStore((s) => s.backend);
   const notify = useAppStore((s) => s.notify);
   const [confirming, setConfirming] = useState(false);
+  /** A model file waiting for the learner's yes: it would replace a model of their own. */
+  const [pendingFile, setPendingFile] = useState<File | null>(null);
+  const origin = useAppStore((s) => s.model?.origin ?? null);
+  const load = (file: File) =>
+    loadModelFile(file).catch((err: unknown) =>
+      notify(
+        'error',
+        `Could not load the model: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
   const sameRecipe = useAppStore(
     (s) => JSON.stringify(s.trainSettings) === JSON.stringify(DEFAULT_TRAIN_SETTINGS),
   );
@@ -70,18 +80,36 @@ export function TrainControls() {
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) {
-                loadModelFile(file).catch((err: unknown) =>
-                  notify(
-                    'error',
-                    `Could not load the model: ${err instanceof Error ? err.message : String(err)}`,
-                  ),
-                );
-              }
+              if (!file) return;
+              // The shipped default can always be fetched again; the learner's own model cannot.
+              if (status === 'running' || (hasModel && origin !== 'default')) setPendingFile(file);
+              else void load(file);
             }}
           />
         </label>
       </div>
+      {pendingFile && (
+        <div className="confirm" role="alertdialog" aria-label="Replace the current model?">
+          <p>
+            Loading “{pendingFile.name}” replaces the current model
+            {status === 'running' ? ', which is training now,' : ''} and its autosave. (Download it
+            first to keep it.)
+          </p>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              setPendingFile(null);
+              void load(pendingFile);
+            }}
+          >
+            Load and replace
+          </button>
+          <button type="button" onClick={() => setPendingFile(null)}>
+            Keep the current model
+          </button>
+        </div>
+      )}
       {confirming && (
         <div className="confirm" role="alertdialog" aria-label="Discard the current model?">
           <p>
