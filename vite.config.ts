@@ -14,6 +14,44 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * What the built page may load and run: only its own files. 'wasm-unsafe-eval' lets tfjs compile
+ * its WebAssembly; blob: is where tfjs' threaded wasm starts its pthread workers from; styles
+ * allow inline because recharts and React set style attributes.
+ */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' blob: data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+/**
+ * The CSP in the built page (a meta tag, so static hosts get it too) and as a header from
+ * `vite preview`, which also covers the worker's scripts. Not in dev: Vite's dev server injects
+ * inline scripts of its own.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'content-security-policy',
+    apply: 'build',
+    transformIndexHtml() {
+      return [
+        {
+          tag: 'meta',
+          attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP },
+          injectTo: 'head-prepend',
+        },
+      ];
+    },
+  };
+}
+
 const THREADED_GLUE = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 
 /** Exact edits to the threaded Emscripten glue: [what, text found, text put in its place]. */
@@ -98,14 +136,17 @@ function coiServiceWorker(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), tfjsWasmThreads(), coiServiceWorker()],
+  plugins: [react(), tfjsWasmThreads(), coiServiceWorker(), contentSecurityPolicy()],
   // Module workers with code-splitting: tfjs is imported lazily inside the worker so the first
   // forward frame never waits for it.
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   optimizeDeps: { rolldownOptions: { plugins: [tfjsWasmThreads()] } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { port: 5173, headers: ISOLATION_HEADERS },
-  preview: { port: 4173, headers: ISOLATION_HEADERS },
+  preview: {
+    port: 4173,
+    headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CSP },
+  },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'cli/**/*.test.ts'],
     environment: 'node',
