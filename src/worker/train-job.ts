@@ -10,7 +10,8 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../ml/check
 import { tileGrid } from '../ml/grid';
 import { splitIndices } from '../ml/mnist';
 import { ReverseProcess, type Denoiser } from '../ml/sample';
-import { modelMeta, restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
+import { restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
+import { checkedMeta } from './checked-meta';
 import { presetConfig, trainerFromSettings, trainOnNextBatch } from '../ml/train/from-settings';
 import type { StepResult, Trainer } from '../ml/train/step';
 import { countParams } from '../ml/unet/layout';
@@ -195,7 +196,7 @@ export class TrainJob {
 
   /** Builds a trainer from a checkpoint; the current model is untouched unless this succeeds. */
   private adopt(ckpt: Checkpoint<unknown>, name: string, origin: ModelSummary['origin']): void {
-    const meta = modelMeta<TrainSettings>(ckpt, name);
+    const meta = checkedMeta(ckpt, name);
     const config = presetConfig(meta.settings);
     const next = trainerFromSettings(meta.settings, this.backend);
     try {
@@ -361,7 +362,7 @@ export class TrainJob {
 
   async importModel(runId: number, file: Blob, name: string): Promise<void> {
     const ckpt = decodeCheckpoint(new Uint8Array(await file.arrayBuffer()), `“${name}”`);
-    modelMeta<TrainSettings>(ckpt, `“${name}”`);
+    checkedMeta(ckpt, `“${name}”`);
     await this.stop(runId);
     this.adopt(ckpt, `“${name}”`, 'file');
     // The loaded model is what a reload should bring back.

@@ -7,6 +7,7 @@ import type { BackendDecision } from '../shared/backend-choice';
 import type { BackendAttempt, BackendName, FromWorker, ToWorker } from '../shared/protocol';
 import { DEFAULT_QUALITY_SETTINGS } from '../shared/quality-protocol';
 import { withRetries } from '../shared/retry';
+import { validateTrainSettings } from '../shared/train-settings-spec';
 import { chooseBackend, chooseFastestBackend } from './backends';
 import { Dataset } from './dataset';
 import { ForwardJob } from './forward-job';
@@ -275,10 +276,13 @@ async function handle(message: ToWorker): Promise<void> {
       forward.frame(message.runId, message.t);
       if (deferredBackendStart) setTimeout(deferredBackendStart, 0);
       return;
-    case 'train/start':
+    case 'train/start': {
+      // Checked here too: a message is a boundary like a file (the page may be older or newer).
+      const settings = validateTrainSettings(message.settings, 'The training settings');
       return inTrainOrder(async () =>
-        (await train()).start(message.runId, message.settings, message.fresh),
+        (await train()).start(message.runId, settings, message.fresh),
       );
+    }
     case 'train/save-now':
       if (trainJob) return inTrainOrder(async () => (await train()).saveNow());
       return;

@@ -1,35 +1,66 @@
-import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
+import { isScheduleKind } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
 import { NumberInput } from '../components/NumberInput';
 import { microBatchFor, stepMemoryBytes, stepPathFor } from '../../ml/train/memory';
+import { DEFAULT_MEMORY_LIMIT_MB } from '../../shared/train-protocol';
 import {
-  DEFAULT_MEMORY_LIMIT_MB,
-  PREDICTIONS,
-  TRAIN_PRESETS,
-  type TrainSettings,
-} from '../../shared/train-protocol';
+  SCHEDULE_FIELDS,
+  TRAIN_FIELDS,
+  type ChoiceSpec,
+  type NumberKey,
+  type NumberSpec,
+} from '../../shared/train-settings-spec';
 
-type NumberKey = {
-  [K in keyof TrainSettings]-?: NonNullable<TrainSettings[K]> extends number ? K : never;
-}[keyof TrainSettings];
-
-function NumberField(props: {
-  k: NumberKey;
-  label: string;
-  min: number;
-  max: number;
-  step?: number;
-}) {
-  const value = useAppStore((s) => s.trainSettings[props.k]);
+/** A number setting as the spec describes it: label, range, description. */
+function NumberField({ k }: { k: Exclude<NumberKey, 'qualityEvery'> }) {
+  const spec: NumberSpec = TRAIN_FIELDS[k];
+  const value = useAppStore((s) => s.trainSettings[k]);
   const set = useAppStore((s) => s.setTrainSettings);
   const disabled = useAppStore((s) => s.trainStatus === 'running');
   return (
     <NumberInput
-      {...props}
+      label={spec.label}
+      min={spec.min}
+      max={spec.max}
+      {...(spec.step === undefined ? {} : { step: spec.step })}
+      integer={spec.integer}
+      description={spec.description}
       value={value ?? 0}
       disabled={disabled}
-      onChange={(v) => set({ [props.k]: v })}
+      onChange={(v) => set({ [k]: v })}
     />
+  );
+}
+
+/** A choice setting as the spec describes it. */
+function ChoiceField({
+  k,
+  ariaLabel,
+}: {
+  k: 'preset' | 'prediction' | 'lossWeighting';
+  ariaLabel: string;
+}) {
+  const spec: ChoiceSpec = TRAIN_FIELDS[k];
+  const value = useAppStore((s) => s.trainSettings[k]);
+  const set = useAppStore((s) => s.setTrainSettings);
+  const disabled = useAppStore((s) => s.trainStatus === 'running');
+  return (
+    <label title={spec.description}>
+      {spec.label}
+      <select
+        value={value}
+        disabled={disabled}
+        aria-label={ariaLabel}
+        aria-description={spec.description}
+        onChange={(e) => set({ [k]: e.target.value })}
+      >
+        {spec.choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -49,9 +80,11 @@ function MemoryLimit() {
   return (
     <>
       <NumberInput
-        label="Memory limit (MB)"
-        min={64}
-        max={16_384}
+        label={TRAIN_FIELDS.memoryLimitMB.label}
+        min={TRAIN_FIELDS.memoryLimitMB.min}
+        max={TRAIN_FIELDS.memoryLimitMB.max}
+        integer
+        description={TRAIN_FIELDS.memoryLimitMB.description}
         value={limit}
         disabled={running}
         onChange={(v) => set({ memoryLimitMB: v })}
@@ -73,13 +106,13 @@ function QualityEvery() {
   const mode = every === 'auto' ? 'auto' : every > 0 ? 'steps' : 'off';
   return (
     <>
-      <label>
+      <label title={TRAIN_FIELDS.qualityEvery.description}>
         Quality meter
         <select
           value={mode}
           disabled={running}
           aria-label="Quality meter"
-          title="Scores samples with the MNIST classifier while training, to show when digits become recognisable"
+          aria-description="Scores samples with the MNIST classifier while training, to show when digits become recognisable"
           onChange={(e) =>
             set({
               qualityEvery:
@@ -94,9 +127,11 @@ function QualityEvery() {
       </label>
       {mode === 'steps' && typeof every === 'number' && (
         <NumberInput
-          label="Quality every"
+          label={TRAIN_FIELDS.qualityEvery.label}
           min={1}
-          max={100_000}
+          max={TRAIN_FIELDS.qualityEvery.max}
+          integer
+          description={TRAIN_FIELDS.qualityEvery.description}
           value={every}
           disabled={running}
           onChange={(v) => set({ qualityEvery: v })}
@@ -113,79 +148,50 @@ export function TrainSettingsForm() {
   const running = useAppStore((st) => st.trainStatus === 'running');
   return (
     <section className="card settings-grid" aria-label="Training settings">
-      <label>
-        Model
-        <select
-          value={s.preset}
-          disabled={running}
-          aria-label="Model preset"
-          onChange={(e) => set({ preset: e.target.value as TrainSettings['preset'] })}
-        >
-          {TRAIN_PRESETS.map((p) => (
-            <option key={p} value={p}>
-              {p === 'tiny' ? 'tiny UNet (≈0.34M params)' : 'small UNet (≈1.1M params)'}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Predicts
-        <select
-          value={s.prediction}
-          disabled={running}
-          aria-label="Prediction target"
-          onChange={(e) => set({ prediction: e.target.value as TrainSettings['prediction'] })}
-        >
-          {PREDICTIONS.map((p) => (
-            <option key={p} value={p}>
-              {p === 'epsilon' ? 'ε (noise)' : p === 'v' ? 'v (velocity)' : 'x₀ (clean image)'}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Schedule
+      <ChoiceField k="preset" ariaLabel="Model preset" />
+      <ChoiceField k="prediction" ariaLabel="Prediction target" />
+      <label title={SCHEDULE_FIELDS.kind.description}>
+        {SCHEDULE_FIELDS.kind.label}
         <select
           value={s.schedule.kind}
           disabled={running}
           aria-label="Training schedule"
+          aria-description={SCHEDULE_FIELDS.kind.description}
           onChange={(e) =>
             isScheduleKind(e.target.value) &&
             set({ schedule: { ...s.schedule, kind: e.target.value } })
           }
         >
-          {SCHEDULE_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
+          {SCHEDULE_FIELDS.kind.choices.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
             </option>
           ))}
         </select>
       </label>
-      <label>
-        T
-        <input
-          type="number"
-          min={T_MIN}
-          max={T_MAX}
-          value={s.schedule.T}
-          disabled={running}
-          aria-label="Training T"
-          onChange={(e) => {
-            const T = Math.round(Number(e.target.value));
-            if (T >= T_MIN && T <= T_MAX) set({ schedule: { ...s.schedule, T } });
-          }}
-        />
-      </label>
-      <NumberField k="batchSize" label="Batch" min={1} max={256} />
-      <NumberField k="learningRate" label="Learning rate" min={1e-6} max={1e-1} step={1e-4} />
-      <NumberField k="warmupSteps" label="Warmup steps" min={0} max={100_000} />
-      <NumberField k="totalSteps" label="Steps" min={1} max={1_000_000} />
-      <NumberField k="clipNorm" label="Clip grad norm" min={0} max={100} step={0.1} />
-      <NumberField k="emaDecay" label="EMA decay" min={0} max={0.9999} step={0.001} />
-      <NumberField k="previewEvery" label="Preview every" min={0} max={100_000} />
-      <NumberField k="autosaveEvery" label="Autosave every" min={0} max={100_000} />
+      <NumberInput
+        label={SCHEDULE_FIELDS.T.label}
+        ariaLabel="Training T"
+        min={SCHEDULE_FIELDS.T.min}
+        max={SCHEDULE_FIELDS.T.max}
+        integer
+        description={SCHEDULE_FIELDS.T.description}
+        value={s.schedule.T}
+        disabled={running}
+        onChange={(T) => set({ schedule: { ...s.schedule, T } })}
+      />
+      <NumberField k="batchSize" />
+      <NumberField k="learningRate" />
+      <NumberField k="warmupSteps" />
+      <NumberField k="totalSteps" />
+      <NumberField k="clipNorm" />
+      <NumberField k="emaDecay" />
+      <ChoiceField k="lossWeighting" ariaLabel="Loss weighting" />
+      {s.lossWeighting === 'min-snr' && <NumberField k="snrGamma" />}
+      <NumberField k="previewEvery" />
+      <NumberField k="autosaveEvery" />
       <QualityEvery />
-      <NumberField k="seed" label="Seed" min={0} max={2 ** 31 - 1} />
+      <NumberField k="seed" />
       <MemoryLimit />
     </section>
   );

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TRAIN_SETTINGS } from './train-protocol';
+import { TRAIN_FIELDS, validateTrainSettings } from './train-settings-spec';
+
+const where = '“m.dpmodel”';
+
+describe('training settings spec', () => {
+  it('the recipe is within its own spec, and round-trips unchanged', () => {
+    expect(validateTrainSettings(DEFAULT_TRAIN_SETTINGS, where)).toEqual(DEFAULT_TRAIN_SETTINGS);
+    expect(
+      validateTrainSettings(JSON.parse(JSON.stringify(DEFAULT_TRAIN_SETTINGS)), where),
+    ).toEqual(DEFAULT_TRAIN_SETTINGS);
+  });
+
+  it('fields absent from older files get their defaults', () => {
+    const { memoryLimitMB, qualityEvery, lossWeighting, snrGamma, ...old } = DEFAULT_TRAIN_SETTINGS;
+    void [memoryLimitMB, qualityEvery, lossWeighting, snrGamma];
+    expect(validateTrainSettings(old, where)).toMatchObject({
+      memoryLimitMB: 512,
+      qualityEvery: 0,
+      lossWeighting: 'none',
+      snrGamma: 5,
+    });
+  });
+
+  it('refuses values outside the spec, naming the field', () => {
+    const bad = (patch: Record<string, unknown>) => () =>
+      validateTrainSettings({ ...DEFAULT_TRAIN_SETTINGS, ...patch }, where);
+    expect(bad({ schedule: { kind: 'linear', T: 5e8 } })).toThrow(
+      '“m.dpmodel”: "schedule.T" (T) must be a whole number from 10 to 1000, not 500000000.',
+    );
+    expect(bad({ prediction: 'banana' })).toThrow(
+      '"prediction" (Predicts) must be one of epsilon, v, x0, not "banana"',
+    );
+    expect(bad({ batchSize: 1e8 })).toThrow(
+      '"batchSize" (Batch) must be a whole number from 1 to 256',
+    );
+    expect(bad({ learningRate: null })).toThrow('"learningRate" (Learning rate) must be a number');
+    expect(bad({ emaDecay: NaN })).toThrow('"emaDecay"');
+    expect(bad({ batchSize: 2.5 })).toThrow('whole number');
+    expect(bad({ schedule: null })).toThrow('"schedule" is missing');
+    expect(bad({ qualityEvery: 'sometimes' })).toThrow('"qualityEvery"');
+    expect(() => validateTrainSettings(null, where)).toThrow('missing or not an object');
+    expect(() => validateTrainSettings([], where)).toThrow('missing or not an object');
+  });
+
+  it('every field has a label and a one-line description', () => {
+    for (const [key, spec] of Object.entries(TRAIN_FIELDS)) {
+      expect(spec.label, key).not.toBe('');
+      expect(spec.description.length, key).toBeGreaterThan(10);
+      if (spec.kind === 'number') expect(spec.min, key).toBeLessThan(spec.max);
+    }
+  });
+});
