@@ -12,7 +12,7 @@ const baseArgs = [
   '--disable-quic',
   '--use-angle=swiftshader',
 ];
-// WebGPU runs headless on SwiftShader with this flag (shared/DESIGN.md §2).
+// WebGPU runs headless on SwiftShader with this flag (docs/ARCHITECTURE.md, "Measured on these machines").
 const webgpuArgs = [...baseArgs, '--enable-unsafe-webgpu'];
 const PORT = 4173;
 

@@ -1,6 +1,6 @@
 /**
  * Filter gradient of a 3×3 'same' conv: tfjs' stock Conv2DBackpropFilter kernel against the
- * im2col variants of src/ml/conv2d.ts, on the shapes of DESIGN.md §2, in one process per backend.
+ * im2col variants of src/ml/conv2d.ts, on the UNet's conv shapes, in one process per backend.
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Tf } from '../src/node/backends';

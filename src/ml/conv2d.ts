@@ -1,7 +1,7 @@
 /**
  * NHWC 'same'-padded conv2d whose filter gradient avoids tfjs' Conv2DBackpropFilter kernel.
  *
- * Why (DESIGN.md §2): the wasm backend has no Conv2DBackpropFilter kernel at all, so stock tfjs
+ * Why (docs/ARCHITECTURE.md, "Measured on these machines"): the wasm backend has no Conv2DBackpropFilter kernel at all, so stock tfjs
  * cannot train convs there, and on webgpu that kernel is ~270× slower than the forward conv. The
  * filter gradient is a plain GEMM over im2col patches, dW[k·k·Cin, Cout] = patchesᵀ · dy, which
  * needs only pad, (strided) slice, concat, reshape, matMul and sum — ops every backend has.
@@ -18,7 +18,7 @@ import {
 /**
  * How dW is computed. The best choice differs by device, so it is left to the caller:
  * - 'matmul2d': one 2-D matMul [n, k·k·Cin]ᵀ · [n, Cout] (n = B·Ho·Wo); the backend picks its own
- *   reduction strategy. Best or close to it on webgpu (DESIGN.md §2), hence the default.
+ *   reduction strategy. Best or close to it on webgpu (docs/ARCHITECTURE.md, "Measured on these machines"), hence the default.
  * - 'splitK': batched matMul over S = batch, [S, n/S, k·k·Cin]ᵀ · [S, n/S, Cout], then a sum over
  *   S. Best on a real GPU at large batch; slow where a Sum over axis 0 is slow (SwiftShader).
  * - 'matmul2dT': the same GEMM as 'matmul2d' written as (dyᵀ · patches)ᵀ with explicit transposes.
@@ -27,7 +27,7 @@ import {
  *   (and 'splitK', which is batched). The big patches go in as XNNPACK's packed right operand.
  * - 'depthwise': the patches from one depthwise conv with one-hot taps instead of pad + k·k slices +
  *   concat, then the 'matmul2dT' GEMM: a handful of kernels instead of a dozen. On this project's
- *   CPU machine (b8, five DESIGN.md shapes) 2.4–12× faster than 'matmul2dT' on wasm and 53× faster
+ *   CPU machine (b8, five shapes of the UNet) 2.4–12× faster than 'matmul2dT' on wasm and 53× faster
  *   than stock on cpu for 28² 32→32, hence the default on wasm and cpu.
  * - 'stock': tfjs' own Conv2DBackpropFilter kernel, for comparison; throws on wasm.
  */

@@ -1,6 +1,6 @@
 /**
  * DDPM / DDIM reverse steps, transcribing diffusers' DDPMScheduler.step and DDIMScheduler.step
- * (DESIGN.md §3). Scalar coefficients are computed in float64 from the schedule and only then
+ * (docs/ARCHITECTURE.md, "Diffusion math"). Scalar coefficients are computed in float64 from the schedule and only then
  * handed to tfjs, so float32 tensors never see a long product of alphas.
  */
 import * as tf from '@tensorflow/tfjs-core';

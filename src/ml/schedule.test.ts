@@ -7,7 +7,7 @@ import {
   timestepStats,
 } from './schedule';
 
-// Reference values computed with numpy float64 using diffusers' formulas (DESIGN.md §3).
+// Reference values computed with numpy float64 using diffusers' formulas (docs/ARCHITECTURE.md, "Diffusion math").
 describe('makeSchedule reference values', () => {
   it('linear, T=1000', () => {
     const s = makeSchedule('linear', 1000);

@@ -1,5 +1,5 @@
 /**
- * Noise schedules following diffusers' DDPMScheduler (0-based t, DESIGN.md §3).
+ * Noise schedules following diffusers' DDPMScheduler (0-based t, docs/ARCHITECTURE.md, "Diffusion math").
  * Float64 throughout: ᾱ_t is a long product and the chart shows log-SNR near t = T−1.
  */
 export const SCHEDULE_KINDS = ['linear', 'cosine', 'scaled-linear', 'sigmoid'] as const;

@@ -4,7 +4,7 @@
  * WebGPU comes from Dawn: the npm package `webgpu`, or the `dawn.node` file named by
  * process.env.DAWN_NODE (what /work/shared/tools/gpu/inside.sh sets; it is the only way inside an
  * esbuild bundle). On the CPU-only machines Dawn finds a Vulkan device only through the SwiftShader
- * that ships with Chromium, which needs VK_ICD_FILENAMES and LD_LIBRARY_PATH (DESIGN.md §2).
+ * that ships with Chromium, which needs VK_ICD_FILENAMES and LD_LIBRARY_PATH (docs/ARCHITECTURE.md, "Measured on these machines").
  * LD_LIBRARY_PATH is read by the dynamic loader when the process starts, so setting it in
  * process.env is too late for Dawn's dlopen("libvulkan.so.1") — measured: the adapter is null.
  * `reexecWithDawnEnv()` therefore restarts the current process with both variables set.
@@ -167,7 +167,7 @@ async function register(
     }
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // The threaded build needs workers + SharedArrayBuffer and breaks once bundled (DESIGN.md §2).
+      // The threaded build needs workers + SharedArrayBuffer and breaks once bundled (docs/ARCHITECTURE.md, "Measured on these machines").
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       const dir = opts.wasmDir ?? process.env.TFJS_WASM_DIR;
       if (dir) wasm.setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);

@@ -127,7 +127,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 async function tryBackend(tf: Tf, backend: BackendName): Promise<void> {
   await register(tf, backend);
   const ok = await tf.setBackend(backend);
-  // setBackend returns false instead of throwing when initialisation fails (DESIGN.md §2).
+  // setBackend returns false instead of throwing when initialisation fails (docs/ARCHITECTURE.md, "Measured on these machines").
   if (!ok || tf.getBackend() !== backend) throw new BackendUnavailable('initialisation failed');
   await selfCheck(tf);
 }

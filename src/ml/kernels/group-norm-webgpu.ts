@@ -1,7 +1,7 @@
 /**
  * GroupNorm (+ SiLU) as WGSL programs for tfjs' webgpu backend: 2 dispatches forward and 3
  * backward (4 where the backend cannot copy buffers), in place of ~11 and ~16 with tfjs ops
- * (DESIGN.md §2: each dispatch costs ~0.2 ms of CPU in tfjs, so the count matters more than the
+ * (docs/ARCHITECTURE.md, "Measured on these machines": each dispatch costs ~0.2 ms of CPU in tfjs, so the count matters more than the
  * math). Programs follow the backend's WebGPUProgram shape (webgpu_program.d.ts): it prepends the
  * bindings, `uniforms` and `main`.
  *

@@ -1,5 +1,5 @@
 /**
- * A small MNIST CNN for sample-quality metrics (DESIGN.md §4): its penultimate activations are the
+ * A small MNIST CNN for sample-quality metrics (docs/ARCHITECTURE.md, "Sample quality"): its penultimate activations are the
  * feature space for KID, its softmax gives class accuracy and confidence of generated digits.
  *
  *   x [B,28,28,1] in [−1, 1]

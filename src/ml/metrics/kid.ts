@@ -1,5 +1,5 @@
 /**
- * Kernel Inception Distance on classifier features (DESIGN.md §4): the unbiased estimator of the
+ * Kernel Inception Distance on classifier features (docs/ARCHITECTURE.md, "Sample quality"): the unbiased estimator of the
  * squared MMD with the polynomial kernel k(a, b) = (a·b/d + 1)³ (Bińkowski et al. 2018):
  *
  *   MMD²_u = mean_{i≠j} k(xᵢ, xⱼ) + mean_{i≠j} k(yᵢ, yⱼ) − 2·mean_{i,j} k(xᵢ, yⱼ)

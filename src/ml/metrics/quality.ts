@@ -1,5 +1,5 @@
 /**
- * Sample-quality report for generated digits (DESIGN.md §4): KID on the classifier's features with
+ * Sample-quality report for generated digits (docs/ARCHITECTURE.md, "Sample quality"): KID on the classifier's features with
  * its real-vs-real floor, class accuracy for class-conditional samples, mean confidence, and a
  * memorisation check (nearest training digit closer than the 1st percentile of the held-out →
  * train nearest distances, i.e. closer than almost any genuinely new real digit gets).

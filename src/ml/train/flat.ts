@@ -1,7 +1,7 @@
 /**
  * One flat float32 buffer over all named parameters. Optimizer and EMA math on a single buffer
  * costs a handful of kernels instead of a handful per parameter, and kernel dispatch is what
- * dominates a tfjs training step (DESIGN.md §2).
+ * dominates a tfjs training step (docs/ARCHITECTURE.md, "Measured on these machines").
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { PACK_FLAT_KERNEL, UNPACK_FLAT_KERNEL, hasKernel } from '../kernels/register';

@@ -3,7 +3,7 @@
  * GroupNorm + SiLU costs ~95 kernels forward and backward (every broadcast op's gradient adds a
  * Sum, a Reshape, Casts and clones), and a tiny UNet step runs 24 of them; the closed form in tfjs
  * ops needs about half, and our own kernels (ml/kernels) 2 forward + 4 backward on WebGPU
- * (DESIGN.md §2: dispatch, not math, dominates a tfjs step).
+ * (docs/ARCHITECTURE.md, "Measured on these machines": dispatch, not math, dominates a tfjs step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {

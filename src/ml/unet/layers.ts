@@ -1,6 +1,6 @@
 /**
  * UNet building blocks in plain tfjs-core ops (no tfjs-layers), so they run on every backend,
- * and convs go through our conv2d whose filter gradient also works on wasm (DESIGN.md §2).
+ * and convs go through our conv2d whose filter gradient also works on wasm (docs/ARCHITECTURE.md, "Measured on these machines").
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvStride, type FilterGradVariant, conv2d } from '../conv2d';
