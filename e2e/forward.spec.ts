@@ -115,10 +115,15 @@ test('new noise changes ε and x_t', async ({ app, page }) => {
 
 test('picking another digit by class and index @key', async ({ app, page }) => {
   const before = await app.pixels('x0-canvas');
+  // The digit follows the class at once; Enter in the index field shows that digit.
   await page.getByLabel('Digit class').selectOption('3');
+  await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 3, #0');
   await page.getByLabel('Digit index').fill('12');
-  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByLabel('Digit index').press('Enter');
   await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 3, #12');
+  await page.getByLabel('Digit index').fill('13');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 3, #13');
   await expect
     .poll(async () => (await app.pixels('x0-canvas')).join(','))
     .not.toBe(before.join(','));

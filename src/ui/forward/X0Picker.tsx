@@ -50,7 +50,15 @@ export function X0Picker() {
             Class
             <select
               value={label}
-              onChange={(e) => setLabel(Number(e.target.value))}
+              onChange={(e) => {
+                // The digit follows the class at once (the index kept where that class has it).
+                const next = Number(e.target.value);
+                const per = data.status === 'ready' ? (data.perClass[next] ?? 1) : 1;
+                const at = Math.min(index, per - 1);
+                setLabel(next);
+                setIndex(at);
+                if (data.status === 'ready') void pickDigit(next, at);
+              }}
               aria-label="Digit class"
             >
               {Array.from({ length: 10 }, (_, d) => (
@@ -71,6 +79,9 @@ export function X0Picker() {
               onChange={(e) =>
                 setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))))
               }
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && data.status === 'ready') void pickDigit(label, index);
+              }}
             />
           </label>
           <span className="muted">of {count}</span>

@@ -1,0 +1,25 @@
+import { expect, test } from './fixtures';
+
+// WAI-ARIA tabs: one tab stop, arrows and Home/End move and select; the tab survives a reload.
+test('the main tabs work from the keyboard and come back after a reload', async ({ app, page }) => {
+  await app.openOn('wasm');
+  const forward = page.getByRole('tab', { name: /Forward process/ });
+  await forward.focus();
+  await expect(forward).toHaveAttribute('tabindex', '0');
+  await expect(page.getByRole('tab', { name: /Train/ })).toHaveAttribute('tabindex', '-1');
+  await page.keyboard.press('ArrowRight');
+  const train = page.getByRole('tab', { name: /Train/ });
+  await expect(train).toHaveAttribute('aria-selected', 'true');
+  await expect(train).toBeFocused();
+  await expect(page.getByRole('tabpanel', { name: /Train/ })).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: /Sample/ })).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(forward).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');
+  expect(new URL(page.url()).hash).toBe('#sample');
+  await page.reload();
+  await expect(page.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('button', { name: 'Measure quality' })).toBeVisible();
+});
