@@ -22,7 +22,10 @@ test('first load: the default model samples the requested digit, with its model 
   await expect(card).toContainText('guidance 2, x̂₀ clipped');
   await expect(page.getByTestId('sample-model')).toContainText('pretrained default model');
 
+  // With "any digit" the guidance scale has nothing to push toward, and the page says so.
+  await expect(page.getByTestId('guidance-note')).toContainText('has no effect');
   await page.getByLabel('Class', { exact: true }).selectOption('7');
+  await expect(page.getByTestId('guidance-note')).toHaveCount(0);
   await page.getByRole('button', { name: 'Sample', exact: true }).click();
   await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 180_000 });
   await expect(page.getByTestId('sample-progress')).toContainText('step 20 of 20');

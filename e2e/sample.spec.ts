@@ -87,10 +87,31 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
     page.waitForEvent('download'),
     page.getByTestId('export-apng').click(),
   ]);
-  expect(anim.suggestedFilename()).toBe('denoising_ddim10-eta0_seed1_class3_cfg2_10frames.png');
+  expect(anim.suggestedFilename()).toBe(
+    'denoising_ddim10-eta0_seed1_class3_cfg2_grid_10frames.png',
+  );
   const apng = await readFile((await anim.path())!);
   expect(pngSize(apng)).toEqual({ width: 232, height: 232 });
   expect(apngFrames(apng)).toBe(10);
+
+  // "Export which": sample 3 is the third sample, in every export's name and picture.
+  await page.getByLabel('Export which').selectOption({ label: 'sample 3' });
+  const [one] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-sample-xt').click(),
+  ]);
+  expect(one.suggestedFilename()).toBe('xt_ddim10-eta0_seed1_class3_cfg2_sample3_step10of10.png');
+  const [oneAnim] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-apng').click(),
+  ]);
+  expect(oneAnim.suggestedFilename()).toBe(
+    'denoising_ddim10-eta0_seed1_class3_cfg2_sample3_10frames.png',
+  );
+  const oneApng = await readFile((await oneAnim.path())!);
+  expect(pngSize(oneApng)).toEqual({ width: 224, height: 224 });
+  expect(apngFrames(oneApng)).toBe(10);
+  await page.getByLabel('Export which').selectOption('grid');
 
   // Cancel mid-run: nothing more arrives.
   await page.getByLabel('Delay per step').fill('300');

@@ -32,7 +32,8 @@ export function SampleExport() {
     if (!frame) return;
     const grid = frame[kind];
     const image = which === 'grid' ? grid : cropTile(grid, which, 28, columns);
-    const what = which === 'grid' ? 'grid' : `sample${which}`;
+    // Named as the menu shows it: "sample 3" is the third, 1-based.
+    const what = which === 'grid' ? 'grid' : `sample${which + 1}`;
     downloadPng(
       upscale(withMargin(image, margin), SCALE),
       `${kind}_${describe(settings)}_${what}_step${frame.index + 1}of${frame.total}.png`,
@@ -48,18 +49,22 @@ export function SampleExport() {
     const strip = hstackImages(picks.map((i) => cropTile(frames[i]!.xt, k, 28, columns)));
     downloadPng(
       upscale(withMargin(strip, margin), SCALE),
-      `trajectory_${describe(settings)}_sample${k}_${picks.length}steps.png`,
+      `trajectory_${describe(settings)}_sample${k + 1}_${picks.length}steps.png`,
     ).catch(fail);
   };
 
   const exportAnimation = () => {
     setBusy(true);
-    const frames = recordedFrames().map((f) => withMargin(f.xt, margin));
-    encodeAnimation(frames, 4, 80)
+    // The whole grid, or the one sample "Export which" names, like the other exports.
+    const frames = recordedFrames().map((f) =>
+      withMargin(which === 'grid' ? f.xt : cropTile(f.xt, which, 28, columns), margin),
+    );
+    const what = which === 'grid' ? 'grid' : `sample${which + 1}`;
+    encodeAnimation(frames, which === 'grid' ? 4 : SCALE, 80)
       .then((bytes) =>
         downloadBlob(
           new Blob([bytes as BlobPart], { type: 'image/png' }),
-          `denoising_${describe(settings)}_${frames.length}frames.png`,
+          `denoising_${describe(settings)}_${what}_${frames.length}frames.png`,
         ),
       )
       .catch(fail)

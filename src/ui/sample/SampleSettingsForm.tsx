@@ -34,6 +34,12 @@ export function SampleSettingsForm() {
         </select>
       </label>
       <Num k="guidance" label="Guidance scale" min={0} max={20} step={0.5} />
+      {s.label === null && s.guidance !== 1 && (
+        <p className="muted span-all" data-testid="guidance-note">
+          Guidance pushes samples toward a class: with “any digit” there is none, so the scale has
+          no effect. Pick a class to use it.
+        </p>
+      )}
       <label>
         Sampler
         <select
