@@ -125,3 +125,31 @@ test('a loaded model file is autosaved, and unsaved steps are saved when the pag
   console.log(`hidden at step ${before}, restored at step ${restored}`);
   expect(restored).toBeGreaterThanOrEqual(before);
 });
+
+test('"Pretrained default" brings the shipped model back, after asking, also after a reload', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await app.openTrainTab('wasm');
+  const button = page.getByRole('button', { name: 'Pretrained default' });
+  await expect(button).toBeDisabled();
+  await app.fillTrainSettings({ Batch: 2, Steps: 2, 'Preview every': 0 });
+  await app.trainNewModel();
+  await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
+  await button.click();
+  await expect(page.getByRole('alertdialog')).toContainText('load the pretrained default model');
+  await page.getByRole('button', { name: 'Keep the current model' }).click();
+  await expect(page.getByTestId('train-step')).toHaveText('2 / 2');
+  await button.click();
+  await page.getByRole('button', { name: 'Discard and load the pretrained model' }).click();
+  await expect(page.getByTestId('train-message')).toContainText(
+    'Loaded the pretrained default model (step 11000)',
+  );
+  await page.reload();
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await expect(page.getByTestId('train-message')).toContainText(
+    'Loaded the pretrained default model (step 11000)',
+    { timeout: 60_000 },
+  );
+});

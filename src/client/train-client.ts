@@ -58,6 +58,10 @@ export function pauseTraining(): void {
   need().send({ type: 'train/pause', runId: ++runId });
 }
 
+export function restoreDefaultModel(): void {
+  need().send({ type: 'train/default', runId: ++runId });
+}
+
 export function resetTraining(): void {
   need().send({ type: 'train/reset', runId: ++runId });
 }

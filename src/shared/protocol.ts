@@ -75,6 +75,8 @@ export type StorageStatus =
 export type ToWorker =
   /** The page is being hidden or left: save what is unsaved. */
   | { readonly type: 'train/save-now' }
+  /** Back to the shipped pretrained model (the learner confirmed discarding the current one). */
+  | { readonly type: 'train/default'; readonly runId: number }
   | {
       readonly type: 'init';
       readonly forcedBackend: BackendName | null;

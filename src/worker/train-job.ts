@@ -245,6 +245,14 @@ export class TrainJob {
     }
   }
 
+  /** The shipped model again, at the learner's request: the current one and its autosave go. */
+  async restoreDefault(runId: number): Promise<void> {
+    await this.stop(runId);
+    await this.store.clear();
+    this.savedStep = null;
+    await this.loadDefault();
+  }
+
   /** Nothing autosaved (a first visit): the pretrained default model, so Sample works at once. */
   private async loadDefault(): Promise<void> {
     let bytes: Uint8Array;

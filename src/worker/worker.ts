@@ -286,6 +286,8 @@ async function handle(message: ToWorker): Promise<void> {
     case 'train/save-now':
       if (trainJob) return inTrainOrder(async () => (await train()).saveNow());
       return;
+    case 'train/default':
+      return inTrainOrder(async () => (await train()).restoreDefault(message.runId));
     case 'train/pause':
       return inTrainOrder(async () => (await train()).pause(message.runId));
     case 'train/reset':

@@ -4,6 +4,7 @@ import {
   loadModelFile,
   pauseTraining,
   resetTraining,
+  restoreDefaultModel,
   startTraining,
   wouldDiscardModel,
 } from '../../client/train-client';
@@ -17,6 +18,7 @@ export function TrainControls() {
   const backend = useAppStore((s) => s.backend);
   const notify = useAppStore((s) => s.notify);
   const [confirming, setConfirming] = useState(false);
+  const [confirmingDefault, setConfirmingDefault] = useState(false);
   /** A model file waiting for the learner's yes: it would replace a model of their own. */
   const [pendingFile, setPendingFile] = useState<File | null>(null);
   const origin = useAppStore((s) => s.model?.origin ?? null);
@@ -61,6 +63,14 @@ export function TrainControls() {
         </button>
         <button
           type="button"
+          disabled={!ready || status === 'running' || origin === 'default'}
+          title="Go back to the pretrained model this page ships with"
+          onClick={() => (hasModel ? setConfirmingDefault(true) : restoreDefaultModel())}
+        >
+          Pretrained default
+        </button>
+        <button
+          type="button"
           disabled={!hasModel}
           onClick={() =>
             downloadModel()
@@ -88,6 +98,27 @@ export function TrainControls() {
           />
         </label>
       </div>
+      {confirmingDefault && (
+        <div className="confirm" role="alertdialog" aria-label="Back to the pretrained model?">
+          <p>
+            Discard the current model, its training history and its autosave, and load the
+            pretrained default model? (Download it first to keep it.)
+          </p>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              setConfirmingDefault(false);
+              restoreDefaultModel();
+            }}
+          >
+            Discard and load the pretrained model
+          </button>
+          <button type="button" onClick={() => setConfirmingDefault(false)}>
+            Keep the current model
+          </button>
+        </div>
+      )}
       {pendingFile && (
         <div className="confirm" role="alertdialog" aria-label="Replace the current model?">
           <p>
