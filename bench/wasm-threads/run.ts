@@ -1,5 +1,5 @@
 /**
- * `npm run bench:wasm-threads [-- --rounds R --steps N --batch B]`
+ * `npm run bench:wasm-threads [-- --rounds R --steps N --batch B]` (B: the app's default batch)
  *
  * Training-step time of the wasm backend in Debian's Chromium, one thread against threads, in one
  * run: builds the bench page (index.html here) with the app's Vite config, serves it twice — plain
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     steps: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
-    batch: { type: 'string', default: '32' },
+    batch: { type: 'string', default: String(DEFAULT_TRAIN_SETTINGS.batchSize) },
   },
 });
 const rounds = Number(values.rounds);
