@@ -23,15 +23,9 @@ export function NoiseStrip() {
         label="Noising strip"
         testId="strip-canvas"
       />
-      <div className="strip-labels" style={{ width: STRIP_WIDTH * SCALE }}>
+      <div className="strip-labels" style={{ maxWidth: STRIP_WIDTH * SCALE }}>
         {timesteps.map((t) => (
-          <button
-            key={t}
-            type="button"
-            className="link"
-            onClick={() => setTimestep(t)}
-            style={{ width: IMAGE_SIZE * SCALE }}
-          >
+          <button key={t} type="button" className="link" onClick={() => setTimestep(t)}>
             t={t}
           </button>
         ))}
