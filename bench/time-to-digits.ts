@@ -35,6 +35,8 @@ export interface TtdPoint {
   readonly trainS: number;
   readonly steps: number;
   readonly accuracy: number;
+  /** Samples the classifier put in each class 0–9. */
+  readonly predicted?: readonly number[];
   /** Mean training loss over the steps since the previous point. */
   readonly loss: number;
   readonly scoreS: number;
@@ -82,16 +84,23 @@ export function ttdLabels(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i % 10);
 }
 
-/** Share of [n·784] digits in [−1, 1] that the classifier reads as their requested label. */
+/**
+ * Share of [n·784] digits in [−1, 1] that the classifier reads as their requested label, and how
+ * many it puts in each class (a model that draws one blob for every label shows up there).
+ */
 export async function classAccuracy(
   classifier: ClassifierParams,
   digits: Float32Array,
   labels: Int32Array,
-): Promise<number> {
-  const predicted = argmaxRows((await classify(classifier, digits)).probs);
+): Promise<{ accuracy: number; predicted: number[] }> {
+  const classes = argmaxRows((await classify(classifier, digits)).probs);
+  const predicted = new Array<number>(10).fill(0);
   let right = 0;
-  predicted.forEach((p, i) => (right += p === labels[i] ? 1 : 0));
-  return right / labels.length;
+  classes.forEach((p, i) => {
+    right += p === labels[i] ? 1 : 0;
+    predicted[p] = (predicted[p] ?? 0) + 1;
+  });
+  return { accuracy: right / labels.length, predicted };
 }
 
 function reached(points: readonly TtdPoint[], key: 'trainS' | 'steps') {
@@ -171,11 +180,12 @@ export async function runTimeToDigits(opts: TtdOptions): Promise<TtdRun> {
           },
           50,
         );
-        const accuracy = await classAccuracy(classifier, generated, labels);
+        const { accuracy, predicted } = await classAccuracy(classifier, generated, labels);
         const point: TtdPoint = {
           trainS: trainMs / 1000,
           steps: trainer.optimizer.step,
           accuracy,
+          predicted,
           loss: lossCount > 0 ? lossSum / lossCount : NaN,
           scoreS: (performance.now() - t0) / 1000,
           load1: load1(),
@@ -186,7 +196,8 @@ export async function runTimeToDigits(opts: TtdOptions): Promise<TtdRun> {
         log(
           `  ${label} ${point.trainS.toFixed(0).padStart(4)} s  step ${String(point.steps).padStart(5)}  ` +
             `acc ${pct(accuracy).padStart(4)}  loss ${point.loss.toFixed(4)}  ` +
-            `(scored in ${point.scoreS.toFixed(1)} s, load ${point.load1.toFixed(2)})`,
+            `(scored in ${point.scoreS.toFixed(1)} s, load ${point.load1.toFixed(2)}) ` +
+            `read as 0–9: ${predicted.join(' ')}`,
         );
         next = Math.max(next + opts.every, Math.ceil(trainMs / 1000 / opts.every) * opts.every);
         if (done) break;
@@ -231,11 +242,12 @@ export async function scoreTwin(dir: string, classifierFile?: string): Promise<T
       const bytes = readFileSync(join(dir, p.file));
       const digits = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
       const labels = ttdLabels(digits.length / PIXELS);
-      const accuracy = await classAccuracy(classifier, digits, labels);
+      const { accuracy, predicted } = await classAccuracy(classifier, digits, labels);
       points.push({
         trainS: p.trainS,
         steps: p.steps,
         accuracy,
+        predicted,
         loss: p.loss,
         scoreS: 0,
         load1: p.load1,

@@ -25,6 +25,9 @@ export const PRETRAIN_SETTINGS: TrainSettings = {
   learningRate: 2e-3,
   warmupSteps: 100,
   totalSteps: 11000,
+  clipNorm: 1,
+  emaDecay: 0.995,
+  lossWeighting: 'none',
   seed: 1,
 };
 

@@ -8,11 +8,11 @@ The recipe is the app's TrainSettings as JSON (the bench passes the one it train
 batch, peak lr with linear warmup then half a cosine to 5% of peak at totalSteps, gradient-norm
 clip, noise schedule and T, prediction target, min-SNR-gamma weighting, EMA decay with the warmup
 min(decay, k / (k + 9)), 10% label dropout. Data: public/data/mnist.bin with the app's split
-(every 10th digit of each class held out). Random draws differ from tfjs': same recipe, not the
-same run.
+(every 10th digit of each class held out), and tfjs' initialisation (init_like_tfjs). Random
+draws differ from tfjs': same recipe, not the same run.
 
 Usage: python3 bench/torch/time_to_digits.py --recipe JSON --seconds N --every K --out DIR
-       [--threads N]
+       [--threads N] [--at-steps 500,1000,1500]
 """
 
 import argparse
@@ -27,12 +27,35 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from unet_step import NULL_LABEL, PRESETS, UNet
+from unet_step import NULL_LABEL, PRESETS, Attention, ResBlock, UNet
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SAMPLES = 100
 DDIM_STEPS = 20
 GUIDANCE = 2.0
+
+
+@torch.no_grad()
+def init_like_tfjs(model):
+    """src/ml/unet/params.ts: LeCun-normal weights N(0, 1/fan_in), zero biases, GroupNorm 1/0, the
+    label table N(0, 1), and zeros in each residual branch's last conv, the attention output and
+    the output conv (every block starts as the identity). PyTorch's defaults train the class
+    conditioning far more slowly (its label table here starts at N(0, 0.02^2))."""
+    for m in model.modules():
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            fan_in = m.weight[0].numel()
+            m.weight.normal_(0, 1 / math.sqrt(fan_in))
+            m.bias.zero_()
+        elif isinstance(m, torch.nn.GroupNorm):
+            m.weight.fill_(1)
+            m.bias.zero_()
+    model.table.normal_(0, 1)
+    for m in model.modules():
+        if isinstance(m, ResBlock):
+            m.conv2.weight.zero_()
+        elif isinstance(m, Attention):
+            m.out.weight.zero_()
+    model.out_conv.weight.zero_()
 
 
 def load_train_digits():
@@ -130,6 +153,7 @@ def main():
     ap.add_argument("--every", type=float, default=30)
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int)
+    ap.add_argument("--at-steps", help="write samples at these update counts instead (a sweep)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -137,6 +161,7 @@ def main():
     torch.manual_seed(s.get("seed", 1))
     cfg = PRESETS[s["preset"]]
     model = UNet(cfg["channels"], cfg["emb"], cfg["groups"])
+    init_like_tfjs(model)
     params = list(model.parameters())
     ema_model = UNet(cfg["channels"], cfg["emb"], cfg["groups"])
     ema_model.load_state_dict(model.state_dict())
@@ -155,11 +180,13 @@ def main():
         f"{sum(p.numel() for p in params)} params, load {load1():.2f}",
         flush=True,
     )
+    at_steps = sorted(int(a) for a in args.at_steps.split(",")) if args.at_steps else None
     points, train_s, next_at, step = [], 0.0, args.every, 0
     loss_sum, loss_n = 0.0, 0
     while True:
-        done = step >= total
-        if train_s >= next_at or done or train_s >= args.seconds:
+        done = step >= total or (step >= at_steps[-1] if at_steps else train_s >= args.seconds)
+        due = step in at_steps if at_steps else train_s >= next_at
+        if due or done:
             ema_model.eval()
             digits = sample(ema_model, ab64, T, s["prediction"], 10_000)
             name = f"step{step:06d}.f32"
@@ -169,7 +196,7 @@ def main():
             print(f"  torch {train_s:5.0f} s  step {step:5d}  loss {loss:.4f}  load {load1():.2f}", flush=True)
             loss_sum, loss_n = 0.0, 0
             next_at = max(next_at + args.every, math.ceil(train_s / args.every) * args.every)
-            if done or train_s >= args.seconds:
+            if done:
                 break
         t0 = time.perf_counter()
         step += 1
