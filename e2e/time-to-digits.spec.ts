@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 
-// A new model with the recommended recipe: the quality meter runs on its own (≤ 10 % of the
+// A new model from the pretrained one's page gets the recommended recipe: the quality meter runs on its own (≤ 10 % of the
 // time) and charts class accuracy against training time. Whether and when digits pass 80 % is
 // a benchmark (scripts/bench-time-to-digits-ui.mjs), not a test.
 test('the recommended recipe trains with the quality meter on, charting accuracy against time', async ({
@@ -10,9 +10,13 @@ test('the recommended recipe trains with the quality meter on, charting accuracy
   test.setTimeout(300_000);
   await app.openTrainTab('wasm');
   await expect(page.getByLabel('Quality meter', { exact: true })).toBeVisible();
-  await page.getByRole('button', { name: 'New model' }).click();
-  await page.getByRole('button', { name: 'Discard and train the recommended recipe' }).click();
+  // The pretrained model's own settings fill the form; "New model" left as it is starts from
+  // the recommended recipe instead of that model's long one.
+  await expect(page.getByLabel('Model preset')).toHaveValue('tiny');
+  await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('running');
+  await expect(page.getByLabel('Model preset')).toHaveValue('micro');
+  await expect(page.getByLabel('Prediction target')).toHaveValue('x0');
   await expect(page.getByLabel('Quality meter', { exact: true })).toHaveValue('auto');
   const chart = page.getByTestId('accuracy-chart');
   await expect(chart).toContainText('appears here as training runs');

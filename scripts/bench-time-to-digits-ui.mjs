@@ -38,14 +38,20 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 await page.goto(url);
-await page.getByTestId('backend-status').getByText(/^(webgpu|webgl|wasm|cpu)$/).waitFor({
-  timeout: 180_000,
-});
+await page
+  .getByTestId('backend-status')
+  .getByText(/^(webgpu|webgl|wasm|cpu)$/)
+  .waitFor({
+    timeout: 180_000,
+  });
 const header = (await page.getByTestId('backend-status').innerText()).replace(/\s+/g, ' ');
 await page.getByRole('tab', { name: /Train/ }).click();
-await page.getByTestId('train-status').getByText(/finished|paused|empty/).waitFor({
-  timeout: 120_000,
-});
+await page
+  .getByTestId('train-status')
+  .getByText(/finished|paused|empty/)
+  .waitFor({
+    timeout: 120_000,
+  });
 await page.getByRole('button', { name: 'New model' }).click();
 const recipe = page.getByRole('button', { name: 'Discard and train the recommended recipe' });
 if (await recipe.isVisible()) await recipe.click();
@@ -66,7 +72,9 @@ while (Date.now() - wallStart < limitMs && best < 0.9) {
   if ((await table.count()) === 0) continue;
   for (const cells of await table
     .locator('tbody tr')
-    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))) {
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    )) {
     const step = Number(cells[0]);
     if (rows.has(step)) continue;
     const accuracy = parseFloat(cells[1]) / 100;
@@ -80,13 +88,18 @@ while (Date.now() - wallStart < limitMs && best < 0.9) {
     best = Math.max(best, accuracy);
   }
 }
-await page.getByRole('button', { name: 'Pause' }).click().catch(() => undefined);
+await page
+  .getByRole('button', { name: 'Pause' })
+  .click()
+  .catch(() => undefined);
 
 const list = [...rows.values()].sort((a, b) => a.step - b.step);
 console.log(`Chromium ${browser.version()} · ${header}`);
 console.log(`load average (1 min) at the end: ${loadavg()[0].toFixed(2)}`);
 console.log(`settings: ${settings.replace(/\s+/g, ' ').slice(0, 400)}`);
-console.log('\n| step | training time (s) | class accuracy | scoring took (s) | wall since Train (s) |');
+console.log(
+  '\n| step | training time (s) | class accuracy | scoring took (s) | wall since Train (s) |',
+);
 console.log('|---|---|---|---|---|');
 for (const r of list)
   console.log(

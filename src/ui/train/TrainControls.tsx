@@ -32,6 +32,11 @@ export function TrainControls() {
   const sameRecipe = useAppStore(
     (s) => JSON.stringify(s.trainSettings) === JSON.stringify(DEFAULT_TRAIN_SETTINGS),
   );
+  const untouchedDefault = useAppStore(
+    (s) =>
+      s.model?.origin === 'default' &&
+      JSON.stringify(s.trainSettings) === JSON.stringify(s.model.settings),
+  );
   const ready = backend.status === 'ready';
   const hasModel = status !== 'empty';
 
@@ -154,13 +159,16 @@ export function TrainControls() {
             className="danger"
             onClick={() => {
               setConfirming(false);
+              // The shipped model's own long recipe is nobody's choice: a new model starts from
+              // the recommended one unless the learner edited the form.
+              if (untouchedDefault) useAppStore.getState().setTrainSettings(DEFAULT_TRAIN_SETTINGS);
               resetTraining();
               startTraining(true);
             }}
           >
             Discard and train a new model
           </button>
-          {!sameRecipe && (
+          {!sameRecipe && !untouchedDefault && (
             <button
               type="button"
               className="danger"
