@@ -14,6 +14,7 @@ import { CliError, ROOT } from './common';
 import {
   TRAIN_KEYS,
   type TrainOpts,
+  addMemoryLimitOption,
   addTrainOptions,
   num,
   trainSettingsFrom,
@@ -89,19 +90,16 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  addTrainOptions(
-    program
-      .command('train')
-      .description('train a model on MNIST; resumes when OUT/model.dpmodel exists'),
-  )
-    .addOption(BACKEND_OPTION())
-    .requiredOption('--out <dir>', 'output directory (model.dpmodel, card.json)')
-    .option(
-      '--memory-limit <MB>',
-      'tensor memory per step (64–65536 MB): larger batches run as summed micro-batches',
-      num(64, 65_536),
-      DEFAULT_MEMORY_LIMIT_MB,
+  addMemoryLimitOption(
+    addTrainOptions(
+      program
+        .command('train')
+        .description('train a model on MNIST; resumes when OUT/model.dpmodel exists'),
     )
+      .addOption(BACKEND_OPTION())
+      .requiredOption('--out <dir>', 'output directory (model.dpmodel, card.json)'),
+    DEFAULT_MEMORY_LIMIT_MB,
+  )
     .option(
       '--save-every <n>',
       'also save every n steps (0: only at the end)',

@@ -3,19 +3,22 @@
  * app's "New model" starts from, so the two cannot drift apart.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { SCHEDULE_KINDS, T_MAX, T_MIN, type ScheduleKind } from '../src/ml/schedule';
+import type { ScheduleKind } from '../src/ml/schedule';
 import type { NodeBackendName } from '../src/node/backends';
 import {
   DEFAULT_SNR_GAMMA,
   DEFAULT_TRAIN_SETTINGS,
-  LOSS_WEIGHTINGS,
-  PREDICTIONS,
-  TRAIN_PRESETS,
   type LossWeightingName,
   type PredictionName,
   type PresetName,
   type TrainSettings,
 } from '../src/shared/train-protocol';
+import {
+  SCHEDULE_FIELDS,
+  TRAIN_FIELDS,
+  type ChoiceSpec,
+  type NumberSpec,
+} from '../src/shared/train-settings-spec';
 
 /** A commander argParser for a number in [min, max] (an integer when `integer`). */
 export function num(min: number, max: number, integer = true): (value: string) => number {
@@ -64,39 +67,44 @@ export const TRAIN_KEYS: Record<string, keyof TrainSettings> = {
   seed: 'seed',
 };
 
-/** Adds the recipe's options, each defaulting to DEFAULT_TRAIN_SETTINGS. */
+/** A numeric option whose range and help come from the settings spec (the form's too). */
+function specOption(cmd: Command, flags: string, spec: NumberSpec, value: number): Command {
+  return cmd.option(
+    flags,
+    `${spec.description} (${spec.min}–${spec.max})`,
+    num(spec.min, spec.max, spec.integer),
+    value,
+  );
+}
+
+/** A choice option whose choices and help come from the settings spec. */
+function choiceOption(flags: string, spec: ChoiceSpec, value: string): Option {
+  return new Option(flags, spec.description)
+    .choices(spec.choices.map((c) => c.value))
+    .default(value);
+}
+
+/** Adds the recipe's options, each defaulting to DEFAULT_TRAIN_SETTINGS, described by the spec. */
 export function addTrainOptions(cmd: Command): Command {
   const d = DEFAULT_TRAIN_SETTINGS;
-  return cmd
-    .addOption(new Option('--preset <name>', 'model size').choices(TRAIN_PRESETS).default(d.preset))
-    .option('--steps <n>', 'total steps to reach (1–1000000)', num(1, 1_000_000), d.totalSteps)
-    .option('--batch <n>', 'batch size (1–256)', num(1, 256), d.batchSize)
-    .option('--lr <x>', 'peak learning rate (1e-6–0.1)', num(1e-6, 0.1, false), d.learningRate)
-    .option('--warmup <n>', 'learning-rate warmup steps (0–100000)', num(0, 100_000), d.warmupSteps)
-    .addOption(
-      new Option('--schedule <kind>', 'noise schedule')
-        .choices(SCHEDULE_KINDS)
-        .default(d.schedule.kind),
-    )
-    .option('--T <n>', `diffusion timesteps (${T_MIN}–${T_MAX})`, num(T_MIN, T_MAX), d.schedule.T)
-    .addOption(
-      new Option('--prediction <target>', 'what the model predicts')
-        .choices(PREDICTIONS)
-        .default(d.prediction),
-    )
-    .addOption(
-      new Option('--weighting <kind>', 'loss weighting per sample (min-snr: min-SNR-γ)')
-        .choices(LOSS_WEIGHTINGS)
-        .default(d.lossWeighting ?? 'none'),
-    )
-    .option(
-      '--snr-gamma <x>',
-      'γ of min-SNR-γ weighting (0.1–100)',
-      num(0.1, 100, false),
-      d.snrGamma ?? DEFAULT_SNR_GAMMA,
-    )
-    .option('--ema <x>', 'EMA decay of the weights (0–0.99999)', num(0, 0.99999, false), d.emaDecay)
-    .option('--seed <n>', 'seed (0–2147483647)', num(0, 2 ** 31 - 1), d.seed);
+  const f = TRAIN_FIELDS;
+  cmd.addOption(choiceOption('--preset <name>', f.preset, d.preset));
+  specOption(cmd, '--steps <n>', f.totalSteps, d.totalSteps);
+  specOption(cmd, '--batch <n>', f.batchSize, d.batchSize);
+  specOption(cmd, '--lr <x>', f.learningRate, d.learningRate);
+  specOption(cmd, '--warmup <n>', f.warmupSteps, d.warmupSteps);
+  cmd.addOption(choiceOption('--schedule <kind>', SCHEDULE_FIELDS.kind, d.schedule.kind));
+  specOption(cmd, '--T <n>', SCHEDULE_FIELDS.T, d.schedule.T);
+  cmd.addOption(choiceOption('--prediction <target>', f.prediction, d.prediction));
+  cmd.addOption(choiceOption('--weighting <kind>', f.lossWeighting, d.lossWeighting ?? 'none'));
+  specOption(cmd, '--snr-gamma <x>', f.snrGamma, d.snrGamma ?? DEFAULT_SNR_GAMMA);
+  specOption(cmd, '--ema <x>', f.emaDecay, d.emaDecay);
+  return specOption(cmd, '--seed <n>', f.seed, d.seed);
+}
+
+/** --memory-limit, as the spec bounds it. */
+export function addMemoryLimitOption(cmd: Command, value: number): Command {
+  return specOption(cmd, '--memory-limit <MB>', TRAIN_FIELDS.memoryLimitMB, value);
 }
 
 export function trainSettingsFrom(opts: TrainOpts): TrainSettings {

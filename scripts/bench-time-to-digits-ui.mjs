@@ -58,7 +58,10 @@ if (await recipe.isVisible()) await recipe.click();
 else await page.getByRole('button', { name: 'Discard and train a new model' }).click();
 const wallStart = Date.now();
 await page.getByTestId('train-status').getByText('running').waitFor();
-const settings = await page.getByRole('region', { name: 'Training settings' }).innerText();
+const settings = await page
+  .getByRole('region', { name: 'Training settings' })
+  .locator('input, select')
+  .evaluateAll((els) => els.map((el) => `${el.getAttribute('aria-label')}=${el.value}`).join(', '));
 
 const rows = new Map();
 const seconds = (text) => {
@@ -96,7 +99,7 @@ await page
 const list = [...rows.values()].sort((a, b) => a.step - b.step);
 console.log(`Chromium ${browser.version()} · ${header}`);
 console.log(`load average (1 min) at the end: ${loadavg()[0].toFixed(2)}`);
-console.log(`settings: ${settings.replace(/\s+/g, ' ').slice(0, 400)}`);
+console.log(`settings: ${settings}`);
 console.log(
   '\n| step | training time (s) | class accuracy | scoring took (s) | wall since Train (s) |',
 );
