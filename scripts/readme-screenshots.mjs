@@ -1,0 +1,33 @@
+// The README's screenshots, one per tab at a laptop width, from the production build in Debian's
+// Chromium (wasm, the default model, a sampled grid of 7s). Run `npm run build` first.
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import { preview } from 'vite';
+
+if (!existsSync('dist/index.html')) {
+  console.error('No production build: run `npm run build` first.');
+  process.exit(1);
+}
+mkdirSync('docs/screenshots', { recursive: true });
+const server = await preview({ preview: { port: 4176, strictPort: false, host: '127.0.0.1' } });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+await page.goto(`${server.resolvedUrls.local[0]}?backend=wasm`);
+await page.getByTestId('xt-canvas').and(page.locator('[data-frame="500"]')).waitFor();
+await page.screenshot({ path: 'docs/screenshots/forward-1366.png' });
+await page.getByRole('tab', { name: /Train/ }).click();
+await page.getByTestId('train-status').getByText('finished').waitFor({ timeout: 60_000 });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: 'docs/screenshots/train-1366.png' });
+await page.getByRole('tab', { name: /Sample/ }).click();
+await page.getByLabel('Class', { exact: true }).selectOption('7');
+await page.getByRole('button', { name: 'Sample', exact: true }).click();
+await page.getByTestId('sample-state').getByText('done').waitFor({ timeout: 120_000 });
+await page.getByTestId('sample-xt').scrollIntoViewIfNeeded();
+await page.screenshot({ path: 'docs/screenshots/sample-1366.png' });
+await browser.close();
+await server.close();
+console.log('docs/screenshots/{forward,train,sample}-1366.png');
