@@ -1,19 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import type { BackendOption } from './e2e/fixtures';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
-/** Debian's Chromium; Playwright's own browser download is not reachable from these machines. */
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const baseArgs = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-];
-// WebGPU runs headless on SwiftShader with this flag (docs/ARCHITECTURE.md, "Measured on these machines").
-const webgpuArgs = [...baseArgs, '--enable-unsafe-webgpu'];
 const PORT = 4173;
 
 export default defineConfig<BackendOption>({
@@ -29,7 +17,7 @@ export default defineConfig<BackendOption>({
     baseURL: `http://127.0.0.1:${PORT}/`,
     viewport: { width: 1280, height: 1000 },
     acceptDownloads: true,
-    launchOptions: { executablePath, args: webgpuArgs },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS },
     trace: 'off',
     screenshot: 'only-on-failure',
   },
@@ -42,7 +30,10 @@ export default defineConfig<BackendOption>({
     {
       name: 'no-webgpu',
       testMatch: /no-webgpu/,
-      use: { backend: 'webgl', launchOptions: { executablePath, args: baseArgs } },
+      use: {
+        backend: 'webgl',
+        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+      },
     },
   ],
   webServer: {

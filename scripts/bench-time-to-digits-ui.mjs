@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,17 +25,8 @@ const limitMs = Number(values.minutes) * 60_000;
 const server = await preview({ preview: { port: 4175, strictPort: false, host: '127.0.0.1' } });
 const url = server.resolvedUrls.local[0] + (values.backend ? `?backend=${values.backend}` : '');
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--enable-unsafe-webgpu',
-    '--use-angle=swiftshader',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: WEBGPU_ARGS,
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 await page.goto(url);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,17 +31,8 @@ const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : String(x));
 const server = await preview({ preview: { port: 4174, strictPort: false, host: '127.0.0.1' } });
 const url = server.resolvedUrls.local[0] + (values.backend ? `?backend=${values.backend}` : '');
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--enable-unsafe-webgpu',
-    '--use-angle=swiftshader',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: WEBGPU_ARGS,
 });
 
 const firstFrame = [];

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('No production build: run `npm run build` first.');
@@ -11,8 +12,8 @@ if (!existsSync('dist/index.html')) {
 mkdirSync('docs/screenshots', { recursive: true });
 const server = await preview({ preview: { port: 4176, strictPort: false, host: '127.0.0.1' } });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 });
 const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
 await page.goto(`${server.resolvedUrls.local[0]}?backend=wasm`);

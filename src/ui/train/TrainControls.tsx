@@ -10,6 +10,7 @@ import {
 } from '../../client/train-client';
 import { DEFAULT_TRAIN_SETTINGS } from '../../shared/train-protocol';
 import { useAppStore } from '../../state/store';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { downloadBlob } from '../export/download';
 
 /** Start / pause / resume / reset, and the model file. */
@@ -104,89 +105,71 @@ export function TrainControls() {
         </label>
       </div>
       {confirmingDefault && (
-        <div className="confirm" role="alertdialog" aria-label="Back to the pretrained model?">
-          <p>
-            Discard the current model, its training history and its autosave, and load the
-            pretrained default model? (Download it first to keep it.)
-          </p>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              setConfirmingDefault(false);
-              restoreDefaultModel();
-            }}
-          >
-            Discard and load the pretrained model
-          </button>
-          <button type="button" onClick={() => setConfirmingDefault(false)}>
-            Keep the current model
-          </button>
-        </div>
+        <ConfirmDialog
+          label="Back to the pretrained model?"
+          confirm="Discard and load the pretrained model"
+          onConfirm={() => {
+            setConfirmingDefault(false);
+            restoreDefaultModel();
+          }}
+          onCancel={() => setConfirmingDefault(false)}
+        >
+          Discard the current model, its training history and its autosave, and load the pretrained
+          default model? (Download it first to keep it.)
+        </ConfirmDialog>
       )}
       {pendingFile && (
-        <div className="confirm" role="alertdialog" aria-label="Replace the current model?">
-          <p>
-            Loading “{pendingFile.name}” replaces the current model
-            {status === 'running' ? ', which is training now,' : ''} and its autosave. (Download it
-            first to keep it.)
-          </p>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              setPendingFile(null);
-              void load(pendingFile);
-            }}
-          >
-            Load and replace
-          </button>
-          <button type="button" onClick={() => setPendingFile(null)}>
-            Keep the current model
-          </button>
-        </div>
+        <ConfirmDialog
+          label="Replace the current model?"
+          confirm="Load and replace"
+          onConfirm={() => {
+            setPendingFile(null);
+            void load(pendingFile);
+          }}
+          onCancel={() => setPendingFile(null)}
+        >
+          Loading “{pendingFile.name}” replaces the current model
+          {status === 'running' ? ', which is training now,' : ''} and its autosave. (Download it
+          first to keep it.)
+        </ConfirmDialog>
       )}
       {confirming && (
-        <div className="confirm" role="alertdialog" aria-label="Discard the current model?">
-          <p>
-            {hasModel && wouldDiscardModel(useAppStore.getState().trainSettings)
-              ? 'These settings need a new model. '
-              : ''}
-            Discard the current model and its training history? (Download it first to keep it.)
-          </p>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              setConfirming(false);
-              // The shipped model's own long recipe is nobody's choice: a new model starts from
-              // the recommended one unless the learner edited the form.
-              if (untouchedDefault) useAppStore.getState().setTrainSettings(DEFAULT_TRAIN_SETTINGS);
-              resetTraining();
-              startTraining(true);
-            }}
-          >
-            Discard and train a new model
-          </button>
-          {!sameRecipe && !untouchedDefault && (
-            <button
-              type="button"
-              className="danger"
-              title="The recipe chosen for the shortest time to recognisable digits"
-              onClick={() => {
-                setConfirming(false);
-                useAppStore.getState().setTrainSettings(DEFAULT_TRAIN_SETTINGS);
-                resetTraining();
-                startTraining(true);
-              }}
-            >
-              Discard and train the recommended recipe
-            </button>
-          )}
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep the current model
-          </button>
-        </div>
+        <ConfirmDialog
+          label="Discard the current model?"
+          confirm="Discard and train a new model"
+          onConfirm={() => {
+            setConfirming(false);
+            // The shipped model's own long recipe is nobody's choice: a new model starts from
+            // the recommended one unless the learner edited the form.
+            if (untouchedDefault) useAppStore.getState().setTrainSettings(DEFAULT_TRAIN_SETTINGS);
+            resetTraining();
+            startTraining(true);
+          }}
+          onCancel={() => setConfirming(false)}
+          extra={
+            !sameRecipe &&
+            !untouchedDefault && (
+              <button
+                type="button"
+                className="danger"
+                title="The recipe chosen for the shortest time to recognisable digits"
+                onClick={() => {
+                  setConfirming(false);
+                  useAppStore.getState().setTrainSettings(DEFAULT_TRAIN_SETTINGS);
+                  resetTraining();
+                  startTraining(true);
+                }}
+              >
+                Discard and train the recommended recipe
+              </button>
+            )
+          }
+        >
+          {hasModel && wouldDiscardModel(useAppStore.getState().trainSettings)
+            ? 'These settings need a new model. '
+            : ''}
+          Discard the current model and its training history? (Download it first to keep it.)
+        </ConfirmDialog>
       )}
     </section>
   );
