@@ -3,6 +3,9 @@
 # production build, then Playwright against the built app in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Chromium first: the end-to-end tests drive it, and the unit tests' WebGPU checks run through
+# the SwiftShader driver it ships (they skip, saying so, only where it cannot be installed).
+bash scripts/ensure-chromium.sh || echo "No Chromium: the WebGPU unit checks will skip and the end-to-end tests fail." >&2
 npm run lint
 npm run typecheck
 npm run test:unit

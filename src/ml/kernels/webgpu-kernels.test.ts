@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dawnAvailable } from '../../node/dawn-available';
 
-// Dawn finds an adapter here through Chromium's SwiftShader (CI installs chromium first).
-const HAS_SWIFTSHADER = existsSync('/usr/lib/chromium/vk_swiftshader_icd.json');
+const HAS_SWIFTSHADER = dawnAvailable();
 
 interface CheckCase {
   readonly shape: number[];
