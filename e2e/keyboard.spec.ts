@@ -12,10 +12,14 @@ test('the main tabs work from the keyboard and come back after a reload', async 
   await expect(train).toHaveAttribute('aria-selected', 'true');
   await expect(train).toBeFocused();
   await expect(page.getByRole('tabpanel', { name: /Train/ })).toBeVisible();
+  // Each tab opens with what the learner is looking at.
+  await expect(page.getByTestId('explainer-train')).toContainText('Training objective');
   await page.keyboard.press('End');
   await expect(page.getByRole('tab', { name: /Sample/ })).toBeFocused();
+  await expect(page.getByTestId('explainer-sample')).toContainText('The reverse process');
   await page.keyboard.press('ArrowRight');
   await expect(forward).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('explainer-forward')).toContainText('forward process');
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');
   expect(new URL(page.url()).hash).toBe('#sample');

@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { IMAGE_SIZE } from '../../shared/protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { lazyPart } from '../components/lazy-part';
+import { Explainer } from '../components/Explainer';
 import { PartBoundary } from '../components/PartBoundary';
 import { ExportButtons } from './ExportButtons';
 import { LiveFormula } from './LiveFormula';
@@ -48,6 +49,16 @@ export function ForwardPanel() {
         <ExportButtons />
       </div>
       <div className="col view">
+        <Explainer id="forward">
+          <p>
+            The <b>forward process</b> destroys a digit on purpose: at step t the image is{' '}
+            <i>x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε</i>, a mix of the clean digit x₀ and Gaussian noise ε. The
+            schedule sets how fast ᾱ_t (the share of signal, squared) falls from 1 toward 0 as t
+            goes to T−1. Drag t and watch the two weights below change; by the last step almost
+            nothing of the digit is left — unless T is small or the schedule ends early, which the
+            numbers show. A model is then trained to undo one step of this at a time.
+          </p>
+        </Explainer>
         <section className="card panels" aria-label="x0, noise and x_t">
           <Panel
             channel="x0"

@@ -43,8 +43,12 @@ export function QualityMeter() {
         {DEFAULT_QUALITY_SETTINGS.guidance}) and scores them with a small MNIST classifier trained
         by this project
         {result ? ` (${(result.classifierAccuracy * 100).toFixed(1)}% on held-out digits)` : ''}.
-        KID compares the classifier's features of samples and held-out real digits; the floor is KID
-        between two halves of the real digits. Use ≥ 500 samples for a stable KID.
+        KID (kernel inception distance) compares the classifier's features of the samples with those
+        of held-out real digits: 0 means the same distribution. Its estimate is unbiased, so with
+        few samples it scatters around the true value and can be slightly negative. The real-vs-real
+        floor is KID between two halves of the real digits — as good as it gets at this sample size.
+        “Memorised” is the share of samples closer to a training digit than almost any real held-out
+        digit is (copies, not new digits). Use ≥ 500 samples for a stable KID.
       </p>
       <div className="row wrap">
         <NumberInput

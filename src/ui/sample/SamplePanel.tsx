@@ -1,4 +1,5 @@
 import { useAppStore } from '../../state/store';
+import { Explainer } from '../components/Explainer';
 import { gridColumns } from '../../shared/sample-protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { ModelCardView } from './ModelCardView';
@@ -25,6 +26,17 @@ export function SamplePanel() {
         <SampleSettingsForm />
       </div>
       <div className="col view">
+        <Explainer id="sample">
+          <p>
+            <b>The reverse process</b> starts from pure noise x_T and walks back: at each step the
+            model guesses the clean image x̂₀ (right), and the sampler moves x_t (left) a little
+            toward it, to the noise level of the next step. <b>DDPM</b> adds fresh noise at every
+            step and needs all T of them; <b>DDIM</b> (η = 0) takes a deterministic path that stays
+            accurate with far fewer, larger steps — compare them below. <b>Guidance</b> runs the
+            model with and without the class and pushes the guess further in the direction the class
+            adds (ε̃ = ε_u + s·(ε_c − ε_u)): sharper, more typical digits at the cost of variety.
+          </p>
+        </Explainer>
         {!model && (
           <p className="card notice" data-testid="sample-no-model">
             No model yet. Train one in “2 · Train a denoiser”, or load a model file there; then

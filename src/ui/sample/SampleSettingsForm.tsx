@@ -4,10 +4,28 @@ import type { SampleSettings } from '../../shared/sample-protocol';
 
 type NumberKey = 'count' | 'seed' | 'guidance' | 'steps' | 'eta';
 
+/** What each sampling number does, for its tooltip and accessible description. */
+const DESCRIPTIONS: Record<NumberKey, string> = {
+  count: 'How many digits to sample at once, shown as a grid.',
+  seed: 'Seeds the starting noise x_T (and DDPM’s fresh noise): the same seed gives the same digits.',
+  guidance:
+    'Classifier-free guidance s: 1 is the plain conditional model, larger pushes harder toward the class.',
+  steps: 'How many reverse steps to take out of the T the model was trained with.',
+  eta: 'DDIM’s noise: 0 is a deterministic path, 1 adds as much fresh noise as DDPM.',
+};
+
 function Num(props: { k: NumberKey; label: string; min: number; max: number; step?: number }) {
   const value = useAppStore((s) => s.sampleSettings[props.k]);
   const set = useAppStore((s) => s.setSampleSettings);
-  return <NumberInput {...props} value={value} onChange={(v) => set({ [props.k]: v })} />;
+  return (
+    <NumberInput
+      {...props}
+      integer={props.k !== 'guidance' && props.k !== 'eta'}
+      description={DESCRIPTIONS[props.k]}
+      value={value}
+      onChange={(v) => set({ [props.k]: v })}
+    />
+  );
 }
 
 export function SampleSettingsForm() {
@@ -40,7 +58,7 @@ export function SampleSettingsForm() {
           no effect. Pick a class to use it.
         </p>
       )}
-      <label>
+      <label title="DDPM adds fresh noise each step (needs many steps); DDIM can take big deterministic steps">
         Sampler
         <select
           value={s.sampler}
@@ -52,7 +70,7 @@ export function SampleSettingsForm() {
         </select>
       </label>
       <Num k="steps" label="Steps" min={1} max={T} />
-      <label>
+      <label title="Which timesteps the steps visit: trailing starts at T−1, leading at a multiple of T/steps, linspace spreads them evenly">
         Spacing
         <select
           value={s.spacing}
@@ -67,7 +85,7 @@ export function SampleSettingsForm() {
       {s.sampler === 'ddim' ? (
         <Num k="eta" label="η" min={0} max={1} step={0.1} />
       ) : (
-        <label>
+        <label title="DDPM's noise each step: the posterior's β̃ (fixed-small) or the forward β (fixed-large)">
           Variance
           <select
             value={s.variance}
@@ -79,7 +97,7 @@ export function SampleSettingsForm() {
           </select>
         </label>
       )}
-      <label>
+      <label title="Clamp the model's guess of the clean image to the pixel range before each step (diffusers' clip_sample); it thickens strokes with guidance">
         Clip x̂₀ to [−1, 1]
         <input
           type="checkbox"
