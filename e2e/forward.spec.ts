@@ -96,9 +96,18 @@ test('T from 10 to 1000 resizes the slider and the strip', async ({ app, page })
   await expect(page.getByRole('button', { name: 't=9' })).toBeVisible();
   await page.getByRole('button', { name: 't=9' }).click();
   await app.waitForFrame('9');
+  // A schedule that ends far from noise says so, with its numbers.
+  await expect(page.getByTestId('schedule-end-note')).toContainText('never reaches pure noise');
+  // Out of range: refused in words, never silently changed.
   await T.fill('5');
   await T.press('Enter');
   await expect(T).toHaveValue('10');
+  await expect(page.getByTestId('t-refused')).toHaveText(
+    'T must be a whole number from 10 to 1000; 5 was not used.',
+  );
+  await T.fill('1000');
+  await T.press('Enter');
+  await expect(page.getByTestId('schedule-end-note')).toHaveCount(0);
 });
 
 test('new noise changes ε and x_t', async ({ app, page }) => {

@@ -1,5 +1,6 @@
-import { useState } from 'react';
-import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind } from '../../ml/schedule';
+import { useMemo, useState } from 'react';
+import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind, makeSchedule } from '../../ml/schedule';
+import { fmt } from '../format';
 import { useAppStore } from '../../state/store';
 
 const SCHEDULE_LABELS = {
@@ -8,6 +9,29 @@ const SCHEDULE_LABELS = {
   'scaled-linear': 'scaled-linear',
   sigmoid: 'sigmoid',
 } as const;
+
+/**
+ * A schedule that ends far from pure noise (linear with a small T: x_T ≈ 0.78·x₀ + 0.63·ε at
+ * T = 50) surprises: the digit is still plain at the last step. Said, with the numbers.
+ */
+function EndOfScheduleNote() {
+  const kind = useAppStore((s) => s.scheduleKind);
+  const T = useAppStore((s) => s.T);
+  const end = useMemo(() => makeSchedule(kind, T).alphasCumprod[T - 1] ?? 0, [kind, T]);
+  const signal = Math.sqrt(end);
+  if (signal <= END_SIGNAL_NOTE) return null;
+  return (
+    <p className="muted schedule-note" data-testid="schedule-end-note">
+      At the last step, t = {T - 1}, x_t is still {fmt(signal, 2)}·x₀ + {fmt(Math.sqrt(1 - end), 2)}
+      ·ε: with T = {T} this schedule never reaches pure noise, so sampling, which starts from pure
+      noise, starts somewhere the model never saw. A larger T, the cosine schedule, or rescaling the
+      schedule to zero terminal SNR (Lin et al. 2023) fixes it.
+    </p>
+  );
+}
+
+/** √ᾱ at T−1 above which the note appears (linear T = 1000 ends at 0.006). */
+const END_SIGNAL_NOTE = 0.05;
 
 export function ScheduleControls() {
   const kind = useAppStore((s) => s.scheduleKind);
@@ -48,6 +72,7 @@ export function ScheduleControls() {
         </select>
       </label>
       <TField key={T} T={T} />
+      <EndOfScheduleNote />
       <span className="muted">
         ε seed <span data-testid="noise-seed">{noiseSeed}</span>
       </span>
@@ -63,13 +88,22 @@ export function ScheduleControls() {
   );
 }
 
-/** T is typed freely and applied on blur or Enter, so "1" on the way to "100" is not clamped to 10. */
+/**
+ * T is typed freely and applied on blur or Enter, so "1" on the way to "100" is not taken for 1.
+ * A value out of range is refused in words and the field shows the T in use again.
+ */
 function TField({ T }: { T: number }) {
   const [draft, setDraft] = useState(String(T));
+  const [refused, setRefused] = useState<string | null>(null);
   const apply = () => {
-    useAppStore.getState().setT(Number(draft));
-    // Show the clamped value even when it equals the current T (then the key does not change).
-    setDraft(String(useAppStore.getState().T));
+    const n = Number(draft);
+    if (Number.isInteger(n) && n >= T_MIN && n <= T_MAX) {
+      setRefused(null);
+      useAppStore.getState().setT(n);
+    } else {
+      setRefused(`T must be a whole number from ${T_MIN} to ${T_MAX}; ${draft} was not used.`);
+      setDraft(String(useAppStore.getState().T));
+    }
   };
   return (
     <label>
@@ -84,6 +118,11 @@ function TField({ T }: { T: number }) {
         onBlur={apply}
         onKeyDown={(e) => e.key === 'Enter' && apply()}
       />
+      {refused && (
+        <span className="field-error" aria-live="polite" data-testid="t-refused">
+          {refused}
+        </span>
+      )}
     </label>
   );
 }
