@@ -20,18 +20,16 @@ import { parseModelCard, type ModelCard } from '../shared/model-card';
 import type { BackendName, FromWorker } from '../shared/protocol';
 import type { QualityReport } from '../shared/quality-protocol';
 import {
-  TIMESTEP_BUCKETS,
   TRAINING_QUALITY_SAMPLES,
   type LossPoint,
   type ModelSummary,
   type TrainSettings,
   type TrainStatus,
   needsNewModel,
-  QUALITY_FIRST_MS,
-  QUALITY_SHARE,
 } from '../shared/train-protocol';
 import type { Dataset } from './dataset';
 import { ModelStore } from './model-store';
+import { TrainMeter } from './train-meter';
 import type { SamplingModel } from './sample-job';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -51,7 +49,6 @@ const PROGRESS_INTERVAL_MS = 500;
 const PREVIEW_STEPS = 20;
 const PREVIEW_SEED = 1234;
 const PREVIEW_LABELS = Int32Array.from({ length: 20 }, (_, i) => i % 10);
-const BUCKET_SMOOTHING = 0.05;
 
 /** The pretrained model `npm run pretrain` publishes; loaded on a first visit. */
 const DEFAULT_MODEL_DIR = new URL(
@@ -87,11 +84,7 @@ export class TrainJob {
   private loop: Promise<void> | null = null;
   private history: LossPoint[] = [];
   private unsent: LossPoint[] = [];
-  private buckets = new Array<number>(TIMESTEP_BUCKETS).fill(NaN);
-  private stepTimes: number[] = [];
-  private elapsedMs = 0;
-  /** With qualityEvery 'auto': the training time at which the next measurement is due. */
-  private nextQualityMs = QUALITY_FIRST_MS;
+  private readonly meter = new TrainMeter();
   private resumeAfterMove = false;
   /** The last state known to be good: NaN recovery and device-loss recovery start from it. */
   private lastGood: Uint8Array | null = null;
@@ -191,7 +184,7 @@ export class TrainJob {
   /** A copy of the state in memory (not IndexedDB), for recovery before the next autosave. */
   private async snapshot(): Promise<void> {
     this.lastGood = await this.encode();
-    this.snapshotAt = this.elapsedMs;
+    this.snapshotAt = this.meter.elapsedMs;
   }
 
   /** Builds a trainer from a checkpoint; the current model is untouched unless this succeeds. */
@@ -297,9 +290,8 @@ export class TrainJob {
       this.card = null;
       this.history = [];
       this.unsent = [];
-      this.buckets.fill(NaN);
-      this.elapsedMs = 0;
-      this.nextQualityMs = QUALITY_FIRST_MS;
+      this.meter.reset();
+      this.snapshotAt = 0;
       this.lastGood = null;
       this.post({ type: 'train/history', runId, points: [] });
       // A lost GPU before the first autosave goes back to these weights, not to nothing.
@@ -352,8 +344,7 @@ export class TrainJob {
     this.history = [];
     this.unsent = [];
     this.lastGood = null;
-    this.elapsedMs = 0;
-    this.buckets.fill(NaN);
+    this.meter.reset();
     this.savedStep = null;
     await this.store.clear();
     this.post({ type: 'train/history', runId, points: [] });
@@ -478,23 +469,11 @@ export class TrainJob {
     const trainer = this.trainer;
     const settings = this.settings;
     if (!trainer || !settings) return;
-    const times = this.stepTimes;
-    const span = times.length > 1 ? (times[times.length - 1]! - times[0]!) / 1000 : 0;
-    const stepsPerSec = span > 0 ? (times.length - 1) / span : 0;
-    const step = trainer.optimizer.step;
     this.post({
       type: 'train/progress',
       runId: this.runId,
       points: this.unsent,
-      step,
-      totalSteps: settings.totalSteps,
-      stepsPerSec,
-      imagesPerSec: stepsPerSec * settings.batchSize,
-      elapsedMs: this.elapsedMs,
-      etaMs: stepsPerSec > 0 ? ((settings.totalSteps - step) / stepsPerSec) * 1000 : NaN,
-      lr: this.lastLr,
-      gradNorm: this.lastGradNorm,
-      bucketLoss: [...this.buckets],
+      ...this.meter.stats(trainer.optimizer.step, settings),
       replay:
         this.backend === 'webgpu'
           ? {
@@ -510,18 +489,14 @@ export class TrainJob {
     this.unsent = [];
   }
 
-  private lastLr = 0;
-  private lastGradNorm = 0;
-
   private async run(runId: number): Promise<void> {
     const trainer = this.trainer!;
     const settings = this.settings!;
     const set = (await this.dataset()).set;
     const { train } = splitIndices(set);
-    const T = settings.schedule.T;
-    this.stepTimes = [];
+    const meter = this.meter;
     let lastPost = performance.now();
-    let last = performance.now();
+    meter.startRun(lastPost);
     while (this.runId === runId && trainer.optimizer.step < settings.totalSteps) {
       const result = this.faults.nanBatch(trainer.optimizer.step + 1)
         ? await nanStep(trainer, settings.batchSize, set.rows)
@@ -531,50 +506,33 @@ export class TrainJob {
         return;
       }
       const now = performance.now();
-      this.elapsedMs += now - last;
-      last = now;
-      this.stepTimes.push(now);
-      if (this.stepTimes.length > 30) this.stepTimes.shift();
-      this.lastLr = result.lr;
-      this.lastGradNorm = result.gradNorm;
+      meter.step(now, result, settings.schedule.T);
       const point = { step: result.step, loss: result.loss };
       this.history.push(point);
       this.unsent.push(point);
-      result.timesteps.forEach((t, i) => {
-        const b = Math.min(TIMESTEP_BUCKETS - 1, Math.floor((t * TIMESTEP_BUCKETS) / T));
-        const l = result.perSampleLoss[i] ?? NaN;
-        const prev = this.buckets[b] ?? NaN;
-        this.buckets[b] = Number.isNaN(prev) ? l : prev + BUCKET_SMOOTHING * (l - prev);
-      });
       if (now - lastPost > PROGRESS_INTERVAL_MS) {
         this.flushProgress();
         lastPost = now;
       }
+      // Previews, scoring and saving stop the training clock (meter.skip).
       if (settings.previewEvery > 0 && result.step % settings.previewEvery === 0) {
         await this.preview(runId);
-        last = performance.now();
+        meter.skip(performance.now());
       }
-      const qualityEvery = settings.qualityEvery ?? 0;
-      const qualityDue =
-        qualityEvery === 'auto'
-          ? this.elapsedMs >= this.nextQualityMs
-          : qualityEvery > 0 && result.step % qualityEvery === 0;
-      if (qualityDue) {
-        const took = await this.measureQuality(runId, result.step);
-        // The next one waits until it is ≤ QUALITY_SHARE of the time again.
-        this.nextQualityMs = this.elapsedMs + (took * (1 - QUALITY_SHARE)) / QUALITY_SHARE;
-        last = performance.now();
+      if (meter.qualityDue(settings.qualityEvery, result.step)) {
+        meter.qualityTook(await this.measureQuality(runId, result.step));
+        meter.skip(performance.now());
       }
       if (
         this.saveRequested ||
         (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0)
       ) {
         await this.autosave();
-        last = performance.now();
+        meter.skip(performance.now());
       }
-      if (this.elapsedMs - this.snapshotAt > SNAPSHOT_EVERY_MS) {
+      if (meter.elapsedMs - this.snapshotAt > SNAPSHOT_EVERY_MS) {
         await this.snapshot();
-        last = performance.now();
+        meter.skip(performance.now());
       }
       this.faults.afterStep(result.step);
       await yieldToEvents();
@@ -593,7 +551,7 @@ export class TrainJob {
    */
   private async measureQuality(runId: number, step: number): Promise<number> {
     const start = performance.now();
-    const elapsedMs = this.elapsedMs;
+    const elapsedMs = this.meter.elapsedMs;
     try {
       const { report: r, ms } = await this.scoreQuality(TRAINING_QUALITY_SAMPLES);
       this.post({
