@@ -141,7 +141,7 @@ async function tensorsErr(ours: readonly Tensor[], ref: readonly Tensor[]): Prom
  * it must refuse (a buffer of a tensor that outlives the step; a read-back it was not told of).
  */
 async function checkRecorder(tf: Tf) {
-  const recorder = StepRecorder.for(tf.backend());
+  const recorder = StepRecorder.for(tf.backend(), tf.version_core);
   if (!recorder) return { available: false };
   const init = tf.tensor1d([1, 2, 3]);
   const v = tf.variable(init);

@@ -48,6 +48,16 @@ function poolKey(size: number, usage: number): string {
   return `${size}_${usage}`;
 }
 
+/** The tfjs version whose private members the recorder uses (checked through Dawn in Vitest). */
+export const RECORDER_TFJS_VERSION = '4.22.0';
+
+/** Why steps cannot be recorded with this tfjs, or null when they can. */
+export function recorderRefusal(tfjsVersion: string): string | null {
+  return tfjsVersion === RECORDER_TFJS_VERSION
+    ? null
+    : `recording is written for tfjs ${RECORDER_TFJS_VERSION}, this is ${tfjsVersion}`;
+}
+
 export class StepRecorder {
   private readonly encoderProto: object;
   private readonly passProto: object;
@@ -62,8 +72,13 @@ export class StepRecorder {
     this.passProto = Object.getPrototypeOf(pass) as object;
   }
 
-  /** A recorder for `backend`, or null when it is not a tfjs webgpu backend we know. */
-  static for(backend: unknown): StepRecorder | null {
+  /**
+   * A recorder for `backend`, or null when it is not a tfjs webgpu backend we know: recording
+   * reaches into tfjs' private members, so it runs only on the tfjs version it was written and
+   * checked for (package.json pins it); any other version trains through plain tfjs steps.
+   */
+  static for(backend: unknown, tfjsVersion: string): StepRecorder | null {
+    if (recorderRefusal(tfjsVersion) !== null) return null;
     if (typeof backend !== 'object' || backend === null) return null;
     const b = backend as Record<string, unknown>;
     const fns = ['uploadToGPU', 'endComputePassEncoder', 'submitQueue', 'convertAndCacheOnCPU'];

@@ -18,7 +18,11 @@ import { type InitOptions, type UNetParams, disposeParams, initParams } from '..
 import { ADAM_KERNEL, hasKernel } from '../kernels/register';
 import type { RecordedStep, ReplayCounts, ReplayInputs } from '../kernels/recorded-step-webgpu';
 import type { ProgramTime } from '../kernels/replay-profile-webgpu';
-import { type RecordingSession, StepRecorder } from '../kernels/step-recording-webgpu';
+import {
+  type RecordingSession,
+  recorderRefusal,
+  StepRecorder,
+} from '../kernels/step-recording-webgpu';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
 import { type LrOptions, learningRate, validateLr } from './lr';
@@ -309,8 +313,14 @@ export function createTrainer(opts: TrainerOptions): Trainer {
   const ema = new Ema(params, { decay: opts.emaDecay });
   const vars = [...params.values()];
   const names = [...params.keys()];
-  const recorder = opts.replay === false ? null : StepRecorder.for(tf.backend());
-  const replay = { recorded: 0, replayed: 0, failures: 0, lastFailure: null as string | null };
+  const recorder = opts.replay === false ? null : StepRecorder.for(tf.backend(), tf.version_core);
+  const replay = {
+    recorded: 0,
+    replayed: 0,
+    failures: 0,
+    // Said in the Train tab ("through tfjs (…)") when the tfjs version rules recording out.
+    lastFailure: opts.replay === false ? null : recorderRefusal(tf.version_core),
+  };
   let recording: { step: RecordedStep; shape: string } | null = null;
   let busy = false;
   let disposed = false;
