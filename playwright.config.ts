@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 import type { BackendOption } from './e2e/fixtures';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
-const PORT = 4173;
+// PW_PORT lets a second run (another checkout's CI, say) use its own preview server.
+const PORT = Number(process.env['PW_PORT'] ?? 4173);
 
 export default defineConfig<BackendOption>({
   testDir: 'e2e',
