@@ -3,6 +3,11 @@ import { expect, test } from './fixtures';
 // WAI-ARIA tabs: one tab stop, arrows and Home/End move and select; the tab survives a reload.
 test('the main tabs work from the keyboard and come back after a reload', async ({ app, page }) => {
   await app.openOn('wasm');
+  // Canvases say what they show, with the live numbers.
+  await expect(page.getByTestId('xt-canvas')).toHaveAttribute(
+    'aria-label',
+    'x_t of MNIST digit 7 at t = 500: 0.28 of the digit plus 0.96 of the noise',
+  );
   const forward = page.getByRole('tab', { name: /Forward process/ });
   await forward.focus();
   await expect(forward).toHaveAttribute('tabindex', '0');

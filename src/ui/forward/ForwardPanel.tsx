@@ -1,4 +1,7 @@
-import { Suspense } from 'react';
+import { Suspense, useMemo } from 'react';
+import { makeSchedule } from '../../ml/schedule';
+import { useAppStore } from '../../state/store';
+import { fmt } from '../format';
 import { IMAGE_SIZE } from '../../shared/protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { lazyPart } from '../components/lazy-part';
@@ -15,14 +18,39 @@ const SCALE = 6;
 // recharts is the largest part of the page bundle: load it after the first frames are up.
 const ScheduleChart = lazyPart(() => import('./ScheduleChart'));
 
+/** What the three canvases show, in words, for screen readers ("x_t of MNIST digit 7 at …"). */
+function useCanvasLabels(): Record<'x0' | 'noise' | 'xt', string> {
+  const kind = useAppStore((s) => s.scheduleKind);
+  const T = useAppStore((s) => s.T);
+  const t = useAppStore((s) => s.t);
+  const source = useAppStore((s) => s.x0Source);
+  const schedule = useMemo(() => makeSchedule(kind, T), [kind, T]);
+  const a = schedule.alphasCumprod[Math.min(t, T - 1)] ?? 1;
+  const what =
+    source?.kind === 'mnist'
+      ? `MNIST digit ${source.label}`
+      : source?.kind === 'drawn'
+        ? 'your drawing'
+        : source?.kind === 'upload'
+          ? `“${source.name}”`
+          : 'the digit';
+  return {
+    x0: `x₀: ${what}, clean`,
+    noise: 'ε: the Gaussian noise added (fixed seed)',
+    xt: `x_t of ${what} at t = ${t}: ${fmt(Math.sqrt(a), 2)} of the digit plus ${fmt(Math.sqrt(1 - a), 2)} of the noise`,
+  };
+}
+
 function Panel({
   channel,
   title,
   testId,
+  label,
 }: {
   channel: 'x0' | 'noise' | 'xt';
   title: React.ReactNode;
   testId: string;
+  label: string;
 }) {
   return (
     <figure className="panel">
@@ -31,7 +59,7 @@ function Panel({
         scale={SCALE}
         width={IMAGE_SIZE}
         height={IMAGE_SIZE}
-        label={testId}
+        label={label}
         testId={testId}
       />
       <figcaption>{title}</figcaption>
@@ -41,6 +69,7 @@ function Panel({
 
 /** Forward process: watch Gaussian noise swallow a digit as t grows. */
 export function ForwardPanel() {
+  const labels = useCanvasLabels();
   return (
     <main className="forward">
       <div className="col controls">
@@ -68,9 +97,15 @@ export function ForwardPanel() {
               </>
             }
             testId="x0-canvas"
+            label={labels.x0}
           />
           <span className="op">+</span>
-          <Panel channel="noise" title="ε (fixed seed)" testId="noise-canvas" />
+          <Panel
+            channel="noise"
+            title="ε (fixed seed)"
+            testId="noise-canvas"
+            label={labels.noise}
+          />
           <span className="op">→</span>
           <Panel
             channel="xt"
@@ -80,6 +115,7 @@ export function ForwardPanel() {
               </>
             }
             testId="xt-canvas"
+            label={labels.xt}
           />
         </section>
         <TimestepSlider />
