@@ -48,6 +48,16 @@ test('first load: the default model samples the requested digit, with its model 
   expect(ddpmShare).toBeGreaterThanOrEqual(0.5);
   await page.getByLabel('Sampler', { exact: true }).selectOption('ddim');
 
+  // Compare runs DDPM with all 1000 steps: it shows how far it is and can be cancelled.
+  await page.getByRole('button', { name: 'Run both' }).click();
+  const compareProgress = page.getByTestId('compare-progress');
+  await expect(compareProgress).toHaveText(/^DDPM: step \d+ of 1000$/, { timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Run both' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Cancel compare' }).click();
+  await expect(compareProgress).toHaveCount(0);
+  await expect(page.getByTestId('sample-state')).toHaveText('cancelled');
+  await expect(page.getByTestId('compare-a-result')).toHaveText('DDPM, 1000 steps');
+
   // The Train tab shows the loaded model and its loss history.
   await page.getByRole('tab', { name: /Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('finished');

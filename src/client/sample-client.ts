@@ -47,9 +47,16 @@ export function startSampleClient(c: WorkerClient): void {
   c.on('sample/frame', (m) => {
     if (m.runId !== runId) return;
     if (m.side === 'main') record(m.frame);
-    else publishFrame(m.side === 'a' ? 'compare-a' : 'compare-b', m.frame.xt, m.frame.index);
+    else {
+      publishFrame(m.side === 'a' ? 'compare-a' : 'compare-b', m.frame.xt, m.frame.index);
+      store.setCompareProgress({ side: m.side, step: m.frame.index + 1, total: m.frame.total });
+    }
   });
-  c.on('sample/state', (m) => m.runId === runId && store.setSampleState(m.state, m.message));
+  c.on('sample/state', (m) => {
+    if (m.runId !== runId) return;
+    store.setSampleState(m.state, m.message);
+    if (m.state !== 'playing') store.setCompareProgress(null);
+  });
   c.on('sample/compared', (m) => m.runId === runId && store.setCompareResults(m.results));
 }
 
@@ -109,6 +116,7 @@ export function compareSamplers(
   trajectory = [];
   useAppStore.getState().setRecorded(0, -1, null);
   useAppStore.getState().setCompareResults(null);
+  useAppStore.getState().setCompareProgress({ side: 'a', step: 0, total: a.steps });
   need().send({ type: 'sample/compare', runId: ++runId, a, b });
 }
 

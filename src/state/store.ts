@@ -121,6 +121,13 @@ interface SampleSlice {
   setRecorded: (recorded: number, viewIndex: number, view: SampleView | null) => void;
   setSpeedMs: (speedMs: number) => void;
   setCompareResults: (results: SampleSlice['compareResults']) => void;
+  /** A Compare run in progress: which side and how far (null: none running). */
+  compareProgress: {
+    readonly side: 'a' | 'b';
+    readonly step: number;
+    readonly total: number;
+  } | null;
+  setCompareProgress: (progress: SampleSlice['compareProgress']) => void;
 }
 
 export type AppState = SystemSlice & ForwardSlice & TrainSlice & SampleSlice;
@@ -210,6 +217,8 @@ const sampleSlice: StateCreator<AppState, [], [], SampleSlice> = (set) => ({
   setRecorded: (recorded, viewIndex, view) => set({ recorded, viewIndex, view }),
   setSpeedMs: (speedMs) => set({ speedMs }),
   setCompareResults: (compareResults) => set({ compareResults }),
+  compareProgress: null,
+  setCompareProgress: (compareProgress) => set({ compareProgress }),
 });
 
 export const useAppStore = create<AppState>()((...a) => ({

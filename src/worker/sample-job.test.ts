@@ -92,6 +92,41 @@ describe('sampling job: every sampler × spacing × steps × prediction × guida
     expect([final.frame.t, final.frame.prevT]).toEqual([1, -1]);
   });
 
+  it('Compare streams progress of both sides, and Cancel with the same runId stops it', async () => {
+    const messages: FromWorker[] = [];
+    const model: SamplingModel = { denoise, schedule, prediction: 'epsilon', step: 1 };
+    const job = new SampleJob(
+      (m) => messages.push(m),
+      () => model,
+    );
+    const a: SampleSettings = {
+      ...DEFAULT_SAMPLE_SETTINGS,
+      count: 1,
+      sampler: 'ddpm',
+      steps: T,
+      spacing: 'leading',
+    };
+    const b: SampleSettings = { ...DEFAULT_SAMPLE_SETTINGS, count: 1, steps: 5 };
+    const before = tf.memory().numTensors;
+    await job.compare(7, a, b);
+    const sides = messages.flatMap((m) => (m.type === 'sample/frame' ? [m.side] : []));
+    expect(new Set(sides)).toEqual(new Set(['a', 'b']));
+    expect(messages.at(-1)).toMatchObject({ type: 'sample/state', state: 'done' });
+    expect(messages.some((m) => m.type === 'sample/compared')).toBe(true);
+
+    messages.length = 0;
+    const running = job.compare(8, a, b);
+    // The page's Cancel sends the run's own id.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    job.cancel(8);
+    await running;
+    expect(messages.some((m) => m.type === 'sample/compared')).toBe(false);
+    expect(messages.filter((m) => m.type === 'sample/state').at(-1)).toMatchObject({
+      state: 'cancelled',
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('a step that throws ends the run with its message instead of hanging', async () => {
     const broken: SamplingModel = {
       denoise: () => {

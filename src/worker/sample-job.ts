@@ -65,6 +65,8 @@ export class SampleJob {
   private playing = false;
   private delayMs = 0;
   private computeMs = 0;
+  /** Bumped by every cancel (and so every start): a compare loop stops when it changes. */
+  private generation = 0;
 
   constructor(
     private readonly post: Post,
@@ -131,6 +133,8 @@ export class SampleJob {
   /** Stops at once: the current step's frame is dropped and the process freed. */
   cancel(runId: number, announce = true): void {
     this.runId = runId;
+    // A cancel may carry the running job's own runId: the generation still tells it to stop.
+    this.generation += 1;
     this.playing = false;
     this.dropProcess();
     if (announce) this.state('cancelled');
@@ -210,6 +214,8 @@ export class SampleJob {
       return;
     }
     this.state('playing');
+    const generation = this.generation;
+    const stopped = () => this.runId !== runId || this.generation !== generation;
     const results: { side: 'a' | 'b'; steps: number; wallMs: number }[] = [];
     for (const [side, settings] of [['a', a] as const, ['b', b] as const]) {
       const process = new ReverseProcess(
@@ -224,27 +230,30 @@ export class SampleJob {
         while (!process.done) {
           const s = process.step();
           const show = s.index % every === 0 || process.done;
-          if (show) {
-            const [xt, x0] = await Promise.all([toGrid(s.x, columns), toGrid(s.predX0, columns)]);
-            if (this.runId !== runId) return;
-            const frame = {
-              index: s.index,
-              total: s.total,
-              t: s.t,
-              prevT: s.prevT,
-              xt,
-              x0,
-              elapsedMs: performance.now() - start,
-            };
-            this.post({ type: 'sample/frame', runId, side, frame }, [
-              xt.pixels.buffer,
-              x0.pixels.buffer,
-            ]);
+          try {
+            if (show) {
+              const [xt, x0] = await Promise.all([toGrid(s.x, columns), toGrid(s.predX0, columns)]);
+              if (stopped()) return;
+              const frame = {
+                index: s.index,
+                total: s.total,
+                t: s.t,
+                prevT: s.prevT,
+                xt,
+                x0,
+                elapsedMs: performance.now() - start,
+              };
+              this.post({ type: 'sample/frame', runId, side, frame }, [
+                xt.pixels.buffer,
+                x0.pixels.buffer,
+              ]);
+            }
+          } finally {
+            s.x.dispose();
+            s.predX0.dispose();
           }
-          s.x.dispose();
-          s.predX0.dispose();
           await sleep(0);
-          if (this.runId !== runId) return;
+          if (stopped()) return;
         }
         await process.current.data();
         results.push({ side, steps: process.timesteps.length, wallMs: performance.now() - start });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { compareSamplers } from '../../client/sample-client';
+import { cancelSampling, compareSamplers } from '../../client/sample-client';
 import { useAppStore } from '../../state/store';
 import type { SampleSettings } from '../../shared/sample-protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
@@ -10,6 +10,7 @@ export function ComparePanel() {
   const T = useAppStore((s) => s.model?.settings.schedule.T ?? 1000);
   const hasModel = useAppStore((s) => s.model !== null);
   const results = useAppStore((s) => s.compareResults);
+  const progress = useAppStore((s) => s.compareProgress);
   const [fewSteps, setFewSteps] = useState(20);
   const count = Math.min(base.count, 16);
   const a: SampleSettings = {
@@ -46,9 +47,23 @@ export function ComparePanel() {
             onChange={(e) => setFewSteps(Math.max(1, Math.min(T, Number(e.target.value) || 1)))}
           />
         </label>
-        <button type="button" disabled={!hasModel} onClick={() => compareSamplers(a, b)}>
+        <button
+          type="button"
+          disabled={!hasModel || progress !== null}
+          onClick={() => compareSamplers(a, b)}
+        >
           Run both
         </button>
+        {progress && (
+          <>
+            <span aria-live="polite" data-testid="compare-progress">
+              {progress.side === 'a' ? 'DDPM' : 'DDIM'}: step {progress.step} of {progress.total}
+            </span>
+            <button type="button" onClick={cancelSampling}>
+              Cancel compare
+            </button>
+          </>
+        )}
       </div>
       <div className="row wrap compare">
         {(['a', 'b'] as const).map((side) => (
