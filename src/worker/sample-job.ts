@@ -6,7 +6,13 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { tileGrid } from '../ml/grid';
-import { NO_LABEL, ReverseProcess, type Denoiser, type SampleOptions } from '../ml/sample';
+import {
+  NO_LABEL,
+  ReverseProcess,
+  type Denoiser,
+  type SampleOptions,
+  type SampleStep,
+} from '../ml/sample';
 import type { Prediction } from '../ml/samplers';
 import type { Schedule } from '../ml/schedule';
 import type { FromWorker } from '../shared/protocol';
@@ -58,6 +64,16 @@ async function toGrid(x: tf.Tensor, columns: number) {
   return tileGrid((await x.data()) as Float32Array, 28, columns);
 }
 
+/** One step as the page shows it: both grids read back, then the time so far. */
+async function frameOf(
+  s: SampleStep,
+  columns: number,
+  elapsedMs: () => number,
+): Promise<SampleFrame> {
+  const [xt, x0] = await Promise.all([toGrid(s.x, columns), toGrid(s.predX0, columns)]);
+  return { index: s.index, total: s.total, t: s.t, prevT: s.prevT, xt, x0, elapsedMs: elapsedMs() };
+}
+
 export class SampleJob {
   private runId = 0;
   private process: ReverseProcess | null = null;
@@ -72,6 +88,13 @@ export class SampleJob {
     private readonly post: Post,
     private readonly model: () => SamplingModel | null,
   ) {}
+
+  private postFrame(runId: number, side: 'main' | 'a' | 'b', frame: SampleFrame): void {
+    this.post({ type: 'sample/frame', runId, side, frame }, [
+      frame.xt.pixels.buffer,
+      frame.x0.pixels.buffer,
+    ]);
+  }
 
   private state(
     state: 'playing' | 'paused' | 'done' | 'cancelled',
@@ -175,25 +198,12 @@ export class SampleJob {
     const start = performance.now();
     const s = process.step();
     try {
-      const [xt, x0] = await Promise.all([
-        toGrid(s.x, this.columns),
-        toGrid(s.predX0, this.columns),
-      ]);
-      this.computeMs += performance.now() - start;
+      const frame = await frameOf(s, this.columns, () => {
+        this.computeMs += performance.now() - start;
+        return this.computeMs;
+      });
       if (this.runId !== runId) return;
-      const frame: SampleFrame = {
-        index: s.index,
-        total: s.total,
-        t: s.t,
-        prevT: s.prevT,
-        xt,
-        x0,
-        elapsedMs: this.computeMs,
-      };
-      this.post({ type: 'sample/frame', runId, side: 'main', frame }, [
-        xt.pixels.buffer,
-        x0.pixels.buffer,
-      ]);
+      this.postFrame(runId, 'main', frame);
     } finally {
       s.x.dispose();
       s.predX0.dispose();
@@ -232,21 +242,9 @@ export class SampleJob {
           const show = s.index % every === 0 || process.done;
           try {
             if (show) {
-              const [xt, x0] = await Promise.all([toGrid(s.x, columns), toGrid(s.predX0, columns)]);
+              const frame = await frameOf(s, columns, () => performance.now() - start);
               if (stopped()) return;
-              const frame = {
-                index: s.index,
-                total: s.total,
-                t: s.t,
-                prevT: s.prevT,
-                xt,
-                x0,
-                elapsedMs: performance.now() - start,
-              };
-              this.post({ type: 'sample/frame', runId, side, frame }, [
-                xt.pixels.buffer,
-                x0.pixels.buffer,
-              ]);
+              this.postFrame(runId, side, frame);
             }
           } finally {
             s.x.dispose();
