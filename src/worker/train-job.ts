@@ -514,25 +514,25 @@ export class TrainJob {
         this.flushProgress();
         lastPost = now;
       }
-      // Previews, scoring and saving stop the training clock (meter.skip).
+      // Previews, scoring and saving stop the training clock (meter.resumeAt).
       if (settings.previewEvery > 0 && result.step % settings.previewEvery === 0) {
         await this.preview(runId);
-        meter.skip(performance.now());
+        meter.resumeAt(performance.now());
       }
       if (meter.qualityDue(settings.qualityEvery, result.step)) {
         meter.qualityTook(await this.measureQuality(runId, result.step));
-        meter.skip(performance.now());
+        meter.resumeAt(performance.now());
       }
       if (
         this.saveRequested ||
         (settings.autosaveEvery > 0 && result.step % settings.autosaveEvery === 0)
       ) {
         await this.autosave();
-        meter.skip(performance.now());
+        meter.resumeAt(performance.now());
       }
       if (meter.elapsedMs - this.snapshotAt > SNAPSHOT_EVERY_MS) {
         await this.snapshot();
-        meter.skip(performance.now());
+        meter.resumeAt(performance.now());
       }
       this.faults.afterStep(result.step);
       await yieldToEvents();

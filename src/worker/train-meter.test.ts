@@ -15,7 +15,7 @@ describe('training progress meter', () => {
     const m = new TrainMeter();
     m.startRun(1000);
     m.step(1100, step([0], [1]), 1000);
-    m.skip(1600); // a preview took 500 ms
+    m.resumeAt(1600); // a preview took 500 ms
     m.step(1700, step([0], [1]), 1000);
     expect(m.elapsedMs).toBe(200);
   });
@@ -45,7 +45,7 @@ describe('training progress meter', () => {
     m.step(QUALITY_FIRST_MS, step([], []), 1000);
     expect(m.qualityDue('auto', 2)).toBe(true);
     m.qualityTook(5000); // 5 s of scoring: the next after 45 s more training
-    m.skip(QUALITY_FIRST_MS + 5000);
+    m.resumeAt(QUALITY_FIRST_MS + 5000);
     m.step(QUALITY_FIRST_MS + 5000 + 44_999, step([], []), 1000);
     expect(m.qualityDue('auto', 3)).toBe(false);
     m.step(QUALITY_FIRST_MS + 5000 + 45_000, step([], []), 1000);

@@ -48,8 +48,8 @@ export class TrainMeter {
     this.clock = now;
   }
 
-  /** Time from the last mark to `now` was not training (a preview, scoring, a save). */
-  skip(now: number): void {
+  /** The clock resumes at `now`: time since the last mark was not training (a preview, a save). */
+  resumeAt(now: number): void {
     this.clock = now;
   }
 
