@@ -2,8 +2,10 @@ import { defineConfig } from '@playwright/test';
 import type { BackendOption } from './e2e/fixtures';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
-// PW_PORT lets a second run (another checkout's CI, say) use its own preview server.
+// PW_PORT and PW_DIST let a second run (another checkout's CI, a parallel helper) use its own
+// preview server over its own build (`npx vite build --outDir $PW_DIST`).
 const PORT = Number(process.env['PW_PORT'] ?? 4173);
+const DIST = process.env['PW_DIST'] ?? 'dist';
 
 export default defineConfig<BackendOption>({
   testDir: 'e2e',
@@ -38,7 +40,7 @@ export default defineConfig<BackendOption>({
     },
   ],
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env['CI'],
     timeout: 60_000,

@@ -36,7 +36,7 @@ async function sampleDigit(app: AppPage, label: number): Promise<void> {
 test.describe('wasm threads', () => {
   let plainHost: StaticServer;
   test.beforeAll(async () => {
-    plainHost = await serveStatic('dist');
+    plainHost = await serveStatic(process.env['PW_DIST'] ?? 'dist');
   });
   test.afterAll(async () => {
     await plainHost.close();
