@@ -16,7 +16,7 @@ import {
 import { qualityReport, type QualityReport } from '../src/ml/metrics/quality';
 import { batchFrom, splitIndices, type MnistSet } from '../src/ml/mnist';
 import { NO_LABEL, sampleAll } from '../src/ml/sample';
-import { makeSchedule } from '../src/ml/schedule';
+import { scheduleOf } from '../src/ml/schedule';
 import { unetForward } from '../src/ml/unet/model';
 import { disposeParams, initParams, loadParams } from '../src/ml/unet/params';
 import type { NodeBackendName } from '../src/node/backends';
@@ -156,7 +156,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
   }
   const settings = meta.settings;
   const config = presetConfig(settings);
-  const schedule = makeSchedule(settings.schedule.kind, settings.schedule.T);
+  const schedule = scheduleOf(settings.schedule);
   if (args.steps > schedule.T)
     throw new CliError(`this model has T = ${schedule.T}: use at most ${schedule.T} --steps`);
   const ema = new Map<string, Float32Array>();

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import UPNG from 'upng-js';
 import { tileGrid, type GridImage } from '../src/ml/grid';
 import { NO_LABEL, ReverseProcess } from '../src/ml/sample';
-import { makeSchedule } from '../src/ml/schedule';
+import { scheduleOf } from '../src/ml/schedule';
 import { disposeParams, initParams, loadParams } from '../src/ml/unet/params';
 import { unetForward } from '../src/ml/unet/model';
 import type { NodeBackendName } from '../src/node/backends';
@@ -55,7 +55,7 @@ export async function sample(
   const { ckpt, meta } = readModel(path);
   const settings = meta.settings;
   const config = presetConfig(settings);
-  const schedule = makeSchedule(settings.schedule.kind, settings.schedule.T);
+  const schedule = scheduleOf(settings.schedule);
   if (args.steps > schedule.T) {
     throw new CliError(`this model has T = ${schedule.T}: use at most ${schedule.T} --steps`);
   }

@@ -30,6 +30,7 @@ describe('train defaults', () => {
         ...['--preset', 'small', '--batch', '64', '--lr', '0.001', '--warmup', '7'],
         ...['--schedule', 'linear', '--T', '500', '--prediction', 'x0', '--weighting', 'none'],
         ...['--snr-gamma', '2', '--ema', '0.9', '--steps', '9', '--seed', '3'],
+        '--zero-terminal-snr',
       ),
     );
     expect(s).toMatchObject({
@@ -37,7 +38,7 @@ describe('train defaults', () => {
       batchSize: 64,
       learningRate: 0.001,
       warmupSteps: 7,
-      schedule: { kind: 'linear', T: 500 },
+      schedule: { kind: 'linear', T: 500, zeroTerminalSnr: true },
       prediction: 'x0',
       lossWeighting: 'none',
       snrGamma: 2,

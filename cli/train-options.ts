@@ -15,6 +15,7 @@ import {
 } from '../src/shared/train-protocol';
 import {
   SCHEDULE_FIELDS,
+  ZERO_TERMINAL_SNR_FIELD,
   TRAIN_FIELDS,
   type ChoiceSpec,
   type NumberSpec,
@@ -40,6 +41,7 @@ export interface TrainOpts {
   warmup: number;
   schedule: ScheduleKind;
   T: number;
+  zeroTerminalSnr: boolean;
   prediction: PredictionName;
   weighting: LossWeightingName;
   snrGamma: number;
@@ -60,6 +62,7 @@ export const TRAIN_KEYS: Record<string, keyof TrainSettings> = {
   warmup: 'warmupSteps',
   schedule: 'schedule',
   T: 'schedule',
+  zeroTerminalSnr: 'schedule',
   prediction: 'prediction',
   weighting: 'lossWeighting',
   snrGamma: 'snrGamma',
@@ -95,6 +98,11 @@ export function addTrainOptions(cmd: Command): Command {
   specOption(cmd, '--warmup <n>', f.warmupSteps, d.warmupSteps);
   cmd.addOption(choiceOption('--schedule <kind>', SCHEDULE_FIELDS.kind, d.schedule.kind));
   specOption(cmd, '--T <n>', SCHEDULE_FIELDS.T, d.schedule.T);
+  cmd.option(
+    '--zero-terminal-snr',
+    ZERO_TERMINAL_SNR_FIELD.description,
+    d.schedule.zeroTerminalSnr ?? false,
+  );
   cmd.addOption(choiceOption('--prediction <target>', f.prediction, d.prediction));
   cmd.addOption(choiceOption('--weighting <kind>', f.lossWeighting, d.lossWeighting ?? 'none'));
   specOption(cmd, '--snr-gamma <x>', f.snrGamma, d.snrGamma ?? DEFAULT_SNR_GAMMA);
@@ -112,7 +120,7 @@ export function trainSettingsFrom(opts: TrainOpts): TrainSettings {
     ...DEFAULT_TRAIN_SETTINGS,
     preset: opts.preset,
     prediction: opts.prediction,
-    schedule: { kind: opts.schedule, T: opts.T },
+    schedule: { kind: opts.schedule, T: opts.T, zeroTerminalSnr: opts.zeroTerminalSnr },
     batchSize: opts.batch,
     learningRate: opts.lr,
     warmupSteps: opts.warmup,

@@ -35,7 +35,7 @@ export function startForwardController(client: WorkerClient): () => void {
       type: 'forward/config',
       runId,
       x0: s.x0.slice(),
-      schedule: { kind: s.scheduleKind, T: s.T },
+      schedule: { kind: s.scheduleKind, T: s.T, zeroTerminalSnr: s.zeroTerminalSnr },
       noiseSeed: s.noiseSeed,
       stripCount: STRIP_COUNT,
     });
@@ -75,6 +75,7 @@ export function startForwardController(client: WorkerClient): () => void {
       s.x0 !== prev.x0 ||
       s.scheduleKind !== prev.scheduleKind ||
       s.T !== prev.T ||
+      s.zeroTerminalSnr !== prev.zeroTerminalSnr ||
       s.noiseSeed !== prev.noiseSeed
     ) {
       configure(s);

@@ -96,6 +96,9 @@ function lin(a: number, x: tf.Tensor, b: number, y: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(x, tf.scalar(a)), tf.mul(y, tf.scalar(b)));
 }
 
+/** diffusers' EulerDiscreteScheduler sets ᾱ_{T−1} to this instead of 0 under zero terminal SNR. */
+export const EPSILON_ALPHA_BAR_FLOOR = 2 ** -24;
+
 /** x̂0 implied by the model output, before any clipping. */
 export function predictX0(
   schedule: Schedule,
@@ -107,8 +110,13 @@ export function predictX0(
   const a = checkT(schedule, t);
   return tf.tidy(() => {
     switch (prediction) {
-      case 'epsilon':
-        return lin(1 / Math.sqrt(a), xt, -Math.sqrt(1 - a) / Math.sqrt(a), modelOut);
+      case 'epsilon': {
+        // With zero terminal SNR, ᾱ = 0 at T−1 and x̂0 = (x_t − ε̂)/0 is undefined: from pure
+        // noise an ε-model cannot tell the digit. Like diffusers' Euler scheduler we put ᾱ a hair
+        // above 0, so the step stays finite (and meaningless: the UI recommends v or x₀ there).
+        const s = Math.sqrt(Math.max(a, EPSILON_ALPHA_BAR_FLOOR));
+        return lin(1 / s, xt, -Math.sqrt(1 - a) / s, modelOut);
+      }
       case 'v':
         return lin(Math.sqrt(a), xt, -Math.sqrt(1 - a), modelOut);
       case 'x0':

@@ -10,8 +10,10 @@ export function scheduleCurves(
   kinds: readonly ScheduleKind[],
   T: number,
   maxPoints = 200,
+  /** The first kind (the schedule in use) is rescaled to zero terminal SNR. */
+  zeroTerminalSnrFirst = false,
 ): { alphaBar: CurvePoint[]; logSnr: CurvePoint[] } {
-  const schedules = kinds.map((kind) => makeSchedule(kind, T));
+  const schedules = kinds.map((kind, i) => makeSchedule(kind, T, i === 0 && zeroTerminalSnrFirst));
   const stride = Math.max(1, Math.ceil(T / maxPoints));
   const ts: number[] = [];
   for (let t = 0; t < T; t += stride) ts.push(t);
@@ -24,7 +26,9 @@ export function scheduleCurves(
     for (const s of schedules) {
       const ab = s.alphasCumprod[t] ?? 0;
       a[s.kind] = ab;
-      l[s.kind] = Math.log(ab / (1 - ab));
+      // log SNR is −∞ where ᾱ = 0 (zero terminal SNR): no point there, the line just ends.
+      const ls = Math.log(ab / (1 - ab));
+      if (Number.isFinite(ls)) l[s.kind] = ls;
     }
     alphaBar.push(a);
     logSnr.push(l);

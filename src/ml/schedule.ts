@@ -11,6 +11,8 @@ export const T_MAX = 1000;
 export interface Schedule {
   readonly kind: ScheduleKind;
   readonly T: number;
+  /** Rescaled so that ᾱ at T−1 is exactly 0 (rescaleZeroTerminalSnr). */
+  readonly zeroTerminalSnr: boolean;
   readonly betas: Float64Array;
   readonly alphas: Float64Array;
   readonly alphasCumprod: Float64Array;
@@ -64,9 +66,42 @@ export function isScheduleKind(value: string): value is ScheduleKind {
   return (SCHEDULE_KINDS as readonly string[]).includes(value);
 }
 
-export function makeSchedule(kind: ScheduleKind, T: number): Schedule {
+/**
+ * Zero terminal SNR (Lin et al. 2023, "Common Diffusion Noise Schedules and Sample Steps are
+ * Flawed"; diffusers' `rescale_zero_terminal_snr`): shift √ᾱ so its last value is 0 and scale it
+ * so its first is unchanged, then read the betas back. Most schedules end with some signal left
+ * (linear at T = 50: ᾱ_{T−1} = 0.60), so training never sees pure noise while sampling starts
+ * from it; after rescaling x_{T−1} is pure noise and the last β is exactly 1.
+ */
+export function rescaleZeroTerminalSnr(betas: Float64Array): Float64Array {
+  const T = betas.length;
+  const sqrtBar = new Float64Array(T);
+  let prod = 1;
+  for (let i = 0; i < T; i++) {
+    prod *= 1 - (betas[i] ?? 0);
+    sqrtBar[i] = Math.sqrt(prod);
+  }
+  const first = sqrtBar[0] ?? 1;
+  const last = sqrtBar[T - 1] ?? 0;
+  // T = 1: first = last, nothing to stretch; its one β goes to 1 like every last β.
+  const scale = first === last ? 0 : first / (first - last);
+  const bar = sqrtBar.map((s) => ((s - last) * scale) ** 2);
+  return bar.map((b, i) => (i === 0 ? 1 - b : 1 - b / (bar[i - 1] ?? 1)));
+}
+
+/** The schedule a ScheduleConfig names (a missing zeroTerminalSnr, as in older files, is off). */
+export function scheduleOf(config: {
+  readonly kind: ScheduleKind;
+  readonly T: number;
+  readonly zeroTerminalSnr?: boolean;
+}): Schedule {
+  return makeSchedule(config.kind, config.T, config.zeroTerminalSnr ?? false);
+}
+
+export function makeSchedule(kind: ScheduleKind, T: number, zeroTerminalSnr = false): Schedule {
   if (!Number.isInteger(T) || T < 1) throw new RangeError(`T must be a positive integer, got ${T}`);
-  const betas = makeBetas(kind, T);
+  const plain = makeBetas(kind, T);
+  const betas = zeroTerminalSnr ? rescaleZeroTerminalSnr(plain) : plain;
   const alphas = betas.map((b) => 1 - b);
   const alphasCumprod = new Float64Array(T);
   let prod = 1;
@@ -74,7 +109,7 @@ export function makeSchedule(kind: ScheduleKind, T: number): Schedule {
     prod *= alphas[i] ?? 1;
     alphasCumprod[i] = prod;
   }
-  return { kind, T, betas, alphas, alphasCumprod };
+  return { kind, T, zeroTerminalSnr, betas, alphas, alphasCumprod };
 }
 
 /** ᾱ at t, with diffusers' convention ᾱ_prev = 1 for t < 0. */

@@ -27,6 +27,8 @@ export interface BackendAttempt {
 export interface ScheduleConfig {
   readonly kind: ScheduleKind;
   readonly T: number;
+  /** Rescaled to zero terminal SNR (ml/schedule.ts); absent in files saved before it existed: off. */
+  readonly zeroTerminalSnr?: boolean;
 }
 
 /** A grayscale image (or a horizontal strip of equally sized images). */

@@ -62,7 +62,7 @@ export const DEFAULT_MEMORY_LIMIT_MB = 512;
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   preset: 'micro',
   prediction: 'x0',
-  schedule: { kind: 'linear', T: 1000 },
+  schedule: { kind: 'linear', T: 1000, zeroTerminalSnr: false },
   batchSize: 16,
   learningRate: 4e-3,
   warmupSteps: 50,
@@ -90,7 +90,8 @@ export function needsNewModel(a: TrainSettings, b: TrainSettings): boolean {
     a.preset !== b.preset ||
     a.prediction !== b.prediction ||
     a.schedule.kind !== b.schedule.kind ||
-    a.schedule.T !== b.schedule.T
+    a.schedule.T !== b.schedule.T ||
+    (a.schedule.zeroTerminalSnr ?? false) !== (b.schedule.zeroTerminalSnr ?? false)
   );
 }
 

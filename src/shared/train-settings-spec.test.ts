@@ -23,6 +23,21 @@ describe('training settings spec', () => {
     });
   });
 
+  it('zero terminal SNR: off in files saved before it existed, a boolean otherwise', () => {
+    const old = { ...DEFAULT_TRAIN_SETTINGS, schedule: { kind: 'linear', T: 50 } };
+    expect(validateTrainSettings(old, where).schedule).toEqual({
+      kind: 'linear',
+      T: 50,
+      zeroTerminalSnr: false,
+    });
+    const on = { ...old, schedule: { kind: 'cosine', T: 50, zeroTerminalSnr: true } };
+    expect(validateTrainSettings(on, where).schedule.zeroTerminalSnr).toBe(true);
+    const bad = { ...old, schedule: { kind: 'linear', T: 50, zeroTerminalSnr: 'yes' } };
+    expect(() => validateTrainSettings(bad, where)).toThrow(
+      '"schedule.zeroTerminalSnr" (Zero terminal SNR) must be true or false, not "yes"',
+    );
+  });
+
   it('refuses values outside the spec, naming the field', () => {
     const bad = (patch: Record<string, unknown>) => () =>
       validateTrainSettings({ ...DEFAULT_TRAIN_SETTINGS, ...patch }, where);

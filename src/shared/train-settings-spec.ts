@@ -34,6 +34,13 @@ export interface ChoiceSpec<T extends string = string> {
 
 export type FieldSpec = NumberSpec | ChoiceSpec;
 
+/** An on/off setting (a checkbox in the form, a flag on the command line). */
+export interface FlagSpec {
+  readonly kind: 'flag';
+  readonly label: string;
+  readonly description: string;
+}
+
 const int = (label: string, description: string, min: number, max: number): NumberSpec => ({
   kind: 'number',
   label,
@@ -148,6 +155,14 @@ export const SCHEDULE_FIELDS = {
   T: int('T', 'Number of diffusion timesteps.', T_MIN, T_MAX),
 } as const satisfies Record<string, FieldSpec>;
 
+/** The schedule's third field, an on/off one (absent from older files: off). */
+export const ZERO_TERMINAL_SNR_FIELD: FlagSpec = {
+  kind: 'flag',
+  label: 'Zero terminal SNR',
+  description:
+    'Rescale the schedule so x at t = T−1 is pure noise (Lin et al. 2023); pair it with v- or x₀-prediction.',
+};
+
 export type SpecKey = keyof typeof TRAIN_FIELDS;
 export type NumberKey = {
   [K in SpecKey]: (typeof TRAIN_FIELDS)[K] extends NumberSpec ? K : never;
@@ -165,6 +180,15 @@ function checkNumber(spec: NumberSpec, value: unknown, field: string, where: str
   if (!ok) {
     throw new SettingsError(
       `${where}: "${field}" (${spec.label}) must be ${spec.integer ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max}, not ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function checkFlag(spec: FlagSpec, value: unknown, field: string, where: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new SettingsError(
+      `${where}: "${field}" (${spec.label}) must be true or false, not ${JSON.stringify(value) ?? String(value)}.`,
     );
   }
   return value;
@@ -209,6 +233,15 @@ export function validateTrainSettings(value: unknown, where: string): TrainSetti
     schedule: {
       kind: checkChoice(SCHEDULE_FIELDS.kind, s['kind'], 'schedule.kind', where),
       T: checkNumber(SCHEDULE_FIELDS.T, s['T'], 'schedule.T', where),
+      zeroTerminalSnr:
+        s['zeroTerminalSnr'] === undefined
+          ? false
+          : checkFlag(
+              ZERO_TERMINAL_SNR_FIELD,
+              s['zeroTerminalSnr'],
+              'schedule.zeroTerminalSnr',
+              where,
+            ),
     },
     batchSize: checkNumber(f.batchSize, v['batchSize'], 'batchSize', where),
     learningRate: checkNumber(f.learningRate, v['learningRate'], 'learningRate', where),

@@ -65,6 +65,8 @@ interface ForwardSlice {
   scheduleKind: ScheduleKind;
   compareKind: ScheduleKind | null;
   T: number;
+  /** The forward tab's schedule is rescaled to zero terminal SNR (ml/schedule.ts). */
+  zeroTerminalSnr: boolean;
   t: number;
   noiseSeed: number;
   x0: Uint8Array | null;
@@ -72,6 +74,7 @@ interface ForwardSlice {
   setScheduleKind: (kind: ScheduleKind) => void;
   setCompareKind: (kind: ScheduleKind | null) => void;
   setT: (T: number) => void;
+  setZeroTerminalSnr: (on: boolean) => void;
   setTimestep: (t: number) => void;
   stepTimestep: (delta: number) => void;
   setNoiseSeed: (seed: number) => void;
@@ -159,20 +162,33 @@ const forwardSlice: StateCreator<AppState, [], [], ForwardSlice> = (set) => ({
   scheduleKind: 'linear',
   compareKind: 'cosine',
   T: DEFAULT_T,
+  zeroTerminalSnr: false,
   t: Math.floor(DEFAULT_T / 2),
   noiseSeed: DEFAULT_SEED,
   x0: null,
   x0Source: null,
   setScheduleKind: (scheduleKind) =>
-    set((s) => ({ scheduleKind, ...followForward(s, { kind: scheduleKind, T: s.T }) })),
+    set((s) => ({
+      scheduleKind,
+      ...followForward(s, { kind: scheduleKind, T: s.T, zeroTerminalSnr: s.zeroTerminalSnr }),
+    })),
   setCompareKind: (compareKind) => set({ compareKind }),
   // Keep t at the same fraction of the way through the process when T changes.
   setT: (value) =>
     set((s) => {
       const T = clampInt(value, T_MIN, T_MAX);
       const t = clampInt((s.t / Math.max(1, s.T - 1)) * (T - 1), 0, T - 1);
-      return { T, t, ...followForward(s, { kind: s.scheduleKind, T }) };
+      return {
+        T,
+        t,
+        ...followForward(s, { kind: s.scheduleKind, T, zeroTerminalSnr: s.zeroTerminalSnr }),
+      };
     }),
+  setZeroTerminalSnr: (zeroTerminalSnr) =>
+    set((s) => ({
+      zeroTerminalSnr,
+      ...followForward(s, { kind: s.scheduleKind, T: s.T, zeroTerminalSnr }),
+    })),
   setTimestep: (t) => set((s) => ({ t: clampInt(t, 0, s.T - 1) })),
   stepTimestep: (delta) => set((s) => ({ t: clampInt(s.t + delta, 0, s.T - 1) })),
   setNoiseSeed: (noiseSeed) => set({ noiseSeed }),

@@ -3,7 +3,7 @@
  * and answers each timestep with x_t as pixels. Everything for one run is computed once here so
  * scrubbing costs one 784-value pass per frame.
  */
-import { evenlySpacedTimesteps, makeSchedule, type Schedule } from '../ml/schedule';
+import { evenlySpacedTimesteps, scheduleOf, type Schedule } from '../ml/schedule';
 import { gaussian } from '../ml/random';
 import { hstack, modelToPixels, pixelsToModel, qSampleAt } from '../ml/forward';
 import {
@@ -31,7 +31,7 @@ export class ForwardJob {
 
   configure(config: Config): void {
     if (config.x0.length !== IMAGE_PIXELS) throw new Error(`x0 has ${config.x0.length} pixels`);
-    const schedule = makeSchedule(config.schedule.kind, config.schedule.T);
+    const schedule = scheduleOf(config.schedule);
     const run: Run = {
       runId: config.runId,
       schedule,

@@ -70,7 +70,7 @@ async function nanStep(trainer: Trainer, batch: number, size: number): Promise<S
 
 export function modelFileName(meta: Pick<Meta, 'settings' | 'step'>): string {
   const s = meta.settings;
-  return `dp-model_${s.preset}_${s.prediction}_${s.schedule.kind}-T${s.schedule.T}_step${meta.step}.dpmodel`;
+  return `dp-model_${s.preset}_${s.prediction}_${s.schedule.kind}${s.schedule.zeroTerminalSnr ? '-zsnr' : ''}-T${s.schedule.T}_step${meta.step}.dpmodel`;
 }
 
 export class TrainJob {

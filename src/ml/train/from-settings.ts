@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FilterGradVariant } from '../conv2d';
 import { batchFrom, type MnistSet } from '../mnist';
 import { mulberry32, randomInt } from '../random';
-import { makeSchedule } from '../schedule';
+import { scheduleOf } from '../schedule';
 import { PRESETS, type UNetConfig } from '../unet/config';
 import {
   DEFAULT_MEMORY_LIMIT_MB,
@@ -36,7 +36,7 @@ export function trainerFromSettings(settings: TrainSettings, backend: string): T
 export function trainerOptions(settings: TrainSettings, backend: string): TrainerOptions {
   return {
     config: presetConfig(settings),
-    schedule: makeSchedule(settings.schedule.kind, settings.schedule.T),
+    schedule: scheduleOf(settings.schedule),
     prediction: settings.prediction,
     lr: {
       peak: settings.learningRate,

@@ -171,7 +171,9 @@ export function minSnrWeights(
     const clipped = Math.min(snr, gamma);
     switch (prediction) {
       case 'epsilon':
-        return clipped / snr;
+        // min(SNR, γ)/SNR, which is 1 below γ — also at SNR = 0 (zero terminal SNR), where the
+        // quotient would be 0/0.
+        return snr < gamma ? 1 : clipped / snr;
       case 'v':
         return clipped / (snr + 1);
       case 'x0':

@@ -1,5 +1,4 @@
-import { Suspense, useMemo } from 'react';
-import { makeSchedule } from '../../ml/schedule';
+import { Suspense } from 'react';
 import { useAppStore } from '../../state/store';
 import { fmt } from '../format';
 import { IMAGE_SIZE } from '../../shared/protocol';
@@ -13,6 +12,7 @@ import { NoiseStrip } from './NoiseStrip';
 import { ScheduleControls } from './ScheduleControls';
 import { TimestepSlider } from './TimestepSlider';
 import { X0Picker } from './X0Picker';
+import { useForwardSchedule } from './use-forward-schedule';
 
 const SCALE = 6;
 // recharts is the largest part of the page bundle: load it after the first frames are up.
@@ -20,11 +20,10 @@ const ScheduleChart = lazyPart(() => import('./ScheduleChart'));
 
 /** What the three canvases show, in words, for screen readers ("x_t of MNIST digit 7 at …"). */
 function useCanvasLabels(): Record<'x0' | 'noise' | 'xt', string> {
-  const kind = useAppStore((s) => s.scheduleKind);
   const T = useAppStore((s) => s.T);
   const t = useAppStore((s) => s.t);
   const source = useAppStore((s) => s.x0Source);
-  const schedule = useMemo(() => makeSchedule(kind, T), [kind, T]);
+  const schedule = useForwardSchedule();
   const a = schedule.alphasCumprod[Math.min(t, T - 1)] ?? 1;
   const what =
     source?.kind === 'mnist'

@@ -1,14 +1,13 @@
-import { useMemo } from 'react';
-import { makeSchedule, timestepStats } from '../../ml/schedule';
+import { timestepStats } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
 import { fmt } from '../format';
+import { useForwardSchedule } from './use-forward-schedule';
 
 /** The forward formula with the live values at the current t. */
 export function LiveFormula() {
-  const kind = useAppStore((s) => s.scheduleKind);
   const T = useAppStore((s) => s.T);
   const t = useAppStore((s) => s.t);
-  const schedule = useMemo(() => makeSchedule(kind, T), [kind, T]);
+  const schedule = useForwardSchedule();
   const s = timestepStats(schedule, Math.min(t, T - 1));
 
   return (

@@ -61,11 +61,12 @@ export default function ScheduleChart() {
   const compare = useAppStore((s) => s.compareKind);
   const T = useAppStore((s) => s.T);
   const t = useAppStore((s) => s.t);
+  const zero = useAppStore((s) => s.zeroTerminalSnr);
   const kinds = useMemo(
     () => (compare && compare !== kind ? [kind, compare] : [kind]),
     [kind, compare],
   );
-  const curves = useMemo(() => scheduleCurves(kinds, T), [kinds, T]);
+  const curves = useMemo(() => scheduleCurves(kinds, T, 200, zero), [kinds, T, zero]);
 
   return (
     <section className="card charts" aria-label="Schedule curves">

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { SCHEDULE_KINDS, T_MAX, T_MIN, isScheduleKind, makeSchedule } from '../../ml/schedule';
 import { fmt } from '../format';
 import { useAppStore } from '../../state/store';
+import { ZERO_TERMINAL_SNR_FIELD } from '../../shared/train-settings-spec';
 
 const SCHEDULE_LABELS = {
   linear: 'linear (1e-4 → 0.02)',
@@ -12,23 +13,43 @@ const SCHEDULE_LABELS = {
 
 /**
  * A schedule that ends far from pure noise (linear with a small T: x_T ≈ 0.78·x₀ + 0.63·ε at
- * T = 50) surprises: the digit is still plain at the last step. Said, with the numbers.
+ * T = 50) surprises: the digit is still plain at the last step. Said, with the numbers, and the
+ * fix offered: rescaling to zero terminal SNR. Once rescaled, the note says what changed.
  */
 function EndOfScheduleNote() {
   const kind = useAppStore((s) => s.scheduleKind);
   const T = useAppStore((s) => s.T);
+  const zero = useAppStore((s) => s.zeroTerminalSnr);
   const end = useMemo(() => makeSchedule(kind, T).alphasCumprod[T - 1] ?? 0, [kind, T]);
   const signal = Math.sqrt(end);
+  if (zero) {
+    return (
+      <p className="muted schedule-note" data-testid="schedule-zero-snr-note">
+        Rescaled to zero terminal SNR: at t = {T - 1}, x_t is pure noise (ᾱ = 0; without rescaling
+        it would be {fmt(signal, 2)}·x₀ + {fmt(Math.sqrt(1 - end), 2)}·ε). A model trained this way
+        should predict v or x₀: at the last step an ε-prediction says nothing about the digit.
+      </p>
+    );
+  }
   if (signal <= END_SIGNAL_NOTE) return null;
   return (
     <p className="muted schedule-note" data-testid="schedule-end-note">
       At the last step, t = {T - 1}, x_t is still {fmt(signal, 2)}·x₀ + {fmt(Math.sqrt(1 - end), 2)}
       ·ε: with T = {T} this schedule never reaches pure noise, so sampling, which starts from pure
       noise, starts somewhere the model never saw. A larger T, the cosine schedule, or rescaling the
-      schedule to zero terminal SNR (Lin et al. 2023) fixes it.
+      schedule to zero terminal SNR (Lin et al. 2023) fixes it.{' '}
+      <button
+        type="button"
+        title={ZERO_SNR_DESCRIPTION}
+        onClick={() => useAppStore.getState().setZeroTerminalSnr(true)}
+      >
+        Rescale to zero terminal SNR
+      </button>
     </p>
   );
 }
+
+const ZERO_SNR_DESCRIPTION = ZERO_TERMINAL_SNR_FIELD.description;
 
 /** √ᾱ at T−1 above which the note appears (linear T = 1000 ends at 0.006). */
 const END_SIGNAL_NOTE = 0.05;
@@ -38,7 +59,9 @@ export function ScheduleControls() {
   const compare = useAppStore((s) => s.compareKind);
   const T = useAppStore((s) => s.T);
   const noiseSeed = useAppStore((s) => s.noiseSeed);
-  const { setScheduleKind, setCompareKind, setNoiseSeed } = useAppStore.getState();
+  const zero = useAppStore((s) => s.zeroTerminalSnr);
+  const { setScheduleKind, setCompareKind, setNoiseSeed, setZeroTerminalSnr } =
+    useAppStore.getState();
 
   return (
     <section className="card row wrap" aria-label="Noise schedule">
@@ -72,6 +95,15 @@ export function ScheduleControls() {
         </select>
       </label>
       <TField key={T} T={T} />
+      <label title={ZERO_SNR_DESCRIPTION}>
+        <input
+          type="checkbox"
+          checked={zero}
+          aria-description={ZERO_SNR_DESCRIPTION}
+          onChange={(e) => setZeroTerminalSnr(e.target.checked)}
+        />
+        {ZERO_TERMINAL_SNR_FIELD.label}
+      </label>
       <EndOfScheduleNote />
       <span className="muted">
         ε seed <span data-testid="noise-seed">{noiseSeed}</span>

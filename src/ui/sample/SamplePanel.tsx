@@ -48,7 +48,15 @@ export function SamplePanel() {
             Sampling with the EMA weights of the{' '}
             {model.origin === 'default' ? 'pretrained default' : model.settings.preset} model at
             step {model.step} (predicts {model.settings.prediction}, {model.settings.schedule.kind}{' '}
-            T={model.settings.schedule.T}).
+            T={model.settings.schedule.T}
+            {model.settings.schedule.zeroTerminalSnr ? ', zero terminal SNR' : ''}).
+            {model.settings.schedule.zeroTerminalSnr && model.settings.prediction === 'epsilon' && (
+              <span data-testid="sample-zero-snr-epsilon">
+                {' '}
+                This ε-model’s first step from pure noise is a guess (x̂₀ = (x_t − ε̂)/√ᾱ with ᾱ = 0);
+                v- or x₀-models and trailing spacing suit zero terminal SNR.
+              </span>
+            )}
           </p>
         )}
         {model && <ModelCardView model={model} />}

@@ -10,6 +10,7 @@ import {
   type NumberKey,
   type NumberSpec,
 } from '../../shared/train-settings-spec';
+import { ZeroTerminalSnrField } from './ZeroTerminalSnrField';
 
 /** A number setting as the spec describes it: label, range, description. */
 function NumberField({ k }: { k: Exclude<NumberKey, 'qualityEvery'> }) {
@@ -180,6 +181,7 @@ export function TrainSettingsForm() {
         disabled={running}
         onChange={(T) => set({ schedule: { ...s.schedule, T } })}
       />
+      <ZeroTerminalSnrField />
       <NumberField k="batchSize" />
       <NumberField k="learningRate" />
       <NumberField k="warmupSteps" />

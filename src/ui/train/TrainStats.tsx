@@ -39,7 +39,9 @@ export function TrainStats() {
             {' '}
             · {model.settings.preset} UNet, {COUNT.format(model.params)} parameters, predicts{' '}
             {model.settings.prediction}, {model.settings.schedule.kind} T=
-            {model.settings.schedule.T} · on {model.backend}
+            {model.settings.schedule.T}
+            {model.settings.schedule.zeroTerminalSnr ? ' (zero terminal SNR)' : ''} · on{' '}
+            {model.backend}
           </span>
         )}
       </p>
