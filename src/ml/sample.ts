@@ -4,6 +4,7 @@
  * Randomness is ours (seeded Box–Muller uploaded as tensors), so a run is the same on every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qSample } from './forward';
 import { gaussian, mulberry32, randomInt } from './random';
 import {
   ddimStep,
@@ -14,10 +15,16 @@ import {
   type Prediction,
   type Spacing,
 } from './samplers';
-import type { Schedule } from './schedule';
+import { alphaBarAt, type Schedule } from './schedule';
 
-/** Model output for x_t at timesteps t with labels (10 = no label): ε, v or x̂0 per `prediction`. */
-export type Denoiser = (xt: tf.Tensor4D, t: tf.Tensor1D, labels: tf.Tensor1D) => tf.Tensor4D;
+/**
+ * Labels as class ids [B] (NO_LABEL = none), or [B, NO_LABEL + 1] weights over the label
+ * embeddings — a mix of two classes is how interpolation walks between them.
+ */
+export type Labels = tf.Tensor1D | tf.Tensor2D;
+
+/** Model output for x_t at timesteps t with labels: ε, v or x̂0 per `prediction`. */
+export type Denoiser = (xt: tf.Tensor4D, t: tf.Tensor1D, labels: Labels) => tf.Tensor4D;
 
 export const NO_LABEL = 10;
 
@@ -45,6 +52,33 @@ export interface SampleOptions {
   readonly guidance: number;
   readonly seed: number;
   readonly size: number;
+  /**
+   * Where the run starts instead of pure noise from `seed`: given noise (interpolation), or images
+   * x0 noised with the seed's noise to `timesteps[index]`, the first step taken (SDEdit). Index 0 is
+   * pure noise, as plain sampling assumes at its first timestep whatever ᾱ is there; index =
+   * steps is t = −1, the image itself.
+   */
+  readonly start?:
+    | { readonly kind: 'noise'; readonly x: Float32Array }
+    | { readonly kind: 'image'; readonly x0: Float32Array; readonly index: number };
+  /** [n·(NO_LABEL+1)] label weights for the conditional pass instead of `labels` (class interpolation). */
+  readonly labelWeights?: Float32Array;
+  /**
+   * Applied to each step's new x inside its tidy (RePaint puts the known region back); `move`
+   * counts every step taken, also those repeated after `back`.
+   */
+  readonly afterStep?: (x: tf.Tensor4D, prevT: number, move: number) => tf.Tensor4D;
+}
+
+/** What the sampling job steps through: the plain reverse process, or one that also goes back. */
+export interface Stepper {
+  readonly done: boolean;
+  /** The current x; still owned by the stepper. */
+  readonly current: tf.Tensor4D;
+  /** Frames a full run shows (steps, plus any repeated ones). */
+  readonly total: number;
+  step(): SampleStep;
+  dispose(): void;
 }
 
 export interface SampleStep {
@@ -58,10 +92,11 @@ export interface SampleStep {
   readonly predX0: tf.Tensor4D;
 }
 
-export class ReverseProcess {
+export class ReverseProcess implements Stepper {
   readonly timesteps: readonly number[];
   private x: tf.Tensor4D;
   private index = 0;
+  private moves = 0;
 
   constructor(
     private readonly denoise: Denoiser,
@@ -71,16 +106,36 @@ export class ReverseProcess {
     const { steps, spacing } = opts.sampler;
     this.timesteps = inferenceTimesteps(schedule.T, steps, spacing);
     const n = opts.labels.length;
-    this.x = tf.tensor4d(gaussian(opts.seed, n * opts.size * opts.size), [
-      n,
-      opts.size,
-      opts.size,
-      1,
-    ]);
+    const values = n * opts.size * opts.size;
+    const start = opts.start;
+    let x = start?.kind === 'noise' ? start.x : gaussian(opts.seed, values);
+    if (start?.kind === 'image') {
+      if (!Number.isInteger(start.index) || start.index < 0 || start.index > steps)
+        throw new RangeError(`start index must be in 0..${steps}, got ${start.index}`);
+      this.index = start.index;
+      if (start.index > 0) x = qSample(start.x0, x, alphaBarAt(schedule, this.levelT(start.index)));
+    }
+    if (x.length !== values)
+      throw new RangeError(`start has ${x.length} values, expected ${values}`);
+    this.x = tf.tensor4d(x, [n, opts.size, opts.size, 1]);
   }
 
   get done(): boolean {
     return this.index >= this.timesteps.length;
+  }
+
+  get total(): number {
+    return this.timesteps.length;
+  }
+
+  /** Steps taken so far, counting from the first timestep (SDEdit starts part-way). */
+  get level(): number {
+    return this.index;
+  }
+
+  /** The noise level of x before step `level`: the timestep it denoises at (as diffusers' img2img), −1 at the end. */
+  levelT(level: number): number {
+    return this.timesteps[level] ?? -1;
   }
 
   /** The current x (x_T before the first step); still owned by the process. */
@@ -97,50 +152,76 @@ export class ReverseProcess {
   }
 
   private modelOutput(t: number): tf.Tensor4D {
-    const { labels, guidance } = this.opts;
+    const { labels, guidance, labelWeights } = this.opts;
     const n = labels.length;
-    const guided = guidance !== 1 && labels.some((l) => l !== NO_LABEL);
+    const guided =
+      guidance !== 1 && (labelWeights !== undefined || labels.some((l) => l !== NO_LABEL));
     return tf.tidy(() => {
-      if (!guided) {
-        return this.denoise(
-          this.x,
-          tf.fill([n], t, 'int32') as tf.Tensor1D,
-          tf.tensor1d(labels, 'int32'),
-        );
-      }
+      const cond: Labels = labelWeights
+        ? tf.tensor2d(labelWeights, [n, NO_LABEL + 1])
+        : tf.tensor1d(labels, 'int32');
+      if (!guided) return this.denoise(this.x, tf.fill([n], t, 'int32') as tf.Tensor1D, cond);
       // Both passes in one batch: [conditional; unconditional].
+      const none = new Array<number>(n).fill(NO_LABEL);
+      const uncond: Labels =
+        cond.rank === 2
+          ? tf.cast(tf.oneHot(tf.tensor1d(none, 'int32'), NO_LABEL + 1), 'float32')
+          : tf.tensor1d(none, 'int32');
       const both = this.denoise(
         tf.concat([this.x, this.x]),
         tf.fill([2 * n], t, 'int32') as tf.Tensor1D,
-        tf.tensor1d([...labels, ...new Array<number>(n).fill(NO_LABEL)], 'int32'),
+        tf.concat<tf.Tensor>([cond, uncond]) as Labels,
       );
-      const [cond, uncond] = tf.split(both, 2);
-      return guidedEpsilon(uncond!, cond!, guidance) as tf.Tensor4D;
+      const [withLabel, withoutLabel] = tf.split(both, 2);
+      return guidedEpsilon(withoutLabel!, withLabel!, guidance) as tf.Tensor4D;
     });
   }
 
-  private stepNoise(i: number): tf.Tensor4D {
+  /** Noise for step `i`; `salt` gives other streams from the same seed (RePaint's known region). */
+  stepNoise(i: number, salt = 0): tf.Tensor4D {
     const n = this.opts.labels.length * this.opts.size * this.opts.size;
     const seed = randomInt(
-      mulberry32((this.opts.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0),
+      mulberry32((this.opts.seed ^ Math.imul(i + 1, 0x9e3779b1) ^ salt) >>> 0),
       2 ** 32,
     );
     return tf.tensor4d(gaussian(seed, n), this.x.shape);
   }
 
+  /**
+   * Goes back `levels` steps by the forward process, x_t' = √(ᾱ_t'/ᾱ_t)·x_t + √(1 − ᾱ_t'/ᾱ_t)·z
+   * in one jump (RePaint's resampling); the steps are then taken again with fresh noise.
+   */
+  back(levels: number): void {
+    if (!Number.isInteger(levels) || levels < 1 || levels > this.index)
+      throw new RangeError(`can go back 1..${this.index} steps, not ${levels}`);
+    const ratio =
+      alphaBarAt(this.schedule, this.levelT(this.index - levels)) /
+      alphaBarAt(this.schedule, this.levelT(this.index));
+    const z = this.stepNoise(this.moves, 0x5bd1e995);
+    const x = tf.tidy(() =>
+      tf.add(tf.mul(this.x, Math.sqrt(ratio)), tf.mul(z, Math.sqrt(1 - ratio))),
+    );
+    z.dispose();
+    this.x.dispose();
+    this.x = x as tf.Tensor4D;
+    this.index -= levels;
+    this.moves += 1;
+  }
+
   step(): SampleStep {
     if (this.done) throw new Error('the reverse process is finished');
     const i = this.index;
+    const move = this.moves;
     const t = this.timesteps[i] ?? 0;
     const prevT = this.prevT(i);
-    const { sampler, prediction, clip } = this.opts;
+    const { sampler, prediction, clip, afterStep } = this.opts;
     const result = tf.tidy(() => {
       const out = this.modelOutput(t);
       // As diffusers: DDPM adds noise whenever t > 0 — also on a last step from t > 0 to −1
       // (trailing spacing), where fixed-small's variance is ~0 and fixed-large's is β'. DDIM's σ
       // is 0 once ᾱ_prev = 1.
       const needsNoise = sampler.kind === 'ddpm' ? t > 0 : prevT >= 0 && sampler.eta > 0;
-      const noise = needsNoise ? { noise: this.stepNoise(i) } : {};
+      const noise = needsNoise ? { noise: this.stepNoise(move) } : {};
       const r =
         sampler.kind === 'ddim'
           ? ddimStep(this.schedule, t, prevT, this.x, out, {
@@ -155,11 +236,13 @@ export class ReverseProcess {
               variance: sampler.variance,
               ...noise,
             });
-      return { x: r.prevSample as tf.Tensor4D, predX0: r.predX0 as tf.Tensor4D };
+      const x = r.prevSample as tf.Tensor4D;
+      return { x: afterStep ? afterStep(x, prevT, move) : x, predX0: r.predX0 as tf.Tensor4D };
     });
     this.x.dispose();
     this.x = result.x;
     this.index += 1;
+    this.moves += 1;
     // The caller gets its own handle to x so it may dispose it independently.
     return {
       index: i,

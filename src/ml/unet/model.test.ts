@@ -171,3 +171,26 @@ describe('gradients', () => {
     }
   });
 });
+
+describe('label weights', () => {
+  it('one-hot weights give the class ids’ output; a half-and-half mix lies between', async () => {
+    const params = initParams(MICRO, 4, { zeroInitResiduals: false });
+    const i = inputs(2, 9);
+    const label = tf.tensor1d([2, 7], 'int32');
+    const oneHot = tf.cast(tf.oneHot(label, 11), 'float32') as tf.Tensor2D;
+    const mix = tf.tensor2d(
+      Array.from({ length: 22 }, (_, k) => (k % 11 === 2 || k % 11 === 7 ? 0.5 : 0)),
+      [2, 11],
+    );
+    const byId = unetForward(params, MICRO, i.xt, i.t, label);
+    const byWeights = unetForward(params, MICRO, i.xt, i.t, oneHot);
+    const mixed = unetForward(params, MICRO, i.xt, i.t, mix);
+    expect(Array.from(await byWeights.data())).toEqual(Array.from(await byId.data()));
+    const m = await mixed.data();
+    expect(Array.from(m)).not.toEqual(Array.from(await byId.data()));
+    expect(m.every(Number.isFinite)).toBe(true);
+    tf.dispose([label, oneHot, mix, byId, byWeights, mixed]);
+    disposeInputs(i);
+    disposeParams(params);
+  });
+});

@@ -17,7 +17,7 @@ import {
 import { unetLayout } from './layout';
 import type { ParamsLike } from './params';
 
-function checkInputs(xt: tf.Tensor4D, t: tf.Tensor1D, label: tf.Tensor1D): void {
+function checkInputs(xt: tf.Tensor4D, t: tf.Tensor1D, label: tf.Tensor1D | tf.Tensor2D): void {
   const [b, h, w, c] = xt.shape;
   // Two stride-2 levels must come back to the same size for the skip concats.
   if (h % 4 !== 0 || w % 4 !== 0 || c !== 1) {
@@ -34,31 +34,35 @@ function checkInputs(xt: tf.Tensor4D, t: tf.Tensor1D, label: tf.Tensor1D): void 
 
 /**
  * SiLU(MLP(sinusoid(t)) + table[label]), [B, E]. The label lookup is a one-hot matMul rather than
- * tf.gather: gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
+ * tf.gather: gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks. A 2-D label
+ * is already a row of weights over the table (a mix of classes, for interpolating between them).
  */
 function conditioning(
   params: ParamsLike,
   config: UNetConfig,
   t: tf.Tensor1D,
-  label: tf.Tensor1D,
+  label: tf.Tensor1D | tf.Tensor2D,
 ): tf.Tensor2D {
   const c0 = config.channels[0] ?? 0;
   const temb = dense(silu(dense(timestepEmbedding(t, c0), params, 'temb.fc1')), params, 'temb.fc2');
-  const ids = label.dtype === 'int32' ? label : tf.cast(label, 'int32');
-  const lemb = tf.matMul(tf.oneHot(ids, NULL_LABEL + 1), param(params, 'label.table'));
+  const weights =
+    label.rank === 2
+      ? (label as tf.Tensor2D)
+      : tf.oneHot(label.dtype === 'int32' ? label : tf.cast(label, 'int32'), NULL_LABEL + 1);
+  const lemb = tf.matMul(weights, param(params, 'label.table'));
   return silu(tf.add(temb, lemb));
 }
 
 /**
  * Predicts ε, v or x0 (whatever it was trained for) for noisy images `xt` [B, H, W, 1] at
- * timesteps `t` (0..T−1, int or float) with class `label` (0..9, or 10 = no label).
+ * timesteps `t` (0..T−1, int or float) with class `label` (0..9, or 10 = no label; or [B, 11] weights).
  */
 export function unetForward(
   params: ParamsLike,
   config: UNetConfig,
   xt: tf.Tensor4D,
   t: tf.Tensor1D,
-  label: tf.Tensor1D,
+  label: tf.Tensor1D | tf.Tensor2D,
   opts: ForwardOptions = {},
 ): tf.Tensor4D {
   checkInputs(xt, t, label);
