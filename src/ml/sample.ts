@@ -165,9 +165,7 @@ export class ReverseProcess implements Stepper {
       const none = new Array<number>(n).fill(NO_LABEL);
       const uncond: Labels =
         cond.rank === 2
-          ? tf
-              .cast(tf.oneHot(tf.tensor1d(none, 'int32'), NO_LABEL + 1), 'float32')
-              .as2D(n, NO_LABEL + 1)
+          ? tf.cast(tf.oneHot(tf.tensor1d(none, 'int32'), NO_LABEL + 1) as tf.Tensor2D, 'float32')
           : tf.tensor1d(none, 'int32');
       const both = this.denoise(
         tf.concat([this.x, this.x]),
