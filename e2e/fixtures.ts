@@ -123,8 +123,21 @@ export class AppPage {
   }
 }
 
-export const test = base.extend<Fixtures & BackendOption>({
+export interface TourOption {
+  /** Marks the first-visit tour as seen before the page loads, so it does not start (default). */
+  tourSeen: boolean;
+}
+
+export const test = base.extend<Fixtures & BackendOption & TourOption>({
   backend: ['webgpu', { option: true }],
+  tourSeen: [true, { option: true }],
+  context: async ({ context, tourSeen }, use) => {
+    if (tourSeen)
+      await context.addInitScript(() =>
+        localStorage.setItem('diffusion-playground.tour-seen', 'e2e'),
+      );
+    await use(context);
+  },
   app: async ({ page, backend }, use) => {
     const app = new AppPage(page, backend);
     await use(app);

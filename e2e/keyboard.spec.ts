@@ -27,7 +27,7 @@ test('the main tabs work from the keyboard and come back after a reload', async 
   await expect(page.getByTestId('explainer-forward')).toContainText('forward process');
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');
-  expect(new URL(page.url()).hash).toBe('#sample');
+  await expect.poll(() => new URL(page.url()).searchParams.get('tab')).toBe('sample');
   await page.reload();
   await expect(page.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('button', { name: 'Measure quality' })).toBeVisible();

@@ -10,6 +10,7 @@ import {
   type FromWorkerOf,
 } from '../shared/protocol';
 import { loadDecision, saveDecision } from './backend-memory';
+import { takeStartingDigit } from './digit-link';
 import { startForwardController } from './forward-controller';
 import { startSampleClient } from './sample-client';
 import { startTrainClient } from './train-client';
@@ -57,7 +58,10 @@ export function startApp(): void {
   c.on('data/ready', (m) => {
     performance.mark('dp:data-ready', { detail: m.ms });
     store.setData({ status: 'ready', count: m.count, perClass: m.perClass });
-    if (!useAppStore.getState().x0) void pickDigit(DEFAULT_DIGIT.label, DEFAULT_DIGIT.index);
+    if (!useAppStore.getState().x0) {
+      const digit = takeStartingDigit();
+      void pickDigit(digit.label, digit.index);
+    }
   });
   c.on('data/failed', (m) => {
     store.setData({ status: 'failed', message: m.message });
@@ -110,9 +114,6 @@ export function pickBackend(choice: BackendName | 'auto'): void {
   useAppStore.getState().setBackend({ status: 'loading', attempts: [] });
   need().send({ type: 'backend/choose', choice });
 }
-
-/** A clear, well-formed 7 to greet the learner on first load. */
-const DEFAULT_DIGIT = { label: 7, index: 0 };
 
 function need(): WorkerClient {
   if (!client) throw new Error('the app has not started');

@@ -1,10 +1,13 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent } from 'react';
+import { registerTabLink, useTabStore } from '../state/tab-store';
 import { BackendBadge } from './BackendBadge';
 import { PartBoundary } from './components/PartBoundary';
 import { StorageBadge } from './StorageBadge';
 import { ForwardPanel } from './forward/ForwardPanel';
+import { HelpButtons } from './help/HelpButtons';
 import { Notice } from './Notice';
 import { SamplePanel } from './sample/SamplePanel';
+import { ShareLink } from './share/ShareLink';
 import { TrainPanel } from './train/TrainPanel';
 
 const TABS = [
@@ -14,26 +17,14 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
-/** The tab in the address (#train), so a reload or a shared link opens the same one. */
-function tabFromHash(): TabId {
-  const id = window.location.hash.slice(1);
-  return TABS.find((t) => t.id === id)?.id ?? 'forward';
-}
+// The tab is in the shared link (?tab=train), so a reload or a link opens the same one.
+registerTabLink(TABS.map((t) => t.id) as [TabId, ...TabId[]]);
 
 export function App() {
-  const [tab, setTabState] = useState<TabId>(tabFromHash);
+  const stored = useTabStore((s) => s.tab);
+  const tab: TabId = TABS.find((t) => t.id === stored)?.id ?? 'forward';
+  const setTab = useTabStore((s) => s.setTab);
   const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
-  const setTab = (id: TabId) => {
-    setTabState(id);
-    const url = new URL(window.location.href);
-    url.hash = id === 'forward' ? '' : id;
-    window.history.replaceState(window.history.state, '', url);
-  };
-  useEffect(() => {
-    const onHash = () => setTabState(tabFromHash());
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, []);
   // WAI-ARIA tabs: one tab stop; arrows, Home and End move between tabs and select them.
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
     const at = TABS.findIndex((t) => t.id === tab);
@@ -77,8 +68,10 @@ export function App() {
             </button>
           ))}
         </nav>
+        <HelpButtons />
         <BackendBadge />
         <StorageBadge />
+        <ShareLink />
       </header>
       <Notice />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>

@@ -22,8 +22,17 @@ export function X0Picker() {
   const [tab, setTab] = useState<Tab>('mnist');
   const source = useAppStore((s) => s.x0Source);
   const data = useAppStore((s) => s.data);
-  const [label, setLabel] = useState(7);
-  const [index, setIndex] = useState(0);
+  const [label, setLabel] = useState(source?.kind === 'mnist' ? source.label : 7);
+  const [index, setIndex] = useState(source?.kind === 'mnist' ? source.index : 0);
+  // The fields follow the digit on screen (a random pick, a shared link), not only typing.
+  const [shown, setShown] = useState(source);
+  if (source !== shown) {
+    setShown(source);
+    if (source?.kind === 'mnist') {
+      setLabel(source.label);
+      setIndex(source.index);
+    }
+  }
   const count = data.status === 'ready' ? (data.perClass[label] ?? 1) : 1;
 
   return (
@@ -95,15 +104,7 @@ export function X0Picker() {
           <button
             type="button"
             disabled={data.status !== 'ready'}
-            onClick={() =>
-              void pickDigit(null, null).then(() => {
-                const s = useAppStore.getState().x0Source;
-                if (s?.kind === 'mnist') {
-                  setLabel(s.label);
-                  setIndex(s.index);
-                }
-              })
-            }
+            onClick={() => void pickDigit(null, null)}
           >
             Random digit
           </button>

@@ -1,5 +1,6 @@
 import { useAppStore } from '../../state/store';
 import { Explainer } from '../components/Explainer';
+import { Term } from '../help/Term';
 import { gridColumns } from '../../shared/sample-protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { ModelCardView } from './ModelCardView';
@@ -28,13 +29,15 @@ export function SamplePanel() {
       <div className="col view">
         <Explainer id="sample">
           <p>
-            <b>The reverse process</b> starts from pure noise x_T and walks back: at each step the
-            model guesses the clean image x̂₀ (right), and the sampler moves x_t (left) a little
-            toward it, to the noise level of the next step. <b>DDPM</b> adds fresh noise at every
-            step and needs all T of them; <b>DDIM</b> (η = 0) takes a deterministic path that stays
-            accurate with far fewer, larger steps — compare them below. <b>Guidance</b> runs the
-            model with and without the class and pushes the guess further in the direction the class
-            adds (ε̃ = ε_u + s·(ε_c − ε_u)): sharper, more typical digits at the cost of variety.
+            The <Term id="reverse-process">reverse process</Term> starts from pure noise x_T and
+            walks back: at each step the model guesses the clean image x̂₀ (right), and the sampler
+            moves x_t (left) a little toward it, to the noise level of the next step.{' '}
+            <Term id="ddpm">DDPM</Term> adds fresh noise at every step and needs all T of them;{' '}
+            <Term id="ddim">DDIM</Term> (<Term id="eta">η</Term> = 0) takes a deterministic path
+            that stays accurate with far fewer, larger steps — compare them below.{' '}
+            <Term id="guidance">Guidance</Term> runs the model with and without the class and pushes
+            the guess further in the direction the class adds (ε̃ = ε_u + s·(ε_c − ε_u)): sharper,
+            more typical digits at the cost of variety.
           </p>
         </Explainer>
         {!model && (

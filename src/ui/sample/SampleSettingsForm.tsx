@@ -1,29 +1,23 @@
 import { useAppStore } from '../../state/store';
 import { NumberInput } from '../components/NumberInput';
 import type { SampleSettings } from '../../shared/sample-protocol';
+import { SAMPLE_NUMBER_FIELDS, type SampleNumberKey } from '../../shared/sample-settings-spec';
 
-type NumberKey = 'count' | 'seed' | 'guidance' | 'steps' | 'eta';
-
-/** What each sampling number does, for its tooltip and accessible description. */
-const DESCRIPTIONS: Record<NumberKey, string> = {
-  count: 'How many digits to sample at once, shown as a grid.',
-  seed: 'Seeds the starting noise x_T (and DDPM’s fresh noise): the same seed gives the same digits.',
-  guidance:
-    'Classifier-free guidance s: 1 is the plain conditional model, larger pushes harder toward the class.',
-  steps: 'How many reverse steps to take out of the T the model was trained with.',
-  eta: 'DDIM’s noise: 0 is a deterministic path, 1 adds as much fresh noise as DDPM.',
-};
-
-function Num(props: { k: NumberKey; label: string; min: number; max: number; step?: number }) {
-  const value = useAppStore((s) => s.sampleSettings[props.k]);
+/** A sampling number field, its label, range and description from the spec. */
+function Num({ k, max }: { k: SampleNumberKey; max?: number }) {
+  const value = useAppStore((s) => s.sampleSettings[k]);
   const set = useAppStore((s) => s.setSampleSettings);
+  const spec = SAMPLE_NUMBER_FIELDS[k];
   return (
     <NumberInput
-      {...props}
-      integer={props.k !== 'guidance' && props.k !== 'eta'}
-      description={DESCRIPTIONS[props.k]}
+      label={spec.label}
+      min={spec.min}
+      max={max ?? spec.max}
+      {...(spec.step === undefined ? {} : { step: spec.step })}
+      integer={spec.integer}
+      description={spec.description}
       value={value}
-      onChange={(v) => set({ [props.k]: v })}
+      onChange={(v) => set({ [k]: v })}
     />
   );
 }
@@ -34,8 +28,8 @@ export function SampleSettingsForm() {
   const T = useAppStore((st) => st.model?.settings.schedule.T ?? 1000);
   return (
     <section className="card settings-grid" aria-label="Sampling settings">
-      <Num k="count" label="Samples" min={1} max={64} />
-      <Num k="seed" label="Seed" min={0} max={2 ** 31 - 1} />
+      <Num k="count" />
+      <Num k="seed" />
       <label>
         Class
         <select
@@ -51,7 +45,7 @@ export function SampleSettingsForm() {
           ))}
         </select>
       </label>
-      <Num k="guidance" label="Guidance scale" min={0} max={20} step={0.5} />
+      <Num k="guidance" />
       {s.label === null && s.guidance !== 1 && (
         <p className="muted span-all" data-testid="guidance-note">
           Guidance pushes samples toward a class: with “any digit” there is none, so the scale has
@@ -69,7 +63,7 @@ export function SampleSettingsForm() {
           <option value="ddpm">DDPM (ancestral)</option>
         </select>
       </label>
-      <Num k="steps" label="Steps" min={1} max={T} />
+      <Num k="steps" max={T} />
       <label title="Which timesteps the steps visit: trailing starts at T−1, leading at a multiple of T/steps, linspace spreads them evenly">
         Spacing
         <select
@@ -83,7 +77,7 @@ export function SampleSettingsForm() {
         </select>
       </label>
       {s.sampler === 'ddim' ? (
-        <Num k="eta" label="η" min={0} max={1} step={0.1} />
+        <Num k="eta" />
       ) : (
         <label title="DDPM's noise each step: the posterior's β̃ (fixed-small) or the forward β (fixed-large)">
           Variance

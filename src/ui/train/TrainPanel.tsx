@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { useAppStore } from '../../state/store';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { Explainer } from '../components/Explainer';
+import { Term } from '../help/Term';
 import { lazyPart } from '../components/lazy-part';
 import { PartBoundary } from '../components/PartBoundary';
 import { TrainControls } from './TrainControls';
@@ -56,13 +57,15 @@ export function TrainPanel() {
         <Explainer id="train">
           <p>
             <b>Training objective.</b> Each step takes real digits x₀, picks a random t for each and
-            noises them with the forward process; the UNet sees x_t, t and the digit&apos;s class
-            and is asked for the noise ε (or v, or x₀ itself — the setting “Predicts”). The loss is
-            the mean squared error of that guess. One network learns every noise level at once; the
-            loss by timestep shows which levels are hard. The class is hidden 10 % of the time, so
-            the same network also learns to denoise without a label, which classifier-free guidance
-            needs later. The previews and the quality meter sample from an exponential moving
-            average (EMA) of the weights, which is smoother than the raw ones.
+            noises them with the <Term id="forward-process">forward process</Term>; the{' '}
+            <Term id="denoiser">UNet</Term> sees x_t, t and the digit&apos;s class and is asked for
+            the noise ε (or v, or x₀ itself — the setting “Predicts”). The loss is the mean squared
+            error of that guess. One network learns every noise level at once; the loss by timestep
+            shows which levels are hard. The class is hidden 10 % of the time, so the same network
+            also learns to denoise without a label, which{' '}
+            <Term id="guidance">classifier-free guidance</Term> needs later. The previews and the
+            quality meter sample from an exponential moving average (<Term id="ema">EMA</Term>) of
+            the weights, which is smoother than the raw ones.
           </p>
         </Explainer>
         <TrainStats />
