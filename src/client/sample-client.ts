@@ -5,7 +5,7 @@
  */
 import { useAppStore, type SampleView } from '../state/store';
 import type { FromWorkerOf, GrayFrame } from '../shared/protocol';
-import type { QualitySettings } from '../shared/quality-protocol';
+import type { QualityProgress, QualitySettings } from '../shared/quality-protocol';
 import type { SampleFrame } from '../shared/sample-protocol';
 import { publishFrame } from './frame-bus';
 import type { WorkerClient } from './worker-client';
@@ -141,22 +141,30 @@ export async function encodeAnimation(
   return m.bytes;
 }
 
-/** Samples `settings.count` digits (classes in turn) and scores them; progress as it goes. */
+/**
+ * Samples `settings.count` digits (classes in turn) and scores them; progress as it goes. Aborting
+ * `signal` rejects at once and tells the worker to stop before its next sampling step.
+ */
 export async function measureQuality(
   settings: QualitySettings,
-  onProgress: (done: number, total: number) => void,
+  onProgress: (p: QualityProgress) => void,
+  signal?: AbortSignal,
 ): Promise<FromWorkerOf<'quality/report'>> {
   const c = need();
   let requestId = -1;
-  const off = c.on('quality/progress', (m) => m.of === requestId && onProgress(m.done, m.total));
+  const off = c.on('quality/progress', (m) => m.of === requestId && onProgress(m));
+  const stop = () => c.send({ type: 'quality/cancel', of: requestId });
   try {
-    const pending = c.request<FromWorkerOf<'quality/report'>>({
-      type: 'quality/measure',
-      settings,
-    });
+    const pending = c.request<FromWorkerOf<'quality/report'>>(
+      { type: 'quality/measure', settings },
+      [],
+      signal,
+    );
     requestId = c.lastRequestId();
+    signal?.addEventListener('abort', stop, { once: true });
     return await pending;
   } finally {
+    signal?.removeEventListener('abort', stop);
     off();
   }
 }

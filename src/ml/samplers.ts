@@ -111,11 +111,14 @@ export function predictX0(
   return tf.tidy(() => {
     switch (prediction) {
       case 'epsilon': {
+        if (a >= EPSILON_ALPHA_BAR_FLOOR)
+          return lin(1 / Math.sqrt(a), xt, -Math.sqrt(1 - a) / Math.sqrt(a), modelOut);
         // With zero terminal SNR, ᾱ = 0 at T−1 and x̂0 = (x_t − ε̂)/0 is undefined: from pure
         // noise an ε-model cannot tell the digit. Like diffusers' Euler scheduler we put ᾱ a hair
-        // above 0, so the step stays finite (and meaningless: the UI recommends v or x₀ there).
-        const s = Math.sqrt(Math.max(a, EPSILON_ALPHA_BAR_FLOOR));
-        return lin(1 / s, xt, -Math.sqrt(1 - a) / s, modelOut);
+        // above 0, and keep the guess within the data's range, so the step stays finite and the
+        // next x_t is an ordinary noisy image (the UI recommends v or x₀ with this schedule).
+        const s = Math.sqrt(EPSILON_ALPHA_BAR_FLOOR);
+        return tf.clipByValue(lin(1 / s, xt, -Math.sqrt(1 - a) / s, modelOut), -1, 1);
       }
       case 'v':
         return lin(Math.sqrt(a), xt, -Math.sqrt(1 - a), modelOut);

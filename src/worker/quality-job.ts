@@ -11,12 +11,11 @@ import {
   type QualityReport,
 } from '../ml/metrics/quality';
 import { batchFrom, splitIndices } from '../ml/mnist';
-import { sampleAll } from '../ml/sample';
 import type { FromWorker } from '../shared/protocol';
-import type { QualitySettings } from '../shared/quality-protocol';
-import { DEFAULT_SAMPLE_SETTINGS } from '../shared/sample-protocol';
+import type { QualityProgress, QualitySettings } from '../shared/quality-protocol';
 import type { Dataset } from './dataset';
-import { sampleOptions, type SamplingModel } from './sample-job';
+import { QualityCancelled, sampleForQuality } from './quality-sampling';
+import type { SamplingModel } from './sample-job';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -24,7 +23,6 @@ const CLASSIFIER_URL = new URL(
   `${import.meta.env.BASE_URL}models/classifier/classifier.dpmodel`,
   self.location.origin,
 ).href;
-const CHUNK = 20;
 
 interface Scorer {
   readonly classifier: ClassifierParams;
@@ -36,6 +34,8 @@ interface Scorer {
 
 export class QualityJob {
   private scorer: Promise<Scorer> | null = null;
+  /** Page measurements still running (their requestIds); a cancel removes one. */
+  private readonly running = new Set<number>();
 
   constructor(
     private readonly post: Post,
@@ -77,16 +77,29 @@ export class QualityJob {
   }
 
   async measure(requestId: number, settings: QualitySettings): Promise<FromWorker> {
-    const scored = await this.score(settings, (done, total) =>
-      this.post({ type: 'quality/progress', of: requestId, done, total }),
-    );
-    return { type: 'quality/report', requestId, ...scored };
+    this.running.add(requestId);
+    try {
+      const scored = await this.score(
+        settings,
+        (p) => this.post({ type: 'quality/progress', of: requestId, ...p }),
+        () => !this.running.has(requestId),
+      );
+      return { type: 'quality/report', requestId, ...scored };
+    } finally {
+      this.running.delete(requestId);
+    }
+  }
+
+  /** Stops a page measurement before its next sampling step (it then fails as cancelled). */
+  cancel(requestId: number): void {
+    this.running.delete(requestId);
   }
 
   /** Samples `settings.count` digits from the current model and scores them. */
   async score(
     settings: QualitySettings,
-    onProgress: (done: number, total: number) => void = () => undefined,
+    onProgress: (p: QualityProgress) => void = () => undefined,
+    stopped: () => boolean = () => false,
   ): Promise<{
     report: QualityReport;
     classifierAccuracy: number;
@@ -101,24 +114,13 @@ export class QualityJob {
       throw new Error(
         `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
       );
+    const total = settings.count;
+    onProgress({ phase: 'loading', done: 0, total, step: 0, steps: settings.steps });
     const scorer = await this.loadScorer();
+    if (stopped()) throw new QualityCancelled();
     const start = performance.now();
-    const labels = Int32Array.from({ length: settings.count }, (_, i) => i % 10);
-    const generated = await sampleAll(
-      model.denoise,
-      model.schedule,
-      {
-        ...sampleOptions(
-          { ...DEFAULT_SAMPLE_SETTINGS, steps: settings.steps, guidance: settings.guidance },
-          model.prediction,
-        ),
-        labels,
-        // Chunk k draws its noise from 10,000 + k.
-        seed: 10_000,
-      },
-      CHUNK,
-      (done) => onProgress(done, settings.count),
-    );
+    const { labels, generated } = await sampleForQuality(model, settings, onProgress, stopped);
+    onProgress({ phase: 'classifying', done: total, total, step: 0, steps: settings.steps });
     const report = await qualityReport({
       classifier: scorer.classifier,
       generated,

@@ -329,6 +329,9 @@ async function handle(message: ToWorker): Promise<void> {
         const bytes = encodeApng(message.frames, message.scale, message.delayMs);
         return [{ type: 'export/file', requestId: message.requestId, bytes }, [bytes.buffer]];
       });
+    case 'quality/cancel':
+      (await quality()).cancel(message.of);
+      return;
     case 'quality/measure':
       return answer(message.requestId, async () => [
         await (await quality()).measure(message.requestId, message.settings),

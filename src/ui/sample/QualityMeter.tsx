@@ -1,7 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { measureQuality } from '../../client/sample-client';
 import { useAppStore } from '../../state/store';
-import { DEFAULT_QUALITY_SETTINGS, type QualityReport } from '../../shared/quality-protocol';
+import {
+  DEFAULT_QUALITY_SETTINGS,
+  type QualityProgress,
+  type QualityReport,
+} from '../../shared/quality-protocol';
 import { NumberInput } from '../components/NumberInput';
 import { fmt } from '../format';
 
@@ -11,6 +15,18 @@ interface Result {
   readonly step: number;
 }
 
+/** Where a measurement is, in words: "sampling 20 of 64 digits (step 7 of 20)". */
+function qualityProgressText(p: QualityProgress): string {
+  switch (p.phase) {
+    case 'loading':
+      return 'loading the classifier and real digits…';
+    case 'sampling':
+      return `sampling ${p.done} of ${p.total} digits${p.step > 0 ? ` (step ${p.step} of ${p.steps})` : ''}`;
+    case 'classifying':
+      return `classifying ${p.total} digits…`;
+  }
+}
+
 /** Scores the current model's class-conditional samples with the shipped MNIST classifier. */
 export function QualityMeter() {
   const hasModel = useAppStore((s) => s.model !== null);
@@ -18,21 +34,33 @@ export function QualityMeter() {
   const [count, setCount] = useState(DEFAULT_QUALITY_SETTINGS.count);
   const [progress, setProgress] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const abort = useRef<AbortController | null>(null);
   const measure = () => {
+    const controller = new AbortController();
+    abort.current = controller;
+    setCancelled(false);
     setProgress('starting…');
-    measureQuality({ ...DEFAULT_QUALITY_SETTINGS, count }, (done, total) =>
-      setProgress(`${done} / ${total} samples`),
+    measureQuality(
+      { ...DEFAULT_QUALITY_SETTINGS, count },
+      (p) => setProgress(qualityProgressText(p)),
+      controller.signal,
     )
       .then((r) =>
         setResult({ report: r.report, classifierAccuracy: r.classifierAccuracy, step: r.step }),
       )
-      .catch((e: unknown) =>
-        notify(
-          'error',
-          `Quality measurement failed: ${e instanceof Error ? e.message : String(e)}`,
-        ),
-      )
-      .finally(() => setProgress(null));
+      .catch((e: unknown) => {
+        if (controller.signal.aborted) setCancelled(true);
+        else
+          notify(
+            'error',
+            `Quality measurement failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+      })
+      .finally(() => {
+        abort.current = null;
+        setProgress(null);
+      });
   };
   const r = result?.report;
   return (
@@ -61,7 +89,18 @@ export function QualityMeter() {
         <button type="button" disabled={!hasModel || progress !== null} onClick={measure}>
           Measure quality
         </button>
-        {progress && <span data-testid="quality-progress">{progress}</span>}
+        {progress !== null && (
+          <button
+            type="button"
+            title="Stop the measurement; the worker stops before its next sampling step"
+            onClick={() => abort.current?.abort()}
+          >
+            Cancel measurement
+          </button>
+        )}
+        <span role="status" data-testid="quality-progress">
+          {progress ?? (cancelled ? 'Measurement cancelled.' : '')}
+        </span>
       </div>
       {r && (
         <dl className="stats" data-testid="quality-report">
