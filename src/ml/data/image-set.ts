@@ -1,0 +1,93 @@
+/**
+ * A data set of the learner's own 28×28 grayscale images, in the shape training already reads
+ * (MnistSet): labels 0–9 by class, pixels row-major, indices grouped by class. Class names come
+ * from the source (sub-folder names, IDX label values); images without one share class 0.
+ */
+import type { MnistSet } from '../mnist';
+
+export const IMAGE_SIDE = 28;
+export const IMAGE_AREA = IMAGE_SIDE * IMAGE_SIDE;
+/** Kept in memory and in IndexedDB as bytes: 100,000 images are 78 MB. */
+export const MAX_IMAGES = 100_000;
+/** The UNet's class embedding has ten classes. */
+export const MAX_CLASSES = 10;
+
+export class DataSetError extends Error {}
+
+export interface ImageSet {
+  readonly set: MnistSet;
+  /** What each class index stands for ("cat", "3"); ["all"] when the images had no labels. */
+  readonly classNames: readonly string[];
+}
+
+/** The set, or a DataSetError saying what is wrong in words (no images, too many, labels). */
+export function buildImageSet(
+  pixels: Uint8Array,
+  names: readonly (string | null)[],
+  source: string,
+): ImageSet {
+  const count = names.length;
+  if (count === 0) throw new DataSetError(`${source} has no images.`);
+  if (count > MAX_IMAGES) {
+    throw new DataSetError(
+      `${source} has ${count.toLocaleString('en')} images; the limit is ${MAX_IMAGES.toLocaleString('en')} (kept in this browser's memory).`,
+    );
+  }
+  if (pixels.length !== count * IMAGE_AREA) {
+    throw new Error(
+      `expected ${count * IMAGE_AREA} pixels for ${count} images, got ${pixels.length}`,
+    );
+  }
+  const labelled = names.some((n) => n !== null);
+  const distinct = [...new Set(names.map((n) => n ?? 'unlabelled'))].sort(naturalOrder);
+  if (distinct.length > MAX_CLASSES) {
+    throw new DataSetError(
+      `${source} has ${distinct.length} labels (${distinct.slice(0, 12).join(', ')}${distinct.length > 12 ? ', …' : ''}); the model knows at most ${MAX_CLASSES} classes.`,
+    );
+  }
+  const classNames = labelled ? distinct : ['all'];
+  const index = new Map(distinct.map((name, i) => [name, i]));
+  const labels = new Uint8Array(count);
+  const byClass: number[][] = Array.from({ length: MAX_CLASSES }, () => []);
+  names.forEach((n, i) => {
+    const label = index.get(n ?? 'unlabelled') ?? 0;
+    labels[i] = label;
+    byClass[label]?.push(i);
+  });
+  return {
+    set: { count, rows: IMAGE_SIDE, cols: IMAGE_SIDE, labels, pixels, byClass },
+    classNames,
+  };
+}
+
+/** "2" before "10", then alphabetical: class names as a person sorts them. */
+function naturalOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/**
+ * Any size of grayscale image scaled to 28×28 by area averaging (each output pixel the mean of
+ * the source area it covers), so downscaling does not alias and upscaling is nearest-like.
+ */
+export function resizeGray(src: Uint8Array, rows: number, cols: number): Uint8Array {
+  if (rows === IMAGE_SIDE && cols === IMAGE_SIDE) return src.slice();
+  const out = new Uint8Array(IMAGE_AREA);
+  const sy = rows / IMAGE_SIDE;
+  const sx = cols / IMAGE_SIDE;
+  for (let y = 0; y < IMAGE_SIDE; y++) {
+    for (let x = 0; x < IMAGE_SIDE; x++) {
+      let sum = 0;
+      let weight = 0;
+      for (let v = Math.floor(y * sy); v < Math.min(rows, Math.ceil((y + 1) * sy)); v++) {
+        const wy = Math.min(v + 1, (y + 1) * sy) - Math.max(v, y * sy);
+        for (let u = Math.floor(x * sx); u < Math.min(cols, Math.ceil((x + 1) * sx)); u++) {
+          const w = wy * (Math.min(u + 1, (x + 1) * sx) - Math.max(u, x * sx));
+          sum += w * (src[v * cols + u] ?? 0);
+          weight += w;
+        }
+      }
+      out[y * IMAGE_SIDE + x] = Math.round(sum / weight);
+    }
+  }
+  return out;
+}
