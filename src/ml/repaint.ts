@@ -106,6 +106,11 @@ export class Inpainting implements Stepper {
     return this.process.current;
   }
 
+  /** The timestep of the pure noise the run starts from. */
+  get startT(): number {
+    return this.process.levelT(0);
+  }
+
   /** Every move is a frame: the steps, and the jumps back. */
   get total(): number {
     return this.moves.length;

@@ -5,6 +5,7 @@
  */
 import type { ScheduleKind } from '../ml/schedule';
 import type { BackendDecision } from './backend-choice';
+import type { CreateFromWorker, CreateToWorker } from './create-protocol';
 import type { QualityFromWorker, QualityToWorker } from './quality-protocol';
 import type { SampleFromWorker, SampleToWorker } from './sample-protocol';
 import type { TrainFromWorker, TrainToWorker } from './train-protocol';
@@ -113,6 +114,7 @@ export type ToWorker =
   | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number }
   | TrainToWorker
   | SampleToWorker
+  | CreateToWorker
   | QualityToWorker;
 
 export type FromWorker =
@@ -167,6 +169,7 @@ export type FromWorker =
   | { readonly type: 'error'; readonly message: string }
   | TrainFromWorker
   | SampleFromWorker
+  | CreateFromWorker
   | QualityFromWorker;
 
 export type FromWorkerType = FromWorker['type'];

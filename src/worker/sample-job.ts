@@ -12,6 +12,7 @@ import {
   type Denoiser,
   type SampleOptions,
   type SampleStep,
+  type Stepper,
 } from '../ml/sample';
 import type { Prediction } from '../ml/samplers';
 import type { Schedule } from '../ml/schedule';
@@ -74,9 +75,16 @@ async function frameOf(
   return { index: s.index, total: s.total, t: s.t, prevT: s.prevT, xt, x0, elapsedMs: elapsedMs() };
 }
 
+/** A run to step through; `start`, when given, is shown first: x where the run starts, beside x0. */
+export interface Built {
+  readonly stepper: Stepper;
+  readonly columns: number;
+  readonly start?: { readonly index: number; readonly t: number; readonly x0: Float32Array };
+}
+
 export class SampleJob {
   private runId = 0;
-  private process: ReverseProcess | null = null;
+  private process: Stepper | null = null;
   private columns = 4;
   private playing = false;
   private delayMs = 0;
@@ -108,29 +116,98 @@ export class SampleJob {
     this.process = null;
   }
 
-  start(runId: number, settings: SampleSettings, play: boolean): void {
+  start(runId: number, settings: SampleSettings, play: boolean): Promise<void> {
+    return this.begin(runId, play, (model) => {
+      if (settings.steps > model.schedule.T)
+        throw new Error(
+          `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
+        );
+      const opts = sampleOptions(settings, model.prediction);
+      return {
+        stepper: new ReverseProcess(model.denoise, model.schedule, opts),
+        columns: gridColumns(settings.count),
+      };
+    });
+  }
+
+  /**
+   * A run of any stepper built on the current model (plain sampling, or the Create tab's
+   * SDEdit, inpainting and interpolation); a build that throws is refused with its message.
+   */
+  async begin(runId: number, play: boolean, build: (model: SamplingModel) => Built): Promise<void> {
     this.cancel(runId, false);
     const model = this.model();
     if (!model) {
       this.state('cancelled', NO_MODEL);
       return;
     }
-    if (settings.steps > model.schedule.T) {
-      this.state(
-        'cancelled',
-        `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
-      );
+    let built: Built;
+    try {
+      built = build(model);
+    } catch (e) {
+      this.state('cancelled', e instanceof Error ? e.message : String(e));
       return;
     }
-    this.process = new ReverseProcess(
-      model.denoise,
-      model.schedule,
-      sampleOptions(settings, model.prediction),
-    );
-    this.columns = gridColumns(settings.count);
+    this.process = built.stepper;
+    this.columns = built.columns;
     this.computeMs = 0;
+    if (built.start) {
+      const { index, t, x0 } = built.start;
+      const xt = await toGrid(built.stepper.current, built.columns);
+      const x0Grid = tileGrid(x0, 28, built.columns);
+      if (this.runId !== runId || this.process !== built.stepper) return;
+      const total = built.stepper.total;
+      this.postFrame(runId, 'main', { index, total, t, prevT: t, xt, x0: x0Grid, elapsedMs: 0 });
+    }
     if (play) this.play(runId, this.delayMs);
     else this.state('paused');
+  }
+
+  /**
+   * Several runs to the end, one after another (the Create tab's strengths strip); each final
+   * image is handed to `report` as it is ready. Cancel stops it like a compare.
+   */
+  async runEach(
+    runId: number,
+    build: (model: SamplingModel) => readonly (() => Stepper)[],
+    report: (index: number, x: Float32Array) => void,
+  ): Promise<void> {
+    this.cancel(runId, false);
+    const model = this.model();
+    if (!model) {
+      this.state('cancelled', NO_MODEL);
+      return;
+    }
+    let makers: readonly (() => Stepper)[];
+    try {
+      makers = build(model);
+    } catch (e) {
+      this.state('cancelled', e instanceof Error ? e.message : String(e));
+      return;
+    }
+    this.state('playing');
+    const generation = this.generation;
+    const stopped = () => this.runId !== runId || this.generation !== generation;
+    await this.guarded(runId, async () => {
+      for (const [k, make] of makers.entries()) {
+        const stepper = make();
+        try {
+          while (!stepper.done) {
+            const s = stepper.step();
+            s.x.dispose();
+            s.predX0.dispose();
+            await sleep(0);
+            if (stopped()) return;
+          }
+          const x = (await stepper.current.data()) as Float32Array;
+          if (stopped()) return;
+          report(k, x);
+        } finally {
+          stepper.dispose();
+        }
+      }
+      this.state('done');
+    });
   }
 
   play(runId: number, delayMs: number): void {

@@ -306,7 +306,7 @@ async function handle(message: ToWorker): Promise<void> {
         return [{ type: 'model/loaded', requestId: message.requestId }, []];
       });
     case 'sample/start':
-      (await sampler()).start(message.runId, message.settings, message.play);
+      await (await sampler()).start(message.runId, message.settings, message.play);
       return;
     case 'sample/play':
       (await sampler()).play(message.runId, message.delayMs);
@@ -320,6 +320,18 @@ async function handle(message: ToWorker): Promise<void> {
     case 'sample/cancel':
       (await sampler()).cancel(message.runId);
       return;
+    case 'create/start': {
+      const { createStepper } = await withRetries(() => import('./create-job'));
+      const { settings, task } = message;
+      await (
+        await sampler()
+      ).begin(message.runId, message.play, (model) => createStepper(model, settings, task));
+      return;
+    }
+    case 'create/strengths': {
+      const { runStrengths } = await withRetries(() => import('./create-job'));
+      return runStrengths(await sampler(), post, message);
+    }
     case 'sample/compare':
       await (await sampler()).compare(message.runId, message.a, message.b);
       return;
