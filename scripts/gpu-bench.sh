@@ -56,6 +56,8 @@ prepare)
   mkdir -p .gpu/app/wasm
   cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm .gpu/app/wasm/
   cp bench/torch/unet_step.py scripts/gpu-bench.sh .gpu/app/
+  # unet_step.py imports the model from the Python package, found beside it there.
+  rm -rf .gpu/app/diffusion_playground && cp -r python/diffusion_playground .gpu/app/
   du -sh .gpu
   ;;
 run)

@@ -9,131 +9,19 @@ Prints a table, or one JSON object with --json. Median ms/step over timed steps,
 
 import argparse
 import json
-import math
+import os
 import statistics
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-PRESETS = {
-    "micro": {"channels": [8, 16, 32], "emb": 32, "groups": 4},
-    "tiny": {"channels": [16, 32, 40], "emb": 64, "groups": 8},
-    "small": {"channels": [32, 64, 64], "emb": 128, "groups": 8},
-}
-BLOCKS_PER_LEVEL = 1
-NULL_LABEL = 10
-GN_EPS = 1e-5
-
-
-def same_conv(cin, cout, k=3, stride=1):
-    """TF 'same' padding: stride 2 on an even size pads 0 before and 1 after."""
-    if stride == 1:
-        return nn.Conv2d(cin, cout, k, padding=k // 2)
-    return nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(cin, cout, k, stride=2))
-
-
-class ResBlock(nn.Module):
-    def __init__(self, cin, cout, emb, groups):
-        super().__init__()
-        self.norm1 = nn.GroupNorm(groups, cin, eps=GN_EPS)
-        self.conv1 = same_conv(cin, cout)
-        self.emb = nn.Linear(emb, cout)
-        self.norm2 = nn.GroupNorm(groups, cout, eps=GN_EPS)
-        self.conv2 = same_conv(cout, cout)
-        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
-
-    def forward(self, x, emb_act):
-        h = self.conv1(F.silu(self.norm1(x)))
-        h = h + self.emb(emb_act)[:, :, None, None]
-        h = self.conv2(F.silu(self.norm2(h)))
-        return self.skip(x) + h
-
-
-class Attention(nn.Module):
-    def __init__(self, c, groups):
-        super().__init__()
-        self.norm = nn.GroupNorm(groups, c, eps=GN_EPS)
-        self.qkv = nn.Linear(c, 3 * c)
-        self.out = nn.Linear(c, c)
-
-    def forward(self, x):
-        b, c, h, w = x.shape
-        tokens = self.norm(x).flatten(2).transpose(1, 2)
-        q, k, v = self.qkv(tokens).chunk(3, dim=2)
-        scores = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(c), dim=-1)
-        out = self.out(scores @ v).transpose(1, 2).reshape(b, c, h, w)
-        return x + out
-
-
-class UNet(nn.Module):
-    """src/ml/unet/layout.ts: 28 -> 14 -> 7, one res block per level down, two up, attention mid."""
-
-    def __init__(self, channels, emb, groups):
-        super().__init__()
-        c0 = channels[0]
-        self.c0 = c0
-        self.fc1 = nn.Linear(c0, emb)
-        self.fc2 = nn.Linear(emb, emb)
-        self.table = nn.Parameter(torch.randn(NULL_LABEL + 1, emb) * 0.02)
-        self.conv_in = same_conv(1, c0)
-        ch, skips = c0, [c0]
-        self.down = nn.ModuleList()
-        last = len(channels) - 1
-        for level, cout in enumerate(channels):
-            blocks = nn.ModuleList()
-            for _ in range(BLOCKS_PER_LEVEL):
-                blocks.append(ResBlock(ch, cout, emb, groups))
-                ch = cout
-                skips.append(ch)
-            resample = None
-            if level < last:
-                resample = same_conv(ch, ch, stride=2)
-                skips.append(ch)
-            self.down.append(nn.ModuleDict({"res": blocks, **({"resample": resample} if resample else {})}))
-        self.mid0 = ResBlock(ch, ch, emb, groups)
-        self.attn = Attention(ch, groups)
-        self.mid1 = ResBlock(ch, ch, emb, groups)
-        self.up = nn.ModuleList()
-        for level in range(last, -1, -1):
-            cout = channels[level]
-            blocks = nn.ModuleList()
-            for _ in range(BLOCKS_PER_LEVEL + 1):
-                blocks.append(ResBlock(ch + skips.pop(), cout, emb, groups))
-                ch = cout
-            resample = same_conv(ch, ch) if level > 0 else None
-            self.up.append(nn.ModuleDict({"res": blocks, **({"resample": resample} if resample else {})}))
-        assert not skips
-        self.out_norm = nn.GroupNorm(groups, c0, eps=GN_EPS)
-        self.out_conv = same_conv(c0, 1)
-
-    def embed(self, t, label):
-        half = self.c0 // 2
-        freqs = torch.exp(-math.log(10000) * torch.arange(half, device=t.device) / half)
-        args = t.float()[:, None] * freqs[None]
-        sinusoid = torch.cat([torch.cos(args), torch.sin(args)], dim=1)
-        temb = self.fc2(F.silu(self.fc1(sinusoid)))
-        return F.silu(temb + self.table[label])
-
-    def forward(self, x, t, label):
-        emb_act = self.embed(t, label)
-        h = self.conv_in(x)
-        skips = [h]
-        for level in self.down:
-            for block in level["res"]:
-                h = block(h, emb_act)
-                skips.append(h)
-            if "resample" in level:
-                h = level["resample"](h)
-                skips.append(h)
-        h = self.mid1(self.attn(self.mid0(h, emb_act)), emb_act)
-        for level in self.up:
-            for block in level["res"]:
-                h = block(torch.cat([h, skips.pop()], dim=1), emb_act)
-            if "resample" in level:
-                h = level["resample"](F.interpolate(h, scale_factor=2, mode="nearest"))
-        return self.out_conv(F.silu(self.out_norm(h)))
+# The model is the importable package's (python/diffusion_playground); scripts/gpu-bench.sh copies
+# it beside this file.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "python")]
+from diffusion_playground.unet import NULL_LABEL, PRESETS, UNet  # noqa: E402
 
 
 def linear_alphas_cumprod(T, device):

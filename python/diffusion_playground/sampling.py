@@ -1,0 +1,82 @@
+"""DDIM and DDPM as src/ml/sample.ts and src/ml/samplers.ts compute them (diffusers' DDIMScheduler
+and DDPMScheduler): float64 coefficients, x̂0 clipped to [-1, 1] when asked, ε̂ always from the
+unclipped x̂0, classifier-free guidance ε_u + s·(ε_c − ε_u) on the model output."""
+
+import math
+
+import torch
+
+from .schedule import inference_timesteps
+from .unet import NULL_LABEL
+
+
+def _predictions(out, x, a, prediction):
+    """(x̂0, ε̂) implied by the model output at ᾱ = a."""
+    sa, s1 = math.sqrt(a), math.sqrt(1 - a)
+    if prediction == "epsilon":
+        return x * (1 / sa) + out * (-s1 / sa), out
+    if prediction == "v":
+        return x * sa + out * -s1, out * sa + x * s1
+    if prediction == "x0":
+        return out, x * (1 / s1) + out * (-sa / s1)
+    raise ValueError(f"unknown prediction {prediction!r}")
+
+
+def _model_output(model, x, t, labels, guidance):
+    n = x.shape[0]
+    if guidance == 1 or bool((labels == NULL_LABEL).all()):
+        return model(x, torch.full((n,), t, device=x.device), labels)
+    both = model(
+        torch.cat([x, x]),
+        torch.full((2 * n,), t, device=x.device),
+        torch.cat([labels, torch.full_like(labels, NULL_LABEL)]),
+    )
+    cond, uncond = both.chunk(2)
+    return uncond + (cond - uncond) * guidance
+
+
+@torch.no_grad()
+def sample(
+    model,
+    alphas_cumprod,
+    x,
+    labels,
+    *,
+    sampler="ddim",
+    steps=20,
+    spacing="trailing",
+    eta=0.0,
+    variance="fixed-small",
+    prediction="x0",
+    guidance=1.0,
+    clip=True,
+    generator=None,
+):
+    """Runs the reverse process from noise `x` [B, 1, 28, 28] for `labels` [B] (0..9, 10 = none)
+    and returns x_0 in about [-1, 1]. ᾱ is the float64 array of schedule.alphas_cumprod. DDIM with
+    eta 0 is deterministic: the same weights and noise give the app's samples to float precision."""
+    T = len(alphas_cumprod)
+    ts = inference_timesteps(T, steps, spacing)
+    labels = labels.to(x.device)
+    for i, t in enumerate(ts):
+        prev = t - T // steps if sampler == "ddim" else (ts[i + 1] if i + 1 < len(ts) else -1)
+        a = float(alphas_cumprod[t])
+        a_prev = float(alphas_cumprod[prev]) if prev >= 0 else 1.0
+        out = _model_output(model, x, t, labels, guidance)
+        x0, eps = _predictions(out, x, a, prediction)
+        if clip:
+            x0 = x0.clamp(-1, 1)
+        noise = lambda: torch.randn(x.shape, generator=generator, device=x.device)
+        if sampler == "ddim":
+            sigma = eta * math.sqrt((1 - a_prev) / (1 - a) * (1 - a / a_prev))
+            x = x0 * math.sqrt(a_prev) + eps * math.sqrt(max(1 - a_prev - sigma * sigma, 0))
+            if sigma > 0 and prev >= 0:
+                x = x + noise() * sigma
+        elif sampler == "ddpm":
+            alpha, beta = a / a_prev, 1 - a / a_prev
+            mean = x0 * (math.sqrt(a_prev) * beta / (1 - a)) + x * (math.sqrt(alpha) * (1 - a_prev) / (1 - a))
+            var = beta if variance == "fixed-large" else max((1 - a_prev) / (1 - a) * beta, 1e-20)
+            x = mean + noise() * math.sqrt(var) if t > 0 else mean
+        else:
+            raise ValueError(f"unknown sampler {sampler!r}")
+    return x
