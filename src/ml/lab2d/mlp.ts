@@ -1,0 +1,165 @@
+/**
+ * The 2-D lab's denoiser: a small MLP on [x, y, sinusoidal embedding of t, one-hot label] with
+ * SiLU, trained with the project's Adam. Tiny on purpose: a preset must train in seconds on a
+ * CPU, where each tfjs kernel costs about as much as its arithmetic.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { dense } from '../dense';
+import { gaussian } from '../random';
+import { Adam } from '../train/adam';
+import { silu } from '../unet/layers';
+import type { Batch, Objective } from './objective';
+
+export const TIME_EMBED_DIM = 32;
+/** Frequencies 10000^(−i/16) of the sinusoidal time embedding, as the UNet's. */
+const FREQS = Float64Array.from({ length: TIME_EMBED_DIM / 2 }, (_, i) =>
+  Math.exp((-Math.log(10000) * i) / (TIME_EMBED_DIM / 2)),
+);
+export type Activation = 'relu' | 'silu';
+
+export interface MlpConfig {
+  readonly hidden: number;
+  readonly layers: number;
+  /** Classes of the data when trained with labels (one-hot of classes + 1, the last "no label"); 0 without. */
+  readonly classes: number;
+  readonly objective: Objective;
+  readonly activation: Activation;
+}
+
+function inputDim(config: MlpConfig): number {
+  return 2 + TIME_EMBED_DIM + (config.classes > 0 ? config.classes + 1 : 0);
+}
+
+/** A trainable variable holding `t`'s values; the handle is disposed (the variable keeps the data). */
+function variableOf(t: tf.Tensor): tf.Variable {
+  const v = tf.variable(t, true);
+  t.dispose();
+  return v;
+}
+
+/** He-normal weights (seeded), zero biases; the output layer starts small so early losses are sane. */
+function initParams(config: MlpConfig, seed: number): Map<string, tf.Variable> {
+  const params = new Map<string, tf.Variable>();
+  const dims = [inputDim(config), ...Array<number>(config.layers).fill(config.hidden), 2];
+  for (let l = 0; l + 1 < dims.length; l++) {
+    const [fanIn = 1, fanOut = 1] = [dims[l], dims[l + 1]];
+    const last = l + 2 === dims.length;
+    const std = Math.sqrt(2 / fanIn) * (last ? 0.1 : 1);
+    const w = gaussian((seed * 7919 + l * 104_729 + 1) >>> 0, fanIn * fanOut).map((g) => g * std);
+    params.set(`l${l}.w`, variableOf(tf.tensor2d(w, [fanIn, fanOut])));
+    params.set(`l${l}.b`, variableOf(tf.zeros([fanOut])));
+  }
+  return params;
+}
+
+export class Mlp {
+  readonly params: Map<string, tf.Variable>;
+  private readonly adam: Adam;
+
+  constructor(
+    readonly config: MlpConfig,
+    seed: number,
+  ) {
+    this.params = initParams(config, seed);
+    this.adam = new Adam(this.params);
+  }
+
+  /**
+   * The network's input rows, built in plain arrays: embedding and one-hot are inputs, not
+   * parameters, so computing them in tfjs would only add kernels (and tape) to every step.
+   */
+  inputRows(xt: Float32Array, tau: Float32Array, labels: Int32Array | null): tf.Tensor2D {
+    const n = tau.length;
+    const k = this.config.classes > 0 ? this.config.classes + 1 : 0;
+    const dim = inputDim(this.config);
+    const rows = new Float32Array(n * dim);
+    const half = TIME_EMBED_DIM / 2;
+    for (let b = 0; b < n; b++) {
+      const o = b * dim;
+      rows[o] = xt[2 * b] ?? 0;
+      rows[o + 1] = xt[2 * b + 1] ?? 0;
+      const t = tau[b] ?? 0;
+      // diffusers' get_timestep_embedding (flip_sin_to_cos): [cos(t·f_i), sin(t·f_i)].
+      for (let i = 0; i < half; i++) {
+        const arg = t * (FREQS[i] ?? 0);
+        rows[o + 2 + i] = Math.cos(arg);
+        rows[o + 2 + half + i] = Math.sin(arg);
+      }
+      if (k > 0) {
+        if (!labels) throw new Error('this model was trained with labels: pass them');
+        rows[o + 2 + TIME_EMBED_DIM + (labels[b] ?? k - 1)] = 1;
+      }
+    }
+    return tf.tensor2d(rows, [n, dim]);
+  }
+
+  /** Network output for input rows (see inputRows). */
+  forward(rows: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h = rows;
+      const n = this.config.layers;
+      for (let l = 0; l <= n; l++) {
+        const w = this.param(`l${l}.w`) as tf.Tensor2D;
+        const bias = this.param(`l${l}.b`) as tf.Tensor1D;
+        // ReLU fuses into the matMul (one kernel a layer); SiLU costs two more each way.
+        h =
+          l < n && this.config.activation === 'relu'
+            ? (tf.fused.matMul({ a: h, b: w, bias, activation: 'relu' }) as tf.Tensor2D)
+            : dense(h, w, bias);
+        if (l < n && this.config.activation === 'silu') h = silu(h);
+      }
+      return h;
+    });
+  }
+
+  private param(name: string): tf.Variable {
+    const p = this.params.get(name);
+    if (!p) throw new Error(`missing parameter ${name}`);
+    return p;
+  }
+
+  /** One Adam step on the batch's mean squared error; returns the loss before the step. */
+  async step(batch: Batch, lr: number): Promise<number> {
+    const size = batch.tau.length;
+    const names = [...this.params.keys()];
+    const vars = [...this.params.values()];
+    const { value, grads } = tf.tidy(() => {
+      const rows = this.inputRows(batch.xt, batch.tau, batch.labels);
+      const target = tf.tensor2d(batch.target, [size, 2]);
+      return tf.variableGrads(
+        () => tf.mean(tf.squaredDifference(this.forward(rows), target)) as tf.Scalar,
+        vars,
+      );
+    });
+    try {
+      const named = new Map(names.map((n, i) => [n, grads[vars[i]?.name ?? ''] as tf.Tensor]));
+      await this.adam.apply(named, lr);
+      return (await value.data())[0] ?? NaN;
+    } finally {
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    }
+  }
+
+  /** The raw output for plain arrays (interleaved x, y), one time input for all points. */
+  predict(xt: Float32Array, tau: number, labels: Int32Array | null): Float32Array {
+    const n = xt.length / 2;
+    const out = tf.tidy(() =>
+      this.forward(this.inputRows(xt, new Float32Array(n).fill(tau), labels)),
+    );
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    return values;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.params.values()]);
+    this.adam.dispose();
+  }
+}
+
+/** The learning rate at `step` of `steps`: cosine from `lr` down to a tenth of it. */
+export function learningRateAt(lr: number, step: number, steps: number): number {
+  const u = Math.min(1, step / Math.max(1, steps));
+  return lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * u)));
+}

@@ -1,0 +1,81 @@
+/**
+ * Training the 2-D denoiser, one step at a time so the caller (the lab's worker, the bench) can
+ * report, yield to messages and stop between steps.
+ */
+import type { Schedule } from '../schedule';
+import { Mlp, learningRateAt, type Activation } from './mlp';
+import { drawBatch, type Objective } from './objective';
+import type { PointSet } from './points';
+
+export interface Lab2dTrainSettings {
+  readonly objective: Objective;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly hidden: number;
+  readonly layers: number;
+  readonly activation: Activation;
+  /** Train with labels (and label dropout) so sampling can be guided; needs ≥ 2 classes. */
+  readonly conditional: boolean;
+  readonly seed: number;
+}
+
+export const DEFAULT_LAB2D_TRAIN: Lab2dTrainSettings = {
+  objective: 'epsilon',
+  steps: 2000,
+  batchSize: 256,
+  learningRate: 3e-3,
+  hidden: 64,
+  layers: 3,
+  activation: 'silu',
+  conditional: true,
+  seed: 1,
+};
+
+export class Lab2dTrainer {
+  readonly model: Mlp;
+  private done = 0;
+
+  constructor(
+    readonly data: PointSet,
+    readonly schedule: Schedule,
+    readonly settings: Lab2dTrainSettings,
+  ) {
+    const conditional = settings.conditional && data.classes > 1;
+    this.model = new Mlp(
+      {
+        hidden: settings.hidden,
+        layers: settings.layers,
+        classes: conditional ? data.classes : 0,
+        objective: settings.objective,
+        activation: settings.activation,
+      },
+      settings.seed,
+    );
+  }
+
+  get step(): number {
+    return this.done;
+  }
+
+  get finished(): boolean {
+    return this.done >= this.settings.steps;
+  }
+
+  /** One training step; returns its loss. */
+  async next(): Promise<number> {
+    const s = this.settings;
+    const batch = drawBatch(
+      this.data,
+      s.objective,
+      this.schedule,
+      s.batchSize,
+      s.seed,
+      this.done,
+      this.model.config.classes > 0,
+    );
+    const loss = await this.model.step(batch, learningRateAt(s.learningRate, this.done, s.steps));
+    this.done += 1;
+    return loss;
+  }
+}
