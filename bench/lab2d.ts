@@ -76,8 +76,10 @@ async function main(): Promise<void> {
         while (!trainer.finished) {
           const l = await trainer.next();
           // The mean of the last 100 losses: one batch's loss is noisy.
-          if (trainer.step > steps - 100)
-            ((tail += l), (loss = tail / Math.min(100, trainer.step)));
+          if (trainer.step > steps - 100) {
+            tail += l;
+            loss = tail / Math.min(100, trainer.step);
+          }
         }
         const seconds = (performance.now() - start) / 1000;
         const noise = gaussian(11, 2 * SAMPLES);
