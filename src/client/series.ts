@@ -27,6 +27,11 @@ export class Series {
     return this.points.length;
   }
 
+  /** Every point, for a summary that must not miss the lowest (downsample averages it away). */
+  get all(): readonly Point[] {
+    return this.points;
+  }
+
   get revision(): number {
     return this.version;
   }

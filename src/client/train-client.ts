@@ -5,6 +5,7 @@
 import { useAppStore } from '../state/store';
 import type { FromWorkerOf } from '../shared/protocol';
 import { needsNewModel, type TrainSettings } from '../shared/train-protocol';
+import { base64ToPixels } from '../shared/run-charts';
 import { publishFrame } from './frame-bus';
 import { lossSeries, throughputSeries } from './series';
 import type { WorkerClient } from './worker-client';
@@ -24,6 +25,19 @@ export function startTrainClient(c: WorkerClient): void {
     store.addTrainQuality(null);
     lossSeries.replace(m.points.map((p) => ({ step: p.step, value: p.loss })));
     if (m.points.length === 0) throughputSeries.replace([]);
+  });
+  c.on('train/charts', (m) => {
+    const { throughput, quality, lastStats, preview } = m.charts;
+    throughputSeries.replace(
+      throughput.steps.map((step, i) => ({ step, value: throughput.values[i] ?? 0 })),
+    );
+    quality.forEach((p) => store.addTrainQuality(p));
+    store.setTrainStats(lastStats);
+    if (preview) {
+      const { width, height, step } = preview;
+      publishFrame('preview', { width, height, pixels: base64ToPixels(preview.pixels) }, step);
+      store.setPreviewStep(step);
+    }
   });
   c.on('train/progress', (m) => {
     lossSeries.append(m.points.map((p) => ({ step: p.step, value: p.loss })));

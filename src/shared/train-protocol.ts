@@ -1,6 +1,7 @@
 /** Settings and messages of the training job (page ⇄ worker). */
 import type { ModelCard } from './model-card';
 import type { ScheduleConfig, GrayFrame } from './protocol';
+import type { RunCharts } from './run-charts';
 
 export const TRAIN_PRESETS = ['micro', 'tiny', 'small'] as const;
 export type PresetName = (typeof TRAIN_PRESETS)[number];
@@ -221,6 +222,8 @@ export type TrainFromWorker =
       readonly runId: number;
       readonly point: TrainQualityPoint;
     }
+  /** Right after a restored history: the run's other charts and its last preview grid. */
+  | { readonly type: 'train/charts'; readonly runId: number; readonly charts: RunCharts }
   | {
       readonly type: 'model/file';
       readonly requestId: number;

@@ -23,12 +23,15 @@ import {
   TRAINING_QUALITY_SAMPLES,
   type LossPoint,
   type ModelSummary,
+  type TrainProgressStats,
+  type TrainQualityPoint,
   type TrainSettings,
   type TrainStatus,
   needsNewModel,
 } from '../shared/train-protocol';
 import type { Dataset } from './dataset';
 import { ModelStore } from './model-store';
+import { RunChartsRecorder } from './run-charts-recorder';
 import { TrainMeter } from './train-meter';
 import type { SamplingModel } from './sample-job';
 
@@ -83,6 +86,8 @@ export class TrainJob {
   private runId = 0;
   private loop: Promise<void> | null = null;
   private history: LossPoint[] = [];
+  /** The run's other charts and last preview, saved with it. */
+  private readonly charts = new RunChartsRecorder();
   private unsent: LossPoint[] = [];
   private readonly meter = new TrainMeter();
   private resumeAfterMove = false;
@@ -131,6 +136,7 @@ export class TrainJob {
     return {
       settings: this.settings,
       history: { steps: this.history.map((p) => p.step), losses: this.history.map((p) => p.loss) },
+      charts: this.charts.current,
       backend: this.backend,
       savedAt: new Date().toISOString(),
     };
@@ -209,6 +215,8 @@ export class TrainJob {
     }));
     this.unsent = [];
     this.post({ type: 'train/history', runId: this.runId, points: this.history });
+    const charts = this.charts.restore(meta.charts);
+    this.post({ type: 'train/charts', runId: this.runId, charts });
   }
 
   async restoreAutosave(): Promise<void> {
@@ -289,6 +297,7 @@ export class TrainJob {
       this.origin = 'new';
       this.card = null;
       this.history = [];
+      this.charts.reset();
       this.unsent = [];
       this.meter.reset();
       this.snapshotAt = 0;
@@ -342,6 +351,7 @@ export class TrainJob {
     this.settings = null;
     this.card = null;
     this.history = [];
+    this.charts.reset();
     this.unsent = [];
     this.lastGood = null;
     this.meter.reset();
@@ -449,6 +459,7 @@ export class TrainJob {
       }
       const images = (await process.current.data()) as Float32Array;
       const grid = tileGrid(images, 28, 10);
+      this.charts.preview(trainer.optimizer.step, grid, 10, Array.from(PREVIEW_LABELS));
       this.post(
         {
           type: 'train/preview',
@@ -469,10 +480,7 @@ export class TrainJob {
     const trainer = this.trainer;
     const settings = this.settings;
     if (!trainer || !settings) return;
-    this.post({
-      type: 'train/progress',
-      runId: this.runId,
-      points: this.unsent,
+    const stats: TrainProgressStats = {
       ...this.meter.stats(trainer.optimizer.step, settings),
       replay:
         this.backend === 'webgpu'
@@ -485,7 +493,9 @@ export class TrainJob {
               failure: trainer.replay.lastFailure,
             }
           : null,
-    });
+    };
+    this.charts.progress(stats);
+    this.post({ type: 'train/progress', runId: this.runId, points: this.unsent, ...stats });
     this.unsent = [];
   }
 
@@ -554,20 +564,18 @@ export class TrainJob {
     const elapsedMs = this.meter.elapsedMs;
     try {
       const { report: r, ms } = await this.scoreQuality(TRAINING_QUALITY_SAMPLES);
-      this.post({
-        type: 'train/quality',
-        runId,
-        point: {
-          step,
-          samples: r.samples,
-          classAccuracy: r.classAccuracy ?? null,
-          kid: r.kid,
-          kidRealFloor: r.kidRealFloor,
-          meanConfidence: r.meanConfidence,
-          ms: performance.now() - start,
-          elapsedMs,
-        },
-      });
+      const point: TrainQualityPoint = {
+        step,
+        samples: r.samples,
+        classAccuracy: r.classAccuracy ?? null,
+        kid: r.kid,
+        kidRealFloor: r.kidRealFloor,
+        meanConfidence: r.meanConfidence,
+        ms: performance.now() - start,
+        elapsedMs,
+      };
+      this.charts.quality(point);
+      this.post({ type: 'train/quality', runId, point });
       return ms;
     } catch (error) {
       this.post({

@@ -20,6 +20,8 @@ export interface ModelMeta<S> {
   readonly emaUpdates: number;
   /** Loss history as two parallel arrays (compact JSON). */
   readonly history: { readonly steps: readonly number[]; readonly losses: readonly number[] };
+  /** The run's other charts and last preview (shared/run-charts.ts), checked where read. */
+  readonly charts?: unknown;
   readonly backend: string;
   readonly savedAt: string;
 }

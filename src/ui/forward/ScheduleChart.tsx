@@ -3,6 +3,8 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import type { ScheduleKind } from '../../ml/schedule';
 import { scheduleCurves, type CurvePoint } from '../../ml/schedule-curves';
 import { useAppStore } from '../../state/store';
+import { curveSummary } from '../chart-summaries';
+import { ChartImage } from '../components/ChartImage';
 import { fmt } from '../format';
 
 const WIDTH = 380;
@@ -26,26 +28,42 @@ interface CurveProps {
 
 // Memoised so dragging t never re-renders the SVG: the cursor is an overlay positioned by t.
 const Curve = memo(function Curve({ title, data, kinds, T, testId }: CurveProps) {
+  const summary = curveSummary(
+    title,
+    kinds.map((kind) => ({
+      name: kind,
+      points: data.map((p) => ({ step: p.t, value: p[kind] ?? NaN })),
+    })),
+  );
   return (
-    <LineChart width={WIDTH} height={HEIGHT} data={data} margin={MARGIN} data-testid={testId}>
-      <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-      <XAxis dataKey="t" type="number" domain={[0, T - 1]} tickCount={6} />
-      <YAxis width={Y_AXIS_WIDTH} tickFormatter={(v: number) => fmt(v, 2)} />
-      <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(t) => `t = ${String(t)}`} />
-      <Legend verticalAlign="top" height={22} />
-      {kinds.map((kind, i) => (
-        <Line
-          key={kind}
-          dataKey={kind}
-          name={`${title}: ${kind}`}
-          stroke={COLORS[kind]}
-          strokeWidth={i === 0 ? 2.5 : 1.5}
-          strokeDasharray={i === 0 ? '0' : '5 4'}
-          dot={false}
-          isAnimationActive={false}
-        />
-      ))}
-    </LineChart>
+    <ChartImage summary={summary}>
+      <LineChart
+        width={WIDTH}
+        height={HEIGHT}
+        data={data}
+        margin={MARGIN}
+        data-testid={testId}
+        accessibilityLayer={false}
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+        <XAxis dataKey="t" type="number" domain={[0, T - 1]} tickCount={6} />
+        <YAxis width={Y_AXIS_WIDTH} tickFormatter={(v: number) => fmt(v, 2)} />
+        <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(t) => `t = ${String(t)}`} />
+        <Legend verticalAlign="top" height={22} />
+        {kinds.map((kind, i) => (
+          <Line
+            key={kind}
+            dataKey={kind}
+            name={`${title}: ${kind}`}
+            stroke={COLORS[kind]}
+            strokeWidth={i === 0 ? 2.5 : 1.5}
+            strokeDasharray={i === 0 ? '0' : '5 4'}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ChartImage>
   );
 });
 

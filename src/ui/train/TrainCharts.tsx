@@ -4,6 +4,8 @@ import { lossSeries, smooth, throughputSeries, type Series } from '../../client/
 import { useAppStore } from '../../state/store';
 import { TIMESTEP_BUCKETS } from '../../shared/train-protocol';
 import { roundTicks } from '../axis-ticks';
+import { accuracySummary, bucketSummary, lossSummary, throughputSummary } from '../chart-summaries';
+import { ChartImage } from '../components/ChartImage';
 import { fmt, formatDuration } from '../format';
 
 const MAX_POINTS = 80;
@@ -77,27 +79,29 @@ function LossChart() {
     >
       <h4>Loss (MSE, log scale)</h4>
       {data.length === 0 && <Empty>The loss of each step appears here once training runs.</Empty>}
-      <LineChart width={440} height={220} data={data} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={ticks} />
-        <YAxis
-          scale="log"
-          domain={AUTO_DOMAIN}
-          width={56}
-          tickFormatter={lossTick}
-          allowDataOverflow
-        />
-        <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
-        <Line dataKey="raw" name="loss" stroke="#93c5fd" dot={false} isAnimationActive={false} />
-        <Line
-          dataKey="smooth"
-          name="smoothed"
-          stroke="#1d4ed8"
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
-      </LineChart>
+      <ChartImage summary={lossSummary(lossSeries.all)}>
+        <LineChart width={440} height={220} data={data} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+          <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={ticks} />
+          <YAxis
+            scale="log"
+            domain={AUTO_DOMAIN}
+            width={56}
+            tickFormatter={lossTick}
+            allowDataOverflow
+          />
+          <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
+          <Line dataKey="raw" name="loss" stroke="#93c5fd" dot={false} isAnimationActive={false} />
+          <Line
+            dataKey="smooth"
+            name="smoothed"
+            stroke="#1d4ed8"
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ChartImage>
       <label>
         Smoothing
         <input
@@ -124,17 +128,25 @@ function BucketChart() {
     bucket: `${Math.round((b * T) / TIMESTEP_BUCKETS)}–${Math.round(((b + 1) * T) / TIMESTEP_BUCKETS) - 1}`,
     loss: Number.isFinite(buckets?.[b]) ? buckets?.[b] : 0,
   }));
+  const filled = (buckets ?? []).filter(Number.isFinite).length;
   return (
-    <div className="chart" data-testid="bucket-chart">
+    <div className="chart" data-testid="bucket-chart" data-points={filled}>
       <h4>Loss by timestep t (recent steps)</h4>
       {!buckets && <Empty>The mean loss per range of t appears here once training runs.</Empty>}
-      <BarChart width={440} height={220} data={data} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="bucket" interval={1} fontSize={11} />
-        <YAxis width={56} tickFormatter={tick} />
-        <Tooltip formatter={tooltipValue} />
-        <Bar dataKey="loss" fill="#7c3aed" isAnimationActive={false} />
-      </BarChart>
+      <ChartImage
+        summary={bucketSummary(
+          buckets,
+          data.map((d) => d.bucket),
+        )}
+      >
+        <BarChart width={440} height={220} data={data} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+          <XAxis dataKey="bucket" interval={1} fontSize={11} />
+          <YAxis width={56} tickFormatter={tick} />
+          <Tooltip formatter={tooltipValue} />
+          <Bar dataKey="loss" fill="#7c3aed" isAnimationActive={false} />
+        </BarChart>
+      </ChartImage>
     </div>
   );
 }
@@ -146,22 +158,24 @@ function ThroughputChart() {
     .map((p) => ({ step: p.step, value: p.value }));
   const ticks = useStepTicks(data);
   return (
-    <div className="chart" data-testid="throughput-chart">
+    <div className="chart" data-testid="throughput-chart" data-points={throughputSeries.length}>
       <h4>Throughput (steps/s)</h4>
       {data.length === 0 && <Empty>Steps per second appear here once training runs.</Empty>}
-      <LineChart width={440} height={220} data={data} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={ticks} />
-        <YAxis width={56} tickFormatter={tick} />
-        <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
-        <Line
-          dataKey="value"
-          name="steps/s"
-          stroke="#059669"
-          dot={false}
-          isAnimationActive={false}
-        />
-      </LineChart>
+      <ChartImage summary={throughputSummary(throughputSeries.all)}>
+        <LineChart width={440} height={220} data={data} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+          <XAxis dataKey="step" type="number" domain={STEP_DOMAIN} ticks={ticks} />
+          <YAxis width={56} tickFormatter={tick} />
+          <Tooltip formatter={tooltipValue} labelFormatter={tooltipStep} />
+          <Line
+            dataKey="value"
+            name="steps/s"
+            stroke="#059669"
+            dot={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ChartImage>
     </div>
   );
 }
@@ -189,30 +203,38 @@ function AccuracyChart() {
             : "The quality meter's class accuracy appears here as training runs."}
         </Empty>
       )}
-      <LineChart width={440} height={220} data={data} margin={MARGIN}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis
-          dataKey="minutes"
-          type="number"
-          domain={STEP_DOMAIN}
-          tickFormatter={minutesTick}
-          unit=" min"
-        />
-        <YAxis
-          width={56}
-          domain={PERCENT_DOMAIN}
-          ticks={PERCENT_TICKS}
-          tickFormatter={percentTick}
-        />
-        <Tooltip formatter={tooltipPercent} labelFormatter={tooltipMinutes} />
-        <Line
-          dataKey="accuracy"
-          name="class accuracy"
-          stroke="#b45309"
-          strokeWidth={2}
-          isAnimationActive={false}
-        />
-      </LineChart>
+      <ChartImage
+        summary={accuracySummary(
+          points
+            .filter((p) => p.classAccuracy !== null)
+            .map((p) => ({ step: p.elapsedMs, value: p.classAccuracy ?? 0 })),
+        )}
+      >
+        <LineChart width={440} height={220} data={data} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+          <XAxis
+            dataKey="minutes"
+            type="number"
+            domain={STEP_DOMAIN}
+            tickFormatter={minutesTick}
+            unit=" min"
+          />
+          <YAxis
+            width={56}
+            domain={PERCENT_DOMAIN}
+            ticks={PERCENT_TICKS}
+            tickFormatter={percentTick}
+          />
+          <Tooltip formatter={tooltipPercent} labelFormatter={tooltipMinutes} />
+          <Line
+            dataKey="accuracy"
+            name="class accuracy"
+            stroke="#b45309"
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ChartImage>
     </div>
   );
 }
