@@ -35,9 +35,12 @@ describe('training settings', () => {
     const s = useAppStore.getState();
     s.setScheduleKind('cosine');
     s.setT(200);
-    expect(useAppStore.getState().trainSettings.schedule).toEqual({ kind: 'cosine', T: 200 });
+    s.setZeroTerminalSnr(true);
+    const followed = { kind: 'cosine', T: 200, zeroTerminalSnr: true };
+    expect(useAppStore.getState().trainSettings.schedule).toEqual(followed);
     useAppStore.setState({ trainStatus: 'paused' });
     useAppStore.getState().setScheduleKind('sigmoid');
-    expect(useAppStore.getState().trainSettings.schedule).toEqual({ kind: 'cosine', T: 200 });
+    useAppStore.getState().setZeroTerminalSnr(false);
+    expect(useAppStore.getState().trainSettings.schedule).toEqual(followed);
   });
 });
