@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
+import type { Checkpoint } from '../src/ml/checkpoint';
+import { decodeModelFile } from '../src/ml/model-file';
 import { decodeMnist, gunzip, type MnistSet } from '../src/ml/mnist';
 import { modelMeta, type ModelMeta } from '../src/ml/train/snapshot';
 import { trainerFromSettings } from '../src/ml/train/from-settings';
@@ -106,7 +107,8 @@ export function modelPath(dirOrFile: string): string {
 
 export function readModel(path: string): { ckpt: Checkpoint<Meta>; meta: Meta } {
   try {
-    const ckpt = decodeCheckpoint<unknown>(new Uint8Array(readFileSync(path)), path);
+    // A .dpmodel, or a model exported for (or trained further in) PyTorch.
+    const ckpt = decodeModelFile(new Uint8Array(readFileSync(path)), path);
     const meta = modelMeta<TrainSettings>(ckpt, path);
     return { ckpt: ckpt as Checkpoint<Meta>, meta };
   } catch (error) {

@@ -11,6 +11,7 @@ import { runMain } from '../src/node/run-main';
 import { DEFAULT_MEMORY_LIMIT_MB, type TrainSettings } from '../src/shared/train-protocol';
 import { T_MAX } from '../src/ml/schedule';
 import { CliError, ROOT } from './common';
+import { addCreateCommands } from './create-commands';
 import {
   TRAIN_KEYS,
   type TrainOpts,
@@ -125,7 +126,10 @@ export function buildProgram(): Command {
   program
     .command('sample')
     .description("draw digits from a model's EMA weights into a PNG grid (or an animated PNG)")
-    .requiredOption('--model <path>', 'a model directory (with model.dpmodel) or a .dpmodel file')
+    .requiredOption(
+      '--model <path>',
+      'a model directory (with model.dpmodel), a .dpmodel file, or a PyTorch export (.zip)',
+    )
     .addOption(new Option('--sampler <kind>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
     .option('--steps <n>', 'sampling steps (1–T)', num(1, T_MAX), 20)
     .option('--eta <x>', 'DDIM eta (0–1)', num(0, 1, false), 0)
@@ -163,10 +167,15 @@ export function buildProgram(): Command {
       });
     });
 
+  addCreateCommands(program, BACKEND_OPTION);
+
   program
     .command('eval')
     .description('sample from a model and print its quality report (KID, class accuracy) as JSON')
-    .argument('[model]', 'a model directory (with model.dpmodel) or a .dpmodel file')
+    .argument(
+      '[model]',
+      'a model directory (with model.dpmodel), a .dpmodel file, or a PyTorch export (.zip)',
+    )
     .option('--model <path>', 'the same as the [model] argument')
     .option(
       '--classifier <file>',

@@ -7,21 +7,11 @@ import { resolve } from 'node:path';
 import UPNG from 'upng-js';
 import { tileGrid, type GridImage } from '../src/ml/grid';
 import { NO_LABEL, ReverseProcess } from '../src/ml/sample';
-import { scheduleOf } from '../src/ml/schedule';
-import { disposeParams, initParams, loadParams } from '../src/ml/unet/params';
-import { unetForward } from '../src/ml/unet/model';
 import type { NodeBackendName } from '../src/node/backends';
 import { gridColumns } from '../src/shared/sample-protocol';
 import { encodeApng, grayToRgba } from '../src/worker/apng';
-import {
-  CliError,
-  chooseBackend,
-  describeBackend,
-  log,
-  modelPath,
-  presetConfig,
-  readModel,
-} from './common';
+import { describeBackend, log } from './common';
+import { openSamplingModel } from './model';
 
 export interface SampleArgs {
   readonly model: string;
@@ -51,47 +41,24 @@ export function encodePng(grid: GridImage, scale: number): Uint8Array {
 export async function sample(
   args: SampleArgs,
 ): Promise<{ file: string; width: number; height: number }> {
-  const path = modelPath(args.model);
-  const { ckpt, meta } = readModel(path);
-  const settings = meta.settings;
-  const config = presetConfig(settings);
-  const schedule = scheduleOf(settings.schedule);
-  if (args.steps > schedule.T) {
-    throw new CliError(`this model has T = ${schedule.T}: use at most ${schedule.T} --steps`);
-  }
-  const ema = new Map<string, Float32Array>();
-  for (const [name, t] of ckpt.tensors)
-    if (name.startsWith('ema/')) ema.set(name.slice('ema/'.length), t.values);
-  if (ema.size === 0) throw new CliError(`${path} holds no EMA weights`);
-
-  const backend = await chooseBackend(args.backend);
-  const params = initParams(config, settings.seed);
+  const model = await openSamplingModel(args.model, args.steps, args.backend);
   try {
-    try {
-      loadParams(params, config, ema);
-    } catch (error) {
-      throw new CliError(`${path} does not fit its preset: ${String(error)}`);
-    }
     log(
       `sampling ${args.n} × ${args.label === null ? 'any digit' : `digit ${args.label}`} from ` +
-        `${path} (step ${meta.step}) with ${args.sampler} ${args.steps} steps on ${describeBackend(backend)}`,
+        `${model.path} (step ${model.meta.step}) with ${args.sampler} ${args.steps} steps on ${describeBackend(model.backend)}`,
     );
-    const rp = new ReverseProcess(
-      (xt, t, labels) => unetForward(params, config, xt, t, labels),
-      schedule,
-      {
-        sampler:
-          args.sampler === 'ddim'
-            ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: args.eta }
-            : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
-        prediction: settings.prediction,
-        clip: args.clip,
-        labels: new Int32Array(args.n).fill(args.label ?? NO_LABEL),
-        guidance: args.guidance,
-        seed: args.seed,
-        size: 28,
-      },
-    );
+    const rp = new ReverseProcess(model.denoise, model.schedule, {
+      sampler:
+        args.sampler === 'ddim'
+          ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: args.eta }
+          : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
+      prediction: model.prediction,
+      clip: args.clip,
+      labels: new Int32Array(args.n).fill(args.label ?? NO_LABEL),
+      guidance: args.guidance,
+      seed: args.seed,
+      size: 28,
+    });
     const columns = gridColumns(args.n);
     const frames: GridImage[] = [];
     try {
@@ -120,6 +87,6 @@ export async function sample(
       rp.dispose();
     }
   } finally {
-    disposeParams(params);
+    model.dispose();
   }
 }

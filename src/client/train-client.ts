@@ -85,6 +85,15 @@ export async function downloadModel(): Promise<{ bytes: Uint8Array; name: string
   return { bytes: m.bytes, name: m.name };
 }
 
+/** The model as the zip the PyTorch package loads (python/diffusion_playground). */
+export async function downloadModelForPytorch(): Promise<{ bytes: Uint8Array; name: string }> {
+  const m = await need().request<FromWorkerOf<'model/file'>>({
+    type: 'model/export',
+    format: 'pytorch',
+  });
+  return { bytes: m.bytes, name: m.name };
+}
+
 export async function loadModelFile(file: File): Promise<void> {
   await need().request<FromWorkerOf<'model/loaded'>>({
     type: 'model/import',

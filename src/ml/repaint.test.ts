@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Inpainting, defaultResampling, repaintMoves } from './repaint';
+import { Inpainting } from './repaint';
+import { defaultResampling, repaintMoves } from './repaint-schedule';
 import { ReverseProcess, type SampleOptions, type Stepper } from './sample';
 import { makeSchedule } from './schedule';
 import { standInDenoiser } from './stand-in-denoiser';

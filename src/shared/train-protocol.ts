@@ -180,7 +180,12 @@ export type TrainToWorker =
     }
   | { readonly type: 'train/pause'; readonly runId: number }
   | { readonly type: 'train/reset'; readonly runId: number }
-  | { readonly type: 'model/export'; readonly requestId: number }
+  | {
+      readonly type: 'model/export';
+      readonly requestId: number;
+      /** 'pytorch': the zip python/diffusion_playground loads (safetensors + config.json). */
+      readonly format?: 'pytorch';
+    }
   | {
       readonly type: 'model/import';
       readonly requestId: number;

@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../ml/checkpoint';
 import { tileGrid } from '../ml/grid';
+import { decodeModelFile } from '../ml/model-file';
+import { TORCH_EXPORT_EXTENSION, encodeTorchExport } from '../ml/torch-export';
 import { splitIndices } from '../ml/mnist';
 import { ReverseProcess, type Denoiser } from '../ml/sample';
 import { restoreTrainer, snapshotTrainer, type ModelMeta } from '../ml/train/snapshot';
@@ -361,16 +363,26 @@ export class TrainJob {
     this.postStatus('empty');
   }
 
-  async exportModel(): Promise<{ bytes: Uint8Array; name: string }> {
-    const bytes = await this.encode();
+  async exportModel(format?: 'pytorch'): Promise<{ bytes: Uint8Array; name: string }> {
+    if (format !== 'pytorch') {
+      const bytes = await this.encode();
+      return {
+        bytes,
+        name: modelFileName({ settings: this.settings!, step: this.trainer!.optimizer.step }),
+      };
+    }
+    if (!this.trainer) throw new Error('There is no model yet: train one or load a model file.');
+    const ckpt = await snapshotTrainer(this.trainer, this.meta(), { optimizer: true });
+    const name = modelFileName({ settings: this.settings!, step: this.trainer.optimizer.step });
     return {
-      bytes,
-      name: modelFileName({ settings: this.settings!, step: this.trainer!.optimizer.step }),
+      bytes: encodeTorchExport(ckpt, this.trainer.options.config),
+      name: name.replace(/\.dpmodel$/, TORCH_EXPORT_EXTENSION),
     };
   }
 
   async importModel(runId: number, file: Blob, name: string): Promise<void> {
-    const ckpt = decodeCheckpoint(new Uint8Array(await file.arrayBuffer()), `“${name}”`);
+    // Our .dpmodel, or a model exported for (and perhaps trained further in) PyTorch.
+    const ckpt = decodeModelFile(new Uint8Array(await file.arrayBuffer()), `“${name}”`);
     checkedMeta(ckpt, `“${name}”`);
     await this.stop(runId);
     this.adopt(ckpt, `“${name}”`, 'file');

@@ -294,7 +294,7 @@ async function handle(message: ToWorker): Promise<void> {
       return inTrainOrder(async () => (await train()).reset(message.runId));
     case 'model/export':
       return answer(message.requestId, async () => {
-        const file = await (await train()).exportModel();
+        const file = await (await train()).exportModel(message.format);
         return [{ type: 'model/file', requestId: message.requestId, ...file }, [file.bytes.buffer]];
       });
     case 'model/import':

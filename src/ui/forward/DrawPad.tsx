@@ -1,23 +1,11 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useAppStore } from '../../state/store';
 import { IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/protocol';
+import { stamp, strokeTo } from '../../shared/brush';
 import { drawGray } from '../components/draw-gray';
+import { usePadKeyboard } from './use-pad-keyboard';
 
 const SCALE = 8;
-/** A soft round brush about 2.5 px wide, like MNIST's anti-aliased pen strokes. */
-const BRUSH_RADIUS = 1.4;
-
-function stamp(pixels: Uint8Array, cx: number, cy: number): void {
-  for (let y = Math.floor(cy - 2); y <= Math.ceil(cy + 2); y++) {
-    for (let x = Math.floor(cx - 2); x <= Math.ceil(cx + 2); x++) {
-      if (x < 0 || y < 0 || x >= IMAGE_SIZE || y >= IMAGE_SIZE) continue;
-      const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
-      const ink = Math.max(0, Math.min(1, BRUSH_RADIUS + 0.5 - d)) * 255;
-      const i = y * IMAGE_SIZE + x;
-      pixels[i] = Math.max(pixels[i] ?? 0, Math.round(ink));
-    }
-  }
-}
 
 /** A 28×28 pad: what the learner draws becomes x0 as they draw it. */
 export function DrawPad() {
@@ -53,39 +41,51 @@ export function DrawPad() {
   };
 
   const paintTo = (p: { x: number; y: number }) => {
-    const from = last.current ?? p;
-    const steps = Math.max(1, Math.ceil(Math.hypot(p.x - from.x, p.y - from.y) * 3));
-    for (let k = 1; k <= steps; k++) {
-      stamp(
-        pixels.current,
-        from.x + ((p.x - from.x) * k) / steps,
-        from.y + ((p.y - from.y) * k) / steps,
-      );
-    }
+    if (last.current) strokeTo(pixels.current, last.current, p);
+    else stamp(pixels.current, p.x, p.y);
     last.current = p;
     commit();
   };
 
+  const keyboard = usePadKeyboard({
+    pixels,
+    paintTo,
+    setLast: (p) => (last.current = p),
+    commit,
+  });
+
   return (
     <div className="draw-pad">
-      <canvas
-        ref={canvasRef}
-        className="frame pad"
-        width={IMAGE_SIZE}
-        height={IMAGE_SIZE}
-        style={{ width: IMAGE_SIZE * SCALE, height: IMAGE_SIZE * SCALE }}
-        data-testid="draw-pad"
-        aria-label="Drawing pad: draw a digit with the mouse, a pen or a finger"
-        onPointerDown={(e) => {
-          e.currentTarget.setPointerCapture(e.pointerId);
-          last.current = null;
-          paintTo(toPad(e));
-        }}
-        onPointerMove={(e) => {
-          if (e.buttons !== 0) paintTo(toPad(e));
-        }}
-        onPointerUp={() => (last.current = null)}
-      />
+      <div className="pad-holder">
+        <canvas
+          ref={canvasRef}
+          className="frame pad"
+          width={IMAGE_SIZE}
+          height={IMAGE_SIZE}
+          style={{ width: IMAGE_SIZE * SCALE, height: IMAGE_SIZE * SCALE }}
+          data-testid="draw-pad"
+          aria-label="Drawing pad: draw a digit with the mouse, a pen, a finger or the keyboard"
+          {...keyboard.canvasProps}
+          onPointerDown={(e) => {
+            e.currentTarget.setPointerCapture(e.pointerId);
+            last.current = null;
+            paintTo(toPad(e));
+          }}
+          onPointerMove={(e) => {
+            if (e.buttons !== 0) paintTo(toPad(e));
+          }}
+          onPointerUp={() => (last.current = null)}
+        />
+        {keyboard.cursor}
+      </div>
+      {keyboard.help}
+      <button
+        type="button"
+        title="Put the digit shown as x₀ on the pad, to change it with the pen or the keys"
+        onClick={keyboard.copyX0}
+      >
+        Copy x₀ into the pad
+      </button>
       <button
         type="button"
         onClick={() => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import {
   downloadModel,
+  downloadModelForPytorch,
   loadModelFile,
   pauseTraining,
   resetTraining,
@@ -86,11 +87,23 @@ export function TrainControls() {
         >
           Download model
         </button>
+        <button
+          type="button"
+          disabled={!hasModel}
+          title="Download a .zip for PyTorch: model.safetensors (weights, EMA, Adam state) and config.json. python/diffusion_playground samples and trains it; load its files back here."
+          onClick={() =>
+            downloadModelForPytorch()
+              .then(({ bytes, name }) => downloadBlob(new Blob([bytes as BlobPart]), name))
+              .catch((e: unknown) => notify('error', e instanceof Error ? e.message : String(e)))
+          }
+        >
+          Export for PyTorch
+        </button>
         <label className="file-button">
           Load model file
           <input
             type="file"
-            accept=".dpmodel,application/octet-stream"
+            accept=".dpmodel,.zip,.safetensors,application/octet-stream,application/zip"
             data-testid="model-file"
             disabled={!ready}
             onChange={(e) => {
