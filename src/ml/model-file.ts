@@ -12,9 +12,6 @@ import type { Checkpoint } from './checkpoint';
 import { looksLikeSafetensors } from './safetensors';
 import { TORCH_EXPORT_EXTENSION, decodeTorchExport, isZip } from './torch-export';
 
-/** What "Load model file" offers in the file picker. */
-export const MODEL_FILE_ACCEPT = `${CHECKPOINT_EXTENSION},${TORCH_EXPORT_EXTENSION},.safetensors,application/octet-stream,application/zip`;
-
 export function decodeModelFile(bytes: Uint8Array, name = 'the file'): Checkpoint<unknown> {
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic === CHECKPOINT_MAGIC) return decodeCheckpoint(bytes, name);
