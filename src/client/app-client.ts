@@ -10,6 +10,7 @@ import {
   type FromWorkerOf,
 } from '../shared/protocol';
 import { loadDecision, saveDecision } from './backend-memory';
+import { startDataSetClient } from './dataset-client';
 import { takeStartingDigit } from './digit-link';
 import { startForwardController } from './forward-controller';
 import { startSampleClient } from './sample-client';
@@ -79,6 +80,7 @@ export function startApp(): void {
   startForwardController(c);
   startTrainClient(c);
   startSampleClient(c);
+  startDataSetClient(c, (label, index) => void pickDigit(label, index));
 
   const requested = forcedBackendFromUrl();
   if (requested !== null && !isBackendName(requested)) {

@@ -13,7 +13,10 @@ type Reply =
   | FromWorkerOf<'model/file'>
   | FromWorkerOf<'model/loaded'>
   | FromWorkerOf<'export/file'>
-  | FromWorkerOf<'quality/report'>;
+  | FromWorkerOf<'quality/report'>
+  | FromWorkerOf<'dataset/listed'>
+  | FromWorkerOf<'dataset/done'>
+  | FromWorkerOf<'dataset/grid'>;
 type RequestMessage = Extract<ToWorker, { requestId: number }>;
 type WithoutId<M> = M extends unknown ? Omit<M, 'requestId'> : never;
 

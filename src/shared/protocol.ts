@@ -6,6 +6,7 @@
 import type { ScheduleKind } from '../ml/schedule';
 import type { BackendDecision } from './backend-choice';
 import type { CreateFromWorker, CreateToWorker } from './create-protocol';
+import type { DataSetFromWorker, DataSetToWorker } from './dataset-protocol';
 import type { QualityFromWorker, QualityToWorker } from './quality-protocol';
 import type { SampleFromWorker, SampleToWorker } from './sample-protocol';
 import type { TrainFromWorker, TrainToWorker } from './train-protocol';
@@ -113,6 +114,7 @@ export type ToWorker =
     }
   | { readonly type: 'forward/frame'; readonly runId: number; readonly t: number }
   | TrainToWorker
+  | DataSetToWorker
   | SampleToWorker
   | CreateToWorker
   | QualityToWorker;
@@ -168,6 +170,7 @@ export type FromWorker =
     }
   | { readonly type: 'error'; readonly message: string }
   | TrainFromWorker
+  | DataSetFromWorker
   | SampleFromWorker
   | CreateFromWorker
   | QualityFromWorker;

@@ -45,6 +45,11 @@ export interface TrainSettings {
    * become recognisable without slowing training much.
    */
   readonly qualityEvery?: number | 'auto';
+  /**
+   * The learner's data set the model was trained on (worker/data-set-job.ts); absent: the
+   * shipped MNIST digits.
+   */
+  readonly dataset?: string;
 }
 
 /** Samples the quality meter scores during training (fewer than on demand: it pauses training). */

@@ -271,5 +271,16 @@ export function validateTrainSettings(value: unknown, where: string): TrainSetti
       qualityEvery === 'auto'
         ? 'auto'
         : optional('qualityEvery', (x) => checkNumber(f.qualityEvery, x, 'qualityEvery', where), 0),
+    ...(v['dataset'] === undefined ? {} : { dataset: checkName(v['dataset'], where) }),
   };
+}
+
+/** A data set's name as a model records it: a short line of text. */
+function checkName(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+    throw new SettingsError(
+      `${where}: "dataset" must be a data set's name, not ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+  return value;
 }

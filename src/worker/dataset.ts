@@ -7,6 +7,11 @@ export class Dataset {
 
   private constructor(readonly set: MnistSet) {}
 
+  /** A set of the learner's own images (worker/data-set-job.ts). */
+  static of(set: MnistSet): Dataset {
+    return new Dataset(set);
+  }
+
   static async load(url: string): Promise<Dataset> {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);

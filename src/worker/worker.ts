@@ -10,6 +10,7 @@ import { withRetries } from '../shared/retry';
 import { validateTrainSettings } from '../shared/train-settings-spec';
 import { chooseBackend, chooseFastestBackend } from './backends';
 import { Dataset } from './dataset';
+import { DataSetJob } from './data-set-job';
 import { ForwardJob } from './forward-job';
 import { decodeToDigit } from './image-decode';
 import { watchDeviceLoss } from './device-loss';
@@ -31,6 +32,13 @@ const DATA_URL = new URL(`${import.meta.env.BASE_URL}data/mnist.bin`, self.locat
 
 const forward = new ForwardJob(post);
 let dataset: Promise<Dataset> | null = null;
+/** The set training and the digit picker read: the shipped digits or the learner's own. */
+const dataSets = new DataSetJob(post, loadDataset, answer, () => {
+  void qualityJob?.then(
+    (q) => q.forgetScorer(),
+    () => undefined,
+  );
+});
 
 function loadDataset(): Promise<Dataset> {
   if (!dataset) {
@@ -76,7 +84,7 @@ function train(): Promise<TrainJob> {
     const { TrainJob } = await withRetries(() => import('./train-job'));
     const job = new TrainJob(
       post,
-      loadDataset,
+      () => dataSets.current(),
       backend,
       async (count: number) =>
         await (await quality()).score({ ...DEFAULT_QUALITY_SETTINGS, count }),
@@ -132,7 +140,11 @@ let qualityJob: Promise<QualityJob> | null = null;
 function quality(): Promise<QualityJob> {
   qualityJob ??= train().then(async (job) => {
     const { QualityJob } = await withRetries(() => import('./quality-job'));
-    return new QualityJob(post, loadDataset, () => job.samplingModel());
+    return new QualityJob(
+      post,
+      () => dataSets.current(),
+      () => job.samplingModel(),
+    );
   });
   qualityJob.catch(() => (qualityJob = null));
   return qualityJob.catch(explainLoadFailure);
@@ -260,10 +272,16 @@ async function handle(message: ToWorker): Promise<void> {
       return inTrainOrder(() => switchBackend(message.choice));
     case 'data/pick':
       return answer(message.requestId, async () => {
-        const digit = (await loadDataset()).pick(message.label, message.index);
+        const digit = await dataSets.pick(message.label, message.index);
         const reply = { type: 'data/digit', requestId: message.requestId, ...digit } as const;
         return [reply, [digit.pixels.buffer]];
       });
+    case 'dataset/import':
+    case 'dataset/use':
+    case 'dataset/list':
+    case 'dataset/delete':
+    case 'dataset/page':
+      return dataSets.handle(message);
     case 'image/decode':
       return answer(message.requestId, async () => {
         const pixels = await decodeToDigit(message.file, message.name);
@@ -280,7 +298,11 @@ async function handle(message: ToWorker): Promise<void> {
       // Checked here too: a message is a boundary like a file (the page may be older or newer).
       const settings = validateTrainSettings(message.settings, 'The training settings');
       return inTrainOrder(async () =>
-        (await train()).start(message.runId, settings, message.fresh),
+        (await train()).start(
+          message.runId,
+          await dataSets.stamp(settings, message.fresh),
+          message.fresh,
+        ),
       );
     }
     case 'train/save-now':

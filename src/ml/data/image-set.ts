@@ -20,24 +20,23 @@ export interface ImageSet {
   readonly classNames: readonly string[];
 }
 
-/** The set, or a DataSetError saying what is wrong in words (no images, too many, labels). */
-export function buildImageSet(
-  pixels: Uint8Array,
-  names: readonly (string | null)[],
-  source: string,
-): ImageSet {
-  const count = names.length;
+/** Refuses 0 images and more than MAX_IMAGES, before any work is spent on them. */
+export function checkImageCount(count: number, source: string): void {
   if (count === 0) throw new DataSetError(`${source} has no images.`);
   if (count > MAX_IMAGES) {
     throw new DataSetError(
       `${source} has ${count.toLocaleString('en')} images; the limit is ${MAX_IMAGES.toLocaleString('en')} (kept in this browser's memory).`,
     );
   }
-  if (pixels.length !== count * IMAGE_AREA) {
-    throw new Error(
-      `expected ${count * IMAGE_AREA} pixels for ${count} images, got ${pixels.length}`,
-    );
-  }
+}
+
+/** The set, or a DataSetError saying what is wrong in words (no images, too many, labels). */
+export function buildImageSet(
+  pixels: Uint8Array,
+  names: readonly (string | null)[],
+  source: string,
+): ImageSet {
+  checkImageCount(names.length, source);
   const labelled = names.some((n) => n !== null);
   const distinct = [...new Set(names.map((n) => n ?? 'unlabelled'))].sort(naturalOrder);
   if (distinct.length > MAX_CLASSES) {
@@ -45,15 +44,25 @@ export function buildImageSet(
       `${source} has ${distinct.length} labels (${distinct.slice(0, 12).join(', ')}${distinct.length > 12 ? ', …' : ''}); the model knows at most ${MAX_CLASSES} classes.`,
     );
   }
-  const classNames = labelled ? distinct : ['all'];
   const index = new Map(distinct.map((name, i) => [name, i]));
-  const labels = new Uint8Array(count);
+  const labels = Uint8Array.from(names, (n) => index.get(n ?? 'unlabelled') ?? 0);
+  return imageSetOf(pixels, labels, labelled ? distinct : ['all']);
+}
+
+/** The set from its stored form: pixels, class indices and the classes' names. */
+export function imageSetOf(
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  classNames: readonly string[],
+): ImageSet {
+  const count = labels.length;
+  if (pixels.length !== count * IMAGE_AREA) {
+    throw new Error(
+      `expected ${count * IMAGE_AREA} pixels for ${count} images, got ${pixels.length}`,
+    );
+  }
   const byClass: number[][] = Array.from({ length: MAX_CLASSES }, () => []);
-  names.forEach((n, i) => {
-    const label = index.get(n ?? 'unlabelled') ?? 0;
-    labels[i] = label;
-    byClass[label]?.push(i);
-  });
+  labels.forEach((label, i) => byClass[label]?.push(i));
   return {
     set: { count, rows: IMAGE_SIDE, cols: IMAGE_SIDE, labels, pixels, byClass },
     classNames,

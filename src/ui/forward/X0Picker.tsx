@@ -1,14 +1,20 @@
 import { useState } from 'react';
 import { loadImageFile, pickDigit } from '../../client/app-client';
+import type { DataSetInfo } from '../../shared/dataset-protocol';
+import { useDataSetStore } from '../../state/dataset-store';
 import { useAppStore, type X0Source } from '../../state/store';
 import { DrawPad } from './DrawPad';
 
 type Tab = 'mnist' | 'draw' | 'upload';
 
-function describe(source: X0Source | null): string {
+function describe(source: X0Source | null, set: DataSetInfo | null): string {
   if (!source) return 'loading digits…';
   switch (source.kind) {
     case 'mnist':
+      // The learner's own data set, when one is in use (ui/data).
+      if (set && set.source !== 'mnist') {
+        return `${set.name}: “${set.classNames[source.label] ?? source.label}” #${source.index}`;
+      }
       return `MNIST digit ${source.label}, #${source.index}`;
     case 'drawn':
       return 'your drawing';
@@ -21,6 +27,7 @@ function describe(source: X0Source | null): string {
 export function X0Picker() {
   const [tab, setTab] = useState<Tab>('mnist');
   const source = useAppStore((s) => s.x0Source);
+  const dataSet = useDataSetStore((s) => s.active);
   const data = useAppStore((s) => s.data);
   const [label, setLabel] = useState(source?.kind === 'mnist' ? source.label : 7);
   const [index, setIndex] = useState(source?.kind === 'mnist' ? source.index : 0);
@@ -38,7 +45,7 @@ export function X0Picker() {
   return (
     <section className="card x0-picker" aria-label="Choose x0">
       <h3>
-        x₀: <span data-testid="x0-source">{describe(source)}</span>
+        x₀: <span data-testid="x0-source">{describe(source, dataSet)}</span>
       </h3>
       <div className="tabs" role="tablist">
         {(['mnist', 'draw', 'upload'] as const).map((t) => (

@@ -7,6 +7,7 @@ import {
   type QualityReport,
 } from '../../shared/quality-protocol';
 import { NumberInput } from '../components/NumberInput';
+import { QualityDataNote } from '../data/QualityDataNote';
 import { fmt } from '../format';
 
 interface Result {
@@ -78,6 +79,7 @@ export function QualityMeter() {
         “Memorised” is the share of samples closer to a training digit than almost any real held-out
         digit is (copies, not new digits). Use ≥ 500 samples for a stable KID.
       </p>
+      <QualityDataNote />
       <div className="row wrap">
         <NumberInput
           label="Samples to score"

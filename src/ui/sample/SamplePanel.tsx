@@ -52,7 +52,8 @@ export function SamplePanel() {
             {model.origin === 'default' ? 'pretrained default' : model.settings.preset} model at
             step {model.step} (predicts {model.settings.prediction}, {model.settings.schedule.kind}{' '}
             T={model.settings.schedule.T}
-            {model.settings.schedule.zeroTerminalSnr ? ', zero terminal SNR' : ''}).
+            {model.settings.schedule.zeroTerminalSnr ? ', zero terminal SNR' : ''}
+            {model.settings.dataset ? `, trained on “${model.settings.dataset}”` : ''}).
             {model.settings.schedule.zeroTerminalSnr && model.settings.prediction === 'epsilon' && (
               <span data-testid="sample-zero-snr-epsilon">
                 {' '}

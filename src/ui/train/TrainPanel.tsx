@@ -5,6 +5,7 @@ import { Explainer } from '../components/Explainer';
 import { Term } from '../help/Term';
 import { lazyPart } from '../components/lazy-part';
 import { PartBoundary } from '../components/PartBoundary';
+import { DataSetPanel } from '../data/DataSetPanel';
 import { TrainControls } from './TrainControls';
 import { TrainSettingsForm } from './TrainSettingsForm';
 import { TrainQuality } from './TrainQuality';
@@ -52,6 +53,7 @@ export function TrainPanel() {
       <div className="col controls">
         <TrainControls />
         <TrainSettingsForm />
+        <DataSetPanel />
       </div>
       <div className="col view">
         <Explainer id="train">

@@ -4,6 +4,7 @@ import {
   TRAINING_QUALITY_SAMPLES,
   timeToAccuracy,
 } from '../../shared/train-protocol';
+import { QualityDataNote } from '../data/QualityDataNote';
 import { fmt, formatDuration } from '../format';
 
 const SHOWN = 8;
@@ -47,6 +48,7 @@ export function TrainQuality() {
         Class accuracy is the share the classifier reads as the digit asked for (10 % is chance);
         KID falls toward its real-vs-real floor as the digits get realistic.
       </p>
+      <QualityDataNote />
       <Milestones />
       {points.length === 0 ? (
         <p className="muted">

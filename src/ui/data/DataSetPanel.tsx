@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import {
+  chooseDataSet,
+  deleteDataSet,
+  importDataSet,
+  refreshDataSets,
+} from '../../client/dataset-client';
+import { MNIST_NAME } from '../../shared/dataset-protocol';
+import { useDataSetStore } from '../../state/dataset-store';
+import { useAppStore } from '../../state/store';
+import { DataSetGrid } from './DataSetGrid';
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Which images the model learns from: the shipped MNIST digits, or the learner's own (a zip of
+ * images, labelled by sub-folder; IDX files as MNIST, Fashion-MNIST, KMNIST and EMNIST come).
+ */
+export function DataSetPanel() {
+  const active = useDataSetStore((s) => s.active);
+  const sets = useDataSetStore((s) => s.sets);
+  const training = useAppStore((s) => s.trainStatus === 'running');
+  const trainedOn = useAppStore((s) => s.model?.settings.dataset ?? (s.model ? MNIST_NAME : null));
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    refreshDataSets().catch(() => undefined);
+  }, []);
+  const name = active?.name ?? MNIST_NAME;
+
+  const run = (doing: string, work: () => Promise<unknown>) => {
+    setBusy(doing);
+    setProblem(null);
+    work()
+      .catch((e: unknown) => setProblem(message(e)))
+      .finally(() => setBusy(null));
+  };
+  const upload = (kind: 'zip' | 'idx', files: FileList | null) => {
+    const list = files ? Array.from(files) : [];
+    if (list.length === 0) return;
+    run(`Reading ${list.map((f) => `“${f.name}”`).join(' and ')}…`, () =>
+      importDataSet(kind, list),
+    );
+  };
+
+  return (
+    <section className="card data-set" aria-label="Data set">
+      <h3>
+        Data set: <span data-testid="dataset-name">{name}</span>
+      </h3>
+      <p className="muted">
+        The images the model learns from and the forward tab shows. Your own are decoded in this tab
+        and kept in this browser; nothing is uploaded.
+      </p>
+      <div className="row wrap">
+        <label title="The data set training and the forward tab use">
+          Train on
+          <select
+            value={name}
+            disabled={busy !== null || training}
+            aria-label="Train on"
+            onChange={(e) => {
+              const next = e.target.value;
+              run(`Opening “${next}”…`, () => chooseDataSet(next));
+            }}
+          >
+            {(sets.length > 0 ? sets.map((s) => s.name) : [name]).map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        {name !== MNIST_NAME && (
+          <button
+            type="button"
+            disabled={busy !== null || training}
+            title="Remove this data set from this browser"
+            onClick={() => run(`Deleting “${name}”…`, () => deleteDataSet(name))}
+          >
+            Delete data set
+          </button>
+        )}
+      </div>
+      <div className="row wrap">
+        <label
+          className="file-button"
+          title="A zip of PNG, JPEG, GIF, WebP or BMP images; images in sub-folders take the folder's name as their label (at most 10)"
+        >
+          Zip of images
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            data-testid="dataset-zip"
+            disabled={busy !== null || training}
+            onChange={(e) => {
+              upload('zip', e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <label
+          className="file-button"
+          title="IDX files as MNIST, Fashion-MNIST, KMNIST and EMNIST come (…-images-idx3-ubyte and, optionally, …-labels-idx1-ubyte; .gz is fine): choose both at once"
+        >
+          IDX files
+          <input
+            type="file"
+            multiple
+            data-testid="dataset-idx"
+            disabled={busy !== null || training}
+            onChange={(e) => {
+              upload('idx', e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+      {busy && (
+        <p className="muted" role="status">
+          {busy}
+        </p>
+      )}
+      {problem && (
+        <p className="field-error" role="alert" data-testid="dataset-error">
+          {problem} Nothing was changed.
+        </p>
+      )}
+      {trainedOn && trainedOn !== name && (
+        <p className="muted" data-testid="dataset-model-note">
+          The current model was trained on “{trainedOn}”.
+        </p>
+      )}
+      {active && <DataSetGrid info={active} />}
+    </section>
+  );
+}

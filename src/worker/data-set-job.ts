@@ -1,0 +1,327 @@
+/**
+ * The learner's own data sets: imported from a zip of images or IDX files, decoded here (never on
+ * the page), kept in IndexedDB, and chosen as the set that training, the forward tab's digit
+ * picker and the quality meter read instead of the shipped MNIST digits. The choice survives a
+ * reload. Without IndexedDB a set lives until the tab closes.
+ */
+import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import { batchFrom } from '../ml/mnist';
+import { tileGrid } from '../ml/grid';
+import {
+  buildImageSet,
+  checkImageCount,
+  DataSetError,
+  IMAGE_AREA,
+  imageSetOf,
+  type ImageSet,
+} from '../ml/data/image-set';
+import { idxImages, maybeGunzip, parseIdx } from '../ml/data/idx';
+import { zipImages } from '../ml/data/zip-images';
+import {
+  GRID_COLUMNS,
+  GRID_PAGE,
+  MNIST_NAME,
+  type DataSetFromWorker,
+  type DataSetInfo,
+  type DataSetToWorker,
+} from '../shared/dataset-protocol';
+import type { TrainSettings } from '../shared/train-protocol';
+import { Dataset } from './dataset';
+import { decodeToDigit } from './image-decode';
+
+type Post = (message: DataSetFromWorker, transfer?: Transferable[]) => void;
+type Answer = (
+  requestId: number,
+  work: () => Promise<[DataSetFromWorker, Transferable[]]>,
+) => Promise<void>;
+
+interface Stored {
+  readonly info: DataSetInfo;
+  readonly labels: Uint8Array;
+  readonly pixels: Uint8Array;
+}
+
+const ACTIVE_KEY = 'active';
+const SET_PREFIX = 'set:';
+
+export const DECODE_NOTE =
+  'Each image was converted to grayscale, scaled to fit 22×22 with its shape kept and centred in 28×28 (as MNIST centres its digits), and inverted when its background is light (MNIST is white on black).';
+
+export class DataSetJob {
+  private store: UseStore | null = null;
+  /** Sets of this session, when IndexedDB is not usable. */
+  private readonly memory = new Map<string, Stored>();
+  private active: { info: DataSetInfo; dataset: Dataset } | null = null;
+  private readonly restored: Promise<void>;
+
+  constructor(
+    private readonly post: Post,
+    private readonly mnist: () => Promise<Dataset>,
+    private readonly answer: Answer,
+    /** Told when the set in use changes (the quality meter's real-image statistics go stale). */
+    private readonly changed: () => void,
+  ) {
+    this.restored = this.restore();
+  }
+
+  private db(): UseStore | null {
+    try {
+      this.store ??= createStore('diffusion-playground-datasets', 'sets');
+    } catch {
+      this.store = null;
+    }
+    return this.store;
+  }
+
+  private async restore(): Promise<void> {
+    try {
+      const db = this.db();
+      const name = db ? await get<string>(ACTIVE_KEY, db) : undefined;
+      // After the shipped digits' own data/ready, so the page ends with this set's counts.
+      const mnist = await this.mnist();
+      if (name && name !== MNIST_NAME) await this.use(name);
+      else this.post({ type: 'dataset/active', info: mnistInfo(mnist) });
+    } catch {
+      // A set that cannot be read back: the shipped digits, as on a first visit.
+      this.active = null;
+    }
+  }
+
+  /** The set in use: the learner's, or the shipped digits. */
+  async current(): Promise<Dataset> {
+    await this.restored;
+    return this.active?.dataset ?? (await this.mnist());
+  }
+
+  async currentInfo(): Promise<DataSetInfo> {
+    await this.restored;
+    return this.active?.info ?? mnistInfo(await this.mnist());
+  }
+
+  /**
+   * A digit for the forward tab. The learner's set may lack the class or index asked for (the
+   * page's default is MNIST's 7): then its first image of the first class it has.
+   */
+  async pick(
+    label: number | null,
+    index: number | null,
+  ): Promise<{ label: number; index: number; pixels: Uint8Array }> {
+    const data = await this.current();
+    if (!this.active) return data.pick(label, index);
+    const counts = data.perClass();
+    const present = counts.flatMap((n, c) => (n > 0 ? [c] : []));
+    if (label === null) {
+      return data.pick(present[Math.floor(Math.random() * present.length)] ?? 0, null);
+    }
+    const n = counts[label] ?? 0;
+    if (n > 0 && (index === null || index < n)) return data.pick(label, index);
+    return data.pick(present[0] ?? 0, 0);
+  }
+
+  /**
+   * The settings a run starts with, naming its data set: a new model takes the set in use; a
+   * model trained on another set is not trained further on this one.
+   */
+  async stamp(settings: TrainSettings, fresh: boolean): Promise<TrainSettings> {
+    const name = (await this.currentInfo()).name;
+    if (fresh) {
+      const { dataset: _old, ...rest } = settings;
+      return name === MNIST_NAME ? rest : { ...rest, dataset: name };
+    }
+    const trainedOn = settings.dataset ?? MNIST_NAME;
+    if (trainedOn !== name) {
+      throw new DataSetError(
+        `This model was trained on “${trainedOn}” and the data set in use is “${name}”: choose “${trainedOn}” under Data set to train it further, or start a new model.`,
+      );
+    }
+    return settings;
+  }
+
+  handle(message: DataSetToWorker): Promise<void> {
+    switch (message.type) {
+      case 'dataset/import':
+        return this.answer(message.requestId, async () => {
+          const info = await this.importFiles(message.kind, message.files);
+          return [{ type: 'dataset/done', requestId: message.requestId, info }, []];
+        });
+      case 'dataset/use':
+        return this.answer(message.requestId, async () => {
+          const info = await this.use(message.name);
+          return [{ type: 'dataset/done', requestId: message.requestId, info }, []];
+        });
+      case 'dataset/list':
+        return this.answer(message.requestId, async () => [
+          { type: 'dataset/listed', requestId: message.requestId, sets: await this.list() },
+          [],
+        ]);
+      case 'dataset/delete':
+        return this.answer(message.requestId, async () => {
+          if (this.active?.info.name === message.name) await this.use(MNIST_NAME);
+          const db = this.db();
+          this.memory.delete(message.name);
+          if (db) await del(SET_PREFIX + message.name, db).catch(() => undefined);
+          const info = await this.currentInfo();
+          return [{ type: 'dataset/done', requestId: message.requestId, info }, []];
+        });
+      case 'dataset/page':
+        return this.answer(message.requestId, async () => {
+          const { set } = await this.current();
+          const ids =
+            message.label === null
+              ? Array.from({ length: set.count }, (_, i) => i)
+              : (set.byClass[message.label] ?? []);
+          const shown = ids.slice(message.page * GRID_PAGE, (message.page + 1) * GRID_PAGE);
+          const frame = tileGrid(batchFrom(set, shown).x0, 28, GRID_COLUMNS);
+          return [
+            { type: 'dataset/grid', requestId: message.requestId, frame, total: ids.length },
+            [frame.pixels.buffer],
+          ];
+        });
+    }
+  }
+
+  private async list(): Promise<DataSetInfo[]> {
+    const db = this.db();
+    const stored = new Map(this.memory);
+    if (db) {
+      try {
+        for (const key of await keys<string>(db)) {
+          if (!String(key).startsWith(SET_PREFIX)) continue;
+          const s = await get<Stored>(key, db);
+          if (s) stored.set(s.info.name, s);
+        }
+      } catch {
+        // Listing what is in memory is still right.
+      }
+    }
+    return [mnistInfo(await this.mnist()), ...[...stored.values()].map((s) => s.info)];
+  }
+
+  private async load(name: string): Promise<Stored | undefined> {
+    const db = this.db();
+    return this.memory.get(name) ?? (db ? await get<Stored>(SET_PREFIX + name, db) : undefined);
+  }
+
+  private async use(name: string): Promise<DataSetInfo> {
+    if (name === MNIST_NAME) {
+      this.active = null;
+    } else {
+      const stored = await this.load(name);
+      if (!stored) throw new DataSetError(`There is no data set “${name}” in this browser.`);
+      const built = imageSetOf(stored.pixels, stored.labels, stored.info.classNames);
+      this.active = { info: stored.info, dataset: Dataset.of(built.set) };
+    }
+    const db = this.db();
+    if (db) await set(ACTIVE_KEY, name, db).catch(() => undefined);
+    // Not currentInfo(): that waits for restore(), which may be the caller.
+    const info = this.active?.info ?? mnistInfo(await this.mnist());
+    this.post({ type: 'dataset/active', info });
+    this.changed();
+    return info;
+  }
+
+  private async importFiles(
+    kind: 'zip' | 'idx',
+    files: readonly { name: string; blob: Blob }[],
+  ): Promise<DataSetInfo> {
+    const first = files[0];
+    if (!first) throw new DataSetError('Choose a file first.');
+    const built = kind === 'zip' ? await fromZip(first) : await fromIdx(files);
+    const name = await this.freeName(first.name);
+    const info: DataSetInfo = {
+      name,
+      source: kind,
+      count: built.set.set.count,
+      perClass: built.set.set.byClass
+        .map((ids) => ids.length)
+        .slice(0, built.set.classNames.length),
+      classNames: built.set.classNames,
+      note: built.note,
+    };
+    const stored: Stored = { info, labels: built.set.set.labels, pixels: built.set.set.pixels };
+    const db = this.db();
+    try {
+      if (!db) throw new Error('no IndexedDB');
+      await set(SET_PREFIX + name, stored, db);
+    } catch {
+      this.memory.set(name, stored);
+    }
+    return await this.use(name);
+  }
+
+  /** "shapes.zip", or "shapes.zip (2)" when a set of that name exists. */
+  private async freeName(base: string): Promise<string> {
+    const taken = new Set((await this.list()).map((s) => s.name));
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base} (${k})`;
+    return name;
+  }
+}
+
+function mnistInfo(d: Dataset): DataSetInfo {
+  return {
+    name: MNIST_NAME,
+    source: 'mnist',
+    count: d.set.count,
+    perClass: d.perClass(),
+    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+    note: 'The 10,000 MNIST digits this page ships with.',
+  };
+}
+
+interface Built {
+  readonly set: ImageSet;
+  readonly note: string;
+}
+
+async function fromZip(file: { name: string; blob: Blob }): Promise<Built> {
+  const { images, skipped } = zipImages(new Uint8Array(await file.blob.arrayBuffer()), file.name);
+  const source = `“${file.name}”`;
+  if (images.length === 0) {
+    throw new DataSetError(
+      `${source} has no images (PNG, JPEG, GIF, WebP or BMP)${skipped > 0 ? `; its ${skipped} other files were skipped` : ''}.`,
+    );
+  }
+  // Checked before decoding: 100k decodes would take minutes only to be refused.
+  checkImageCount(images.length, source);
+  const pixels = new Uint8Array(images.length * IMAGE_AREA);
+  for (const [i, image] of images.entries()) {
+    const digit = await decodeToDigit(
+      new Blob([image.bytes as BlobPart], { type: image.mime }),
+      image.path,
+    );
+    pixels.set(digit, i * IMAGE_AREA);
+  }
+  const set = buildImageSet(
+    pixels,
+    images.map((i) => i.label),
+    source,
+  );
+  const skippedNote = skipped > 0 ? ` ${skipped} files that are not images were skipped.` : '';
+  return { set, note: `${DECODE_NOTE}${skippedNote}` };
+}
+
+/** The images file and the labels file, told apart by their shapes (n×rows×cols and n). */
+async function fromIdx(files: readonly { name: string; blob: Blob }[]): Promise<Built> {
+  const read = async (f: { name: string; blob: Blob }) => ({
+    name: f.name,
+    array: parseIdx(await maybeGunzip(new Uint8Array(await f.blob.arrayBuffer()), f.name), f.name),
+  });
+  const all = await Promise.all(files.map(read));
+  const images = all.filter((f) => f.array.dims.length === 3);
+  const labels = all.filter((f) => f.array.dims.length === 1);
+  const [imagesFile] = images;
+  if (!imagesFile || images.length > 1 || labels.length > 1) {
+    throw new DataSetError(
+      `Choose one IDX images file (n × rows × cols) and, if you have it, its labels file (n); these were ${all.map((f) => `“${f.name}” (${f.array.dims.join(' × ')})`).join(' and ')}.`,
+    );
+  }
+  const labelsFile = labels[0] ?? null;
+  const r = idxImages(
+    imagesFile.array,
+    imagesFile.name,
+    labelsFile?.array ?? null,
+    labelsFile?.name ?? '',
+  );
+  return { set: buildImageSet(r.pixels, r.names, `“${imagesFile.name}”`), note: r.note };
+}
