@@ -24,14 +24,18 @@ interface CurveProps {
   kinds: readonly ScheduleKind[];
   T: number;
   testId: string;
+  /** The first kind is rescaled to zero terminal SNR. */
+  zero: boolean;
 }
 
 // Memoised so dragging t never re-renders the SVG: the cursor is an overlay positioned by t.
-const Curve = memo(function Curve({ title, data, kinds, T, testId }: CurveProps) {
+const Curve = memo(function Curve({ title, data, kinds, T, testId, zero }: CurveProps) {
+  const nameOf = (kind: ScheduleKind, i: number) =>
+    i === 0 && zero ? `${kind}, zero terminal SNR` : kind;
   const summary = curveSummary(
     title,
-    kinds.map((kind) => ({
-      name: kind,
+    kinds.map((kind, i) => ({
+      name: nameOf(kind, i),
       points: data.map((p) => ({ step: p.t, value: p[kind] ?? NaN })),
     })),
   );
@@ -54,7 +58,7 @@ const Curve = memo(function Curve({ title, data, kinds, T, testId }: CurveProps)
           <Line
             key={kind}
             dataKey={kind}
-            name={`${title}: ${kind}`}
+            name={`${title}: ${nameOf(kind, i)}`}
             stroke={COLORS[kind]}
             strokeWidth={i === 0 ? 2.5 : 1.5}
             strokeDasharray={i === 0 ? '0' : '5 4'}
@@ -92,14 +96,28 @@ export default function ScheduleChart() {
         <h4>
           ᾱ<sub>t</sub> against t
         </h4>
-        <Curve title="ᾱ" data={curves.alphaBar} kinds={kinds} T={T} testId="chart-alpha-bar" />
+        <Curve
+          title="ᾱ"
+          data={curves.alphaBar}
+          kinds={kinds}
+          T={T}
+          testId="chart-alpha-bar"
+          zero={zero}
+        />
         <Cursor t={t} T={T} />
       </div>
       <div className="chart">
         <h4>
           log SNR = log(ᾱ<sub>t</sub>/(1 − ᾱ<sub>t</sub>)) against t
         </h4>
-        <Curve title="log SNR" data={curves.logSnr} kinds={kinds} T={T} testId="chart-log-snr" />
+        <Curve
+          title="log SNR"
+          data={curves.logSnr}
+          kinds={kinds}
+          T={T}
+          testId="chart-log-snr"
+          zero={zero}
+        />
         <Cursor t={t} T={T} />
       </div>
     </section>

@@ -18,6 +18,7 @@ export function ZeroTerminalSnrField() {
   return (
     <>
       <label title={SPEC.description}>
+        {SPEC.label}
         <input
           type="checkbox"
           checked={on}
@@ -26,7 +27,6 @@ export function ZeroTerminalSnrField() {
           aria-description={SPEC.description}
           onChange={(e) => set({ schedule: { ...schedule, zeroTerminalSnr: e.target.checked } })}
         />
-        {SPEC.label}
       </label>
       {on && prediction === 'epsilon' && (
         <p className="field-error span-all" role="note" data-testid="zero-snr-epsilon-warning">
