@@ -1,20 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 
 // A fresh browser: the tour is not marked as seen, so it must start on its own.
 test.use({ tourSeen: false });
 
 const STEPS = 8;
-
-async function seriousAxe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  console.log(`tour: ${results.violations.length} violations, ${bad.length} serious or critical`);
-  return bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join()}`);
-}
 
 test('the first visit starts the tour, which walks forward → sample → train live', async ({
   app,
@@ -28,7 +18,7 @@ test('the first visit starts the tour, which walks forward → sample → train 
   // Focus moved into the dialog; its ring marks the tabs.
   await expect(page.locator('#tour-title')).toBeFocused();
   await expect(page.getByTestId('tour-ring')).toBeVisible();
-  expect(await seriousAxe(page)).toEqual([]);
+  expect(await seriousViolations(page, 'tour')).toEqual([]);
 
   const next = page.getByRole('button', { name: 'Next' });
   await next.click();
@@ -56,7 +46,7 @@ test('the first visit starts the tour, which walks forward → sample → train 
   await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 120_000 });
   await expect(page.getByTestId('sample-progress')).toContainText('step 20 of 20');
   await expect(page.getByTestId('tour-live-sample')).toContainText('Done');
-  expect(await seriousAxe(page)).toEqual([]);
+  expect(await seriousViolations(page, 'tour, sampling step')).toEqual([]);
 
   await next.click();
   await expect(page.getByRole('dialog', { name: 'Sampling settings' })).toBeVisible();
@@ -76,7 +66,7 @@ test('the first visit starts the tour, which walks forward → sample → train 
   await expect(page.getByTestId('tour-count')).toContainText(`Step ${STEPS} of ${STEPS}`);
   await page.getByRole('button', { name: 'Finish' }).click();
   await expect(page.getByTestId('tour')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Tour' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Tour', exact: true })).toBeFocused();
 
   // Seen: a reload does not start it again.
   await page.reload();
@@ -84,13 +74,13 @@ test('the first visit starts the tour, which walks forward → sample → train 
   await expect(page.getByTestId('tour')).toHaveCount(0);
 
   // Replayed from the header, and skipped with Escape; focus returns to the button.
-  await page.getByRole('button', { name: 'Tour' }).click();
+  await page.getByRole('button', { name: 'Tour', exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Welcome' })).toBeVisible();
   await next.click();
   await expect(page.getByTestId('tour-count')).toContainText(`Step 2 of ${STEPS}`);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('tour')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Tour' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Tour', exact: true })).toBeFocused();
 });
 
 test('the tour fits a 390 px phone and can be skipped with its button', async ({ app, page }) => {

@@ -11,9 +11,21 @@ import { ShareLink } from './share/ShareLink';
 import { TrainPanel } from './train/TrainPanel';
 
 const TABS = [
-  { id: 'forward', label: '1 · Forward process' },
-  { id: 'train', label: '2 · Train a denoiser' },
-  { id: 'sample', label: '3 · Sample' },
+  {
+    id: 'forward',
+    label: '1 · Forward process',
+    title: 'Watch Gaussian noise destroy a digit, step by step (the forward process)',
+  },
+  {
+    id: 'train',
+    label: '2 · Train a denoiser',
+    title: 'Train a small network in this browser to undo the noise, and watch it learn',
+  },
+  {
+    id: 'sample',
+    label: '3 · Sample',
+    title: 'Turn pure noise into new digits with the trained model (the reverse process)',
+  },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -58,6 +70,7 @@ export function App() {
               id={`tab-${t.id}`}
               type="button"
               role="tab"
+              title={t.title}
               aria-selected={tab === t.id}
               aria-controls={`panel-${t.id}`}
               tabIndex={tab === t.id ? 0 : -1}

@@ -11,7 +11,7 @@ export function Notice() {
       data-testid="notice"
     >
       <span>{notice.text}</span>
-      <button type="button" onClick={dismiss} aria-label="Dismiss">
+      <button type="button" onClick={dismiss} aria-label="Dismiss" title="Hide this message">
         ×
       </button>
     </div>

@@ -16,11 +16,16 @@ export function ConfirmDialog({ label, children, confirm, onConfirm, onCancel, e
   return (
     <div className="confirm" role="alertdialog" aria-label={label}>
       <p>{children}</p>
-      <button type="button" className="danger" onClick={onConfirm}>
+      <button
+        type="button"
+        className="danger"
+        title="Go ahead: the current model is replaced"
+        onClick={onConfirm}
+      >
         {confirm}
       </button>
       {extra}
-      <button type="button" onClick={onCancel}>
+      <button type="button" title="Change nothing" onClick={onCancel}>
         Keep the current model
       </button>
     </div>

@@ -45,6 +45,7 @@ export class PartBoundary extends Component<Props, State> {
           <p>{partFailureText(this.props.name, error)}</p>
           <button
             type="button"
+            title="Download this part of the page again and show it"
             onClick={() => this.setState({ error: null, generation: generation + 1 })}
           >
             Reload this part

@@ -88,6 +88,7 @@ export function DrawPad() {
       </button>
       <button
         type="button"
+        title="Erase the pad to start a new drawing"
         onClick={() => {
           pixels.current.fill(0);
           commit();

@@ -33,6 +33,7 @@ export function ExportButtons() {
       <button
         type="button"
         data-testid="export-xt"
+        title="Download the x_t shown now as an enlarged PNG"
         onClick={() => exportFrame('xt', XT_EXPORT_SCALE, (t) => `xt_${kind}_T${T}_t${t ?? 0}.png`)}
       >
         Export x<sub>t</sub> PNG ({IMAGE_SIZE * XT_EXPORT_SCALE}×{IMAGE_SIZE * XT_EXPORT_SCALE})
@@ -40,6 +41,7 @@ export function ExportButtons() {
       <button
         type="button"
         data-testid="export-strip"
+        title="Download the strip of x_t at evenly spaced timesteps as one PNG"
         onClick={() =>
           exportFrame(
             'strip',

@@ -25,7 +25,13 @@ export function NoiseStrip() {
       />
       <div className="strip-labels" style={{ maxWidth: STRIP_WIDTH * SCALE }}>
         {timesteps.map((t) => (
-          <button key={t} type="button" className="link" onClick={() => setTimestep(t)}>
+          <button
+            key={t}
+            type="button"
+            className="link"
+            title={`Set t to ${t}`}
+            onClick={() => setTimestep(t)}
+          >
             t={t}
           </button>
         ))}

@@ -70,6 +70,7 @@ export function ScheduleControls() {
         <select
           value={kind}
           aria-label="Schedule"
+          title="How fast noise grows with t: the β_t schedule that x_t is made with"
           onChange={(e) => isScheduleKind(e.target.value) && setScheduleKind(e.target.value)}
         >
           {SCHEDULE_KINDS.map((k) => (
@@ -84,6 +85,7 @@ export function ScheduleControls() {
         <select
           value={compare ?? ''}
           aria-label="Compare with"
+          title="A second schedule drawn beside the first in the charts below"
           onChange={(e) => setCompareKind(isScheduleKind(e.target.value) ? e.target.value : null)}
         >
           <option value="">none</option>
@@ -110,6 +112,7 @@ export function ScheduleControls() {
       </span>
       <button
         type="button"
+        title="Draw a different ε (the same noise is kept while you move t)"
         onClick={() =>
           setNoiseSeed(((Math.imul(noiseSeed, 1103515245) + 12345) >>> 0) % 1_000_000 || 1)
         }
@@ -146,6 +149,7 @@ function TField({ T }: { T: number }) {
         max={T_MAX}
         value={draft}
         aria-label="Number of timesteps T"
+        title={`How many noise levels the schedule has (${T_MIN}–${T_MAX}); applied on Enter or leaving the field`}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={apply}
         onKeyDown={(e) => e.key === 'Enter' && apply()}

@@ -46,6 +46,7 @@ export function TimestepSlider() {
         step={1}
         value={t}
         aria-label="Timestep t"
+        title="Drag, or press the arrow keys anywhere (Shift: by 10), to move t from 0 to T−1"
         data-testid="t-slider"
         onChange={(e) => setTimestep(Number(e.target.value))}
       />

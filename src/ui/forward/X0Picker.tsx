@@ -24,6 +24,13 @@ function describe(source: X0Source | null, set: DataSetInfo | null): string {
 }
 
 /** Where x0 comes from: an MNIST digit by class and index, a drawing, or an image file. */
+/** What each way of choosing x₀ does, for its tooltip and accessible description. */
+const SOURCE_HINTS = {
+  mnist: 'Use a real handwritten digit from MNIST',
+  draw: 'Draw your own digit with the mouse, a finger or the keyboard',
+  upload: 'Use any image from your device, scaled to 28×28',
+} as const;
+
 export function X0Picker() {
   const [tab, setTab] = useState<Tab>('mnist');
   const source = useAppStore((s) => s.x0Source);
@@ -54,6 +61,7 @@ export function X0Picker() {
             type="button"
             role="tab"
             aria-selected={tab === t}
+            title={SOURCE_HINTS[t]}
             onClick={() => setTab(t)}
           >
             {t === 'mnist' ? 'MNIST digit' : t === 'draw' ? 'Draw' : 'Image file'}
@@ -76,6 +84,7 @@ export function X0Picker() {
                 if (data.status === 'ready') void pickDigit(next, at);
               }}
               aria-label="Digit class"
+              title="Which digit to show; it changes at once"
             >
               {Array.from({ length: 10 }, (_, d) => (
                 <option key={d} value={d}>
@@ -92,6 +101,7 @@ export function X0Picker() {
               max={count - 1}
               value={index}
               aria-label="Digit index"
+              title="Which example of that digit (Enter or Show to display it)"
               onChange={(e) =>
                 setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))))
               }
@@ -104,6 +114,7 @@ export function X0Picker() {
           <button
             type="button"
             disabled={data.status !== 'ready'}
+            title="Show the digit of this class and index"
             onClick={() => void pickDigit(label, index)}
           >
             Show
@@ -111,6 +122,7 @@ export function X0Picker() {
           <button
             type="button"
             disabled={data.status !== 'ready'}
+            title="Show any digit picked at random"
             onClick={() => void pickDigit(null, null)}
           >
             Random digit
@@ -126,6 +138,7 @@ export function X0Picker() {
             type="file"
             accept="image/*"
             data-testid="x0-file"
+            title="Pick an image from your device to use as x₀"
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';

@@ -68,7 +68,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
   {
     title: 'The forward process',
     tab: 'forward',
-    anchor: ['section[aria-label="x0, noise and x_t"]'],
+    anchor: ['[data-testid="xt-canvas"]'],
     action: sweepTimestep,
     body: () => (
       <>

@@ -44,12 +44,14 @@ export function ComparePanel() {
             max={T}
             value={fewSteps}
             aria-label="DDIM steps to compare"
+            title="How few steps DDIM takes against DDPM’s full T"
             onChange={(e) => setFewSteps(Math.max(1, Math.min(T, Number(e.target.value) || 1)))}
           />
         </label>
         <button
           type="button"
           disabled={!hasModel || progress !== null}
+          title="Sample DDPM with all steps and DDIM with few from the same noise, side by side"
           onClick={() => compareSamplers(a, b)}
         >
           Run both
@@ -59,7 +61,7 @@ export function ComparePanel() {
             <span aria-live="polite" data-testid="compare-progress">
               {progress.side === 'a' ? 'DDPM' : 'DDIM'}: step {progress.step} of {progress.total}
             </span>
-            <button type="button" onClick={cancelSampling}>
+            <button type="button" title="Stop both runs" onClick={cancelSampling}>
               Cancel compare
             </button>
           </>

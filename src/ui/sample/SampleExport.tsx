@@ -78,6 +78,7 @@ export function SampleExport() {
         <select
           value={which}
           aria-label="Export which"
+          title="Export the whole grid, or one sample of it"
           onChange={(e) => setWhich(e.target.value === 'grid' ? 'grid' : Number(e.target.value))}
         >
           <option value="grid">the whole grid</option>
@@ -96,6 +97,7 @@ export function SampleExport() {
           max={16}
           value={margin}
           aria-label="Margin"
+          title="Empty pixels around each exported digit"
           onChange={(e) => setMargin(Math.max(0, Math.min(16, Number(e.target.value) || 0)))}
         />
         px
@@ -103,17 +105,24 @@ export function SampleExport() {
       <button
         type="button"
         disabled={recorded === 0}
+        title="Download the x_t shown now as a PNG"
         onClick={() => exportFrame('xt')}
         data-testid="export-sample-xt"
       >
         PNG of x<sub>t</sub>
       </button>
-      <button type="button" disabled={recorded === 0} onClick={() => exportFrame('x0')}>
+      <button
+        type="button"
+        disabled={recorded === 0}
+        title="Download the model’s guess x̂₀ shown now as a PNG"
+        onClick={() => exportFrame('x0')}
+      >
         PNG of x̂<sub>0</sub>
       </button>
       <button
         type="button"
         disabled={recorded < 2}
+        title="Download x_t at every recorded step side by side as one PNG"
         onClick={exportStrip}
         data-testid="export-trajectory"
       >
@@ -122,6 +131,7 @@ export function SampleExport() {
       <button
         type="button"
         disabled={recorded < 2 || busy}
+        title="Download the recorded run as an animated PNG"
         onClick={exportAnimation}
         data-testid="export-apng"
       >

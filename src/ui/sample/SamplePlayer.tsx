@@ -26,34 +26,61 @@ export function SamplePlayer() {
           type="button"
           className="primary"
           disabled={!hasModel}
+          title="Start a new run from fresh noise and play it step by step"
           onClick={() => startSampling(true)}
         >
           Sample
         </button>
-        <button type="button" disabled={!hasModel} onClick={() => startSampling(false)}>
+        <button
+          type="button"
+          disabled={!hasModel}
+          title="Start a new run and stop before the first step, to go through it with Step"
+          onClick={() => startSampling(false)}
+        >
           New run, paused
         </button>
         {state === 'playing' ? (
-          <button type="button" onClick={pauseSampling}>
+          <button
+            type="button"
+            title="Stop playing; the run stays where it is"
+            onClick={pauseSampling}
+          >
             Pause
           </button>
         ) : (
-          <button type="button" disabled={state !== 'paused'} onClick={playSampling}>
+          <button
+            type="button"
+            disabled={state !== 'paused'}
+            title="Go on playing the paused run"
+            onClick={playSampling}
+          >
             Play
           </button>
         )}
-        <button type="button" disabled={viewIndex <= 0} onClick={stepBack} aria-label="Step back">
+        <button
+          type="button"
+          disabled={viewIndex <= 0}
+          onClick={stepBack}
+          aria-label="Step back"
+          title="Show the step before (recorded steps are kept)"
+        >
           ◀ Step back
         </button>
         <button
           type="button"
           disabled={state === 'playing' || (viewIndex >= recorded - 1 && state !== 'paused')}
           onClick={stepForward}
+          title="Take one reverse step (or show the next recorded one)"
           aria-label="Step"
         >
           Step ▶
         </button>
-        <button type="button" disabled={!active} onClick={cancelSampling}>
+        <button
+          type="button"
+          disabled={!active}
+          title="Stop this run; what was recorded stays"
+          onClick={cancelSampling}
+        >
           Cancel
         </button>
       </div>
@@ -67,6 +94,7 @@ export function SamplePlayer() {
             value={Math.max(0, viewIndex)}
             disabled={recorded < 2}
             aria-label="Scrub through the steps"
+            title="Drag to look at any recorded step again"
             data-testid="sample-scrub"
             onChange={(e) => scrubTo(Number(e.target.value))}
           />
@@ -80,6 +108,7 @@ export function SamplePlayer() {
             step={10}
             value={speedMs}
             aria-label="Delay per step"
+            title="How long each step stays on screen while playing"
             onChange={(e) => setSpeed(Number(e.target.value))}
           />
           {speedMs} ms

@@ -3,6 +3,18 @@ import { NumberInput } from '../components/NumberInput';
 import type { SampleSettings } from '../../shared/sample-protocol';
 import { SAMPLE_NUMBER_FIELDS, type SampleNumberKey } from '../../shared/sample-settings-spec';
 
+/** One line on what each choice does: the label's tooltip and the control's description. */
+const HINTS = {
+  class: 'Which digit to draw; “any” lets the model choose (and guidance then does nothing)',
+  sampler:
+    'DDPM adds fresh noise each step (needs many steps); DDIM can take big deterministic steps',
+  spacing:
+    'Which timesteps the steps visit: trailing starts at T−1, leading at a multiple of T/steps, linspace spreads them evenly',
+  variance:
+    "DDPM's noise each step: the posterior's β̃ (fixed-small) or the forward β (fixed-large)",
+  clip: "Clamp the model's guess of the clean image to the pixel range before each step (diffusers' clip_sample); it thickens strokes with guidance",
+} as const;
+
 /** A sampling number field, its label, range and description from the spec. */
 function Num({ k, max }: { k: SampleNumberKey; max?: number }) {
   const value = useAppStore((s) => s.sampleSettings[k]);
@@ -30,11 +42,12 @@ export function SampleSettingsForm() {
     <section className="card settings-grid" aria-label="Sampling settings">
       <Num k="count" />
       <Num k="seed" />
-      <label>
+      <label title={HINTS.class}>
         Class
         <select
           value={s.label ?? 'any'}
           aria-label="Class"
+          aria-description={HINTS.class}
           onChange={(e) => set({ label: e.target.value === 'any' ? null : Number(e.target.value) })}
         >
           <option value="any">any (unconditional)</option>
@@ -52,11 +65,12 @@ export function SampleSettingsForm() {
           no effect. Pick a class to use it.
         </p>
       )}
-      <label title="DDPM adds fresh noise each step (needs many steps); DDIM can take big deterministic steps">
+      <label title={HINTS.sampler}>
         Sampler
         <select
           value={s.sampler}
           aria-label="Sampler"
+          aria-description={HINTS.sampler}
           onChange={(e) => set({ sampler: e.target.value as SampleSettings['sampler'] })}
         >
           <option value="ddim">DDIM</option>
@@ -64,11 +78,12 @@ export function SampleSettingsForm() {
         </select>
       </label>
       <Num k="steps" max={T} />
-      <label title="Which timesteps the steps visit: trailing starts at T−1, leading at a multiple of T/steps, linspace spreads them evenly">
+      <label title={HINTS.spacing}>
         Spacing
         <select
           value={s.spacing}
           aria-label="Spacing"
+          aria-description={HINTS.spacing}
           onChange={(e) => set({ spacing: e.target.value as SampleSettings['spacing'] })}
         >
           <option value="leading">leading</option>
@@ -79,11 +94,12 @@ export function SampleSettingsForm() {
       {s.sampler === 'ddim' ? (
         <Num k="eta" />
       ) : (
-        <label title="DDPM's noise each step: the posterior's β̃ (fixed-small) or the forward β (fixed-large)">
+        <label title={HINTS.variance}>
           Variance
           <select
             value={s.variance}
             aria-label="Variance"
+            aria-description={HINTS.variance}
             onChange={(e) => set({ variance: e.target.value as SampleSettings['variance'] })}
           >
             <option value="fixed-small">fixed-small (β̃)</option>
@@ -91,12 +107,13 @@ export function SampleSettingsForm() {
           </select>
         </label>
       )}
-      <label title="Clamp the model's guess of the clean image to the pixel range before each step (diffusers' clip_sample); it thickens strokes with guidance">
+      <label title={HINTS.clip}>
         Clip x̂₀ to [−1, 1]
         <input
           type="checkbox"
           checked={s.clip}
           aria-label="Clip x0"
+          aria-description={HINTS.clip}
           onChange={(e) => set({ clip: e.target.checked })}
         />
       </label>

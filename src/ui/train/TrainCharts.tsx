@@ -111,6 +111,7 @@ function LossChart() {
           step={0.01}
           value={smoothing}
           aria-label="Loss smoothing"
+          title="How much the dark line averages the loss over recent steps (exponential smoothing)"
           onChange={(e) => setSmoothing(Number(e.target.value))}
         />
         {smoothing.toFixed(2)}

@@ -57,15 +57,30 @@ export function TrainControls() {
     <section className="card" aria-label="Training controls">
       <div className="row wrap">
         {status === 'running' ? (
-          <button type="button" onClick={pauseTraining}>
+          <button
+            type="button"
+            title="Stop after this step; the model and its steps are kept"
+            onClick={pauseTraining}
+          >
             Pause
           </button>
         ) : (
-          <button type="button" className="primary" disabled={!ready} onClick={train}>
+          <button
+            type="button"
+            className="primary"
+            disabled={!ready}
+            title="Go on training the current model (a new one if there is none)"
+            onClick={train}
+          >
             {hasModel ? (status === 'finished' ? 'Train more' : 'Resume') : 'Train'}
           </button>
         )}
-        <button type="button" disabled={!hasModel} onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          disabled={!hasModel}
+          title="Start over: a fresh, untrained model with the settings below (asks first)"
+          onClick={() => setConfirming(true)}
+        >
           New model
         </button>
         <button
@@ -79,6 +94,7 @@ export function TrainControls() {
         <button
           type="button"
           disabled={!hasModel}
+          title="Save the model with its settings and progress as a file, to load here again later"
           onClick={() =>
             downloadModel()
               .then(({ bytes, name }) => downloadBlob(new Blob([bytes as BlobPart]), name))
@@ -105,6 +121,7 @@ export function TrainControls() {
             type="file"
             accept=".dpmodel,.zip,.safetensors,application/octet-stream,application/zip"
             data-testid="model-file"
+            title="Load a model file saved from this page (or its PyTorch export) in place of this one"
             disabled={!ready}
             onChange={(e) => {
               const file = e.target.files?.[0];
