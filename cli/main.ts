@@ -107,7 +107,11 @@ export function buildProgram(): Command {
       num(0, 1_000_000),
       0,
     )
-    .action(async (opts: TrainOpts, cmd: Command) => {
+    .option(
+      '--data <files...>',
+      'train on your own images: a zip of PNG images (labels from sub-folder names) or IDX files (images, labels; .gz too) instead of the shipped MNIST digits',
+    )
+    .action(async (opts: TrainOpts & { data?: string[] }, cmd: Command) => {
       const { train } = await import('./train');
       const explicit = new Set<keyof TrainSettings>();
       for (const [opt, key] of Object.entries(TRAIN_KEYS))
@@ -119,6 +123,7 @@ export function buildProgram(): Command {
         backend: opts.backend,
         out: opts.out,
         saveEvery: opts.saveEvery,
+        data: opts.data ? await (await import('./data')).loadDataSet(opts.data) : null,
       });
       process.stdout.write(`${JSON.stringify(card)}\n`);
     });

@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { encodeCheckpoint, type Checkpoint } from '../src/ml/checkpoint';
-import { splitIndices } from '../src/ml/mnist';
+import { splitIndices, type MnistSet } from '../src/ml/mnist';
 import { trainOnNextBatch } from '../src/ml/train/from-settings';
 import { restoreTrainer, snapshotTrainer } from '../src/ml/train/snapshot';
 import type { Trainer } from '../src/ml/train/step';
 import type { NodeBackendName } from '../src/node/backends';
+import { MNIST_NAME } from '../src/shared/dataset-protocol';
 import { DEFAULT_MEMORY_LIMIT_MB, type TrainSettings } from '../src/shared/train-protocol';
 import {
   CARD_FILE,
@@ -26,6 +27,7 @@ import {
   readModel,
   type Meta,
 } from './common';
+import type { CliDataSet } from './data';
 
 /** Settings the user can pass; `explicit` names those given on the command line. */
 export interface TrainArgs {
@@ -34,6 +36,8 @@ export interface TrainArgs {
   readonly backend: NodeBackendName | undefined;
   readonly out: string;
   readonly saveEvery: number;
+  /** --data: the learner's own images; null: the shipped MNIST digits. */
+  readonly data?: CliDataSet | null;
 }
 
 export interface ModelCard {
@@ -100,10 +104,21 @@ export async function train(args: TrainArgs): Promise<ModelCard> {
   const modelFile = join(out, MODEL_FILE);
   // Read (and check) an existing model before the backend starts: errors come fast.
   const existing = existsSync(modelFile) ? readModel(modelFile) : null;
-  let settings = args.settings;
+  // A model records the data set it learns from (absent: the shipped digits), as in the app.
+  const { dataset: _dataset, ...wanted } = args.settings;
+  let settings: TrainSettings = args.data ? { ...wanted, dataset: args.data.name } : wanted;
   if (existing) {
-    settings = resumeSettings(existing.meta.settings, args.settings, args.explicit, modelFile);
+    settings = resumeSettings(existing.meta.settings, settings, args.explicit, modelFile);
+    const trainedOn = settings.dataset ?? MNIST_NAME;
+    const given = args.data?.name ?? MNIST_NAME;
+    if (trainedOn !== given) {
+      throw new CliError(
+        `${modelFile} was trained on “${trainedOn}”, not “${given}”: pass the same --data to continue it, or choose another --out directory for a new model.`,
+      );
+    }
   }
+  if (args.data)
+    log(`data: ${args.data.name}, ${args.data.data.set.count} images; ${args.data.note}`);
   presetConfig(settings);
 
   const backend = await chooseBackend(args.backend);
@@ -170,7 +185,7 @@ export async function train(args: TrainArgs): Promise<ModelCard> {
   };
 
   try {
-    await loop(trainer, settings, history, args.saveEvery, save);
+    await loop(trainer, settings, history, args.saveEvery, save, args.data?.data.set ?? null);
   } finally {
     trainer.dispose();
   }
@@ -192,6 +207,7 @@ async function loop(
   history: { step: number; loss: number }[],
   saveEvery: number,
   save: () => Promise<void>,
+  data: MnistSet | null,
 ): Promise<void> {
   const startStep = trainer.optimizer.step;
   if (startStep >= settings.totalSteps) {
@@ -199,7 +215,7 @@ async function loop(
     await save();
     return;
   }
-  const set = await loadMnist();
+  const set = data ?? (await loadMnist());
   const { train: trainIds } = splitIndices(set);
   const bar = new cliProgress.SingleBar(
     {

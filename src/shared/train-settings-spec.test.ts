@@ -38,6 +38,15 @@ describe('training settings spec', () => {
     );
   });
 
+  it('keeps the data set a model was trained on (absent: the shipped digits)', () => {
+    expect(validateTrainSettings(DEFAULT_TRAIN_SETTINGS, where).dataset).toBeUndefined();
+    const own = { ...DEFAULT_TRAIN_SETTINGS, dataset: 'shapes.zip' };
+    expect(validateTrainSettings(own, where).dataset).toBe('shapes.zip');
+    expect(() => validateTrainSettings({ ...own, dataset: 42 }, where)).toThrow(
+      '“m.dpmodel”: "dataset" must be a data set\'s name, not 42.',
+    );
+  });
+
   it('refuses values outside the spec, naming the field', () => {
     const bad = (patch: Record<string, unknown>) => () =>
       validateTrainSettings({ ...DEFAULT_TRAIN_SETTINGS, ...patch }, where);

@@ -11,11 +11,12 @@ import {
   buildImageSet,
   checkImageCount,
   DataSetError,
+  FIT_NOTE,
   IMAGE_AREA,
   imageSetOf,
   type ImageSet,
 } from '../ml/data/image-set';
-import { idxImages, maybeGunzip, parseIdx } from '../ml/data/idx';
+import { idxDataSet } from '../ml/data/idx';
 import { zipImages } from '../ml/data/zip-images';
 import {
   GRID_COLUMNS,
@@ -43,9 +44,6 @@ interface Stored {
 
 const ACTIVE_KEY = 'active';
 const SET_PREFIX = 'set:';
-
-export const DECODE_NOTE =
-  'Each image was converted to grayscale, scaled to fit 22×22 with its shape kept and centred in 28×28 (as MNIST centres its digits), and inverted when its background is light (MNIST is white on black).';
 
 export class DataSetJob {
   private store: UseStore | null = null;
@@ -298,30 +296,13 @@ async function fromZip(file: { name: string; blob: Blob }): Promise<Built> {
     source,
   );
   const skippedNote = skipped > 0 ? ` ${skipped} files that are not images were skipped.` : '';
-  return { set, note: `${DECODE_NOTE}${skippedNote}` };
+  return { set, note: `${FIT_NOTE}${skippedNote}` };
 }
 
-/** The images file and the labels file, told apart by their shapes (n×rows×cols and n). */
 async function fromIdx(files: readonly { name: string; blob: Blob }[]): Promise<Built> {
-  const read = async (f: { name: string; blob: Blob }) => ({
-    name: f.name,
-    array: parseIdx(await maybeGunzip(new Uint8Array(await f.blob.arrayBuffer()), f.name), f.name),
-  });
-  const all = await Promise.all(files.map(read));
-  const images = all.filter((f) => f.array.dims.length === 3);
-  const labels = all.filter((f) => f.array.dims.length === 1);
-  const [imagesFile] = images;
-  if (!imagesFile || images.length > 1 || labels.length > 1) {
-    throw new DataSetError(
-      `Choose one IDX images file (n × rows × cols) and, if you have it, its labels file (n); these were ${all.map((f) => `“${f.name}” (${f.array.dims.join(' × ')})`).join(' and ')}.`,
-    );
-  }
-  const labelsFile = labels[0] ?? null;
-  const r = idxImages(
-    imagesFile.array,
-    imagesFile.name,
-    labelsFile?.array ?? null,
-    labelsFile?.name ?? '',
+  return idxDataSet(
+    await Promise.all(
+      files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.blob.arrayBuffer()) })),
+    ),
   );
-  return { set: buildImageSet(r.pixels, r.names, `“${imagesFile.name}”`), note: r.note };
 }

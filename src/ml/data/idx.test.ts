@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildImageSet } from './image-set';
+import { buildImageSet, fitToDigit } from './image-set';
 import { idxImages, maybeGunzip, parseIdx } from './idx';
 
 /** An IDX file of unsigned bytes with these dimensions and data. */
@@ -106,5 +106,26 @@ describe('buildImageSet', () => {
     expect(() => buildImageSet(new Uint8Array(0), names, 'big')).toThrow(
       'big has 100,001 images; the limit is 100,000',
     );
+  });
+});
+
+describe('fitToDigit', () => {
+  it('fits an image into 22×22, centred, keeping its shape, light strokes on black', () => {
+    // 44×22 RGBA, black on white paper: inverted, scaled by ½ to 22×11, centred.
+    const w = 44;
+    const h = 22;
+    const rgba = new Uint8Array(w * h * 4).fill(255);
+    const out = fitToDigit(rgba, w, h);
+    expect(out.length).toBe(784);
+    const lit = (x: number, y: number) => out[y * 28 + x];
+    expect(lit(14, 14)).toBe(0); // the white paper became black
+    // A black stroke along source row 11 becomes a white line: rows 10–11 average into row 5
+    // of the 22×11 image, placed from row 8 and column 3 of the 28×28.
+    for (let x = 0; x < w; x++) rgba.set([0, 0, 0, 255], (11 * w + x) * 4);
+    const line = fitToDigit(rgba, w, h);
+    const row = Array.from(line.subarray(13 * 28, 14 * 28));
+    expect(row.slice(3, 25).every((v) => v > 100)).toBe(true);
+    expect(row[2]).toBe(0);
+    expect(row[25]).toBe(0);
   });
 });

@@ -5,7 +5,14 @@
  * gets a message that names the file.
  */
 import { gunzip } from '../mnist';
-import { DataSetError, IMAGE_AREA, MAX_IMAGES, resizeGray } from './image-set';
+import {
+  buildImageSet,
+  DataSetError,
+  IMAGE_AREA,
+  MAX_IMAGES,
+  resizeGray,
+  type ImageSet,
+} from './image-set';
 
 const UBYTE = 0x08;
 
@@ -100,4 +107,35 @@ export function idxImages(
       ? 'IDX images used as they are (28×28 grayscale).'
       : `IDX images scaled from ${rows}×${cols} to 28×28 by area averaging.`;
   return { pixels, names, note };
+}
+
+/**
+ * A data set from IDX files: the images file and, optionally, its labels file, told apart by
+ * their shapes (n × rows × cols and n), in any order.
+ */
+export async function idxDataSet(
+  files: readonly { readonly name: string; readonly bytes: Uint8Array }[],
+): Promise<{ set: ImageSet; note: string }> {
+  const all = await Promise.all(
+    files.map(async (f) => ({
+      name: f.name,
+      array: parseIdx(await maybeGunzip(f.bytes, f.name), f.name),
+    })),
+  );
+  const images = all.filter((f) => f.array.dims.length === 3);
+  const labels = all.filter((f) => f.array.dims.length === 1);
+  const [imagesFile] = images;
+  if (!imagesFile || images.length > 1 || labels.length > 1) {
+    throw new DataSetError(
+      `Choose one IDX images file (n × rows × cols) and, if you have it, its labels file (n); these were ${all.map((f) => `“${f.name}” (${f.array.dims.join(' × ')})`).join(' and ')}.`,
+    );
+  }
+  const labelsFile = labels[0] ?? null;
+  const r = idxImages(
+    imagesFile.array,
+    imagesFile.name,
+    labelsFile?.array ?? null,
+    labelsFile?.name ?? '',
+  );
+  return { set: buildImageSet(r.pixels, r.names, `“${imagesFile.name}”`), note: r.note };
 }

@@ -80,11 +80,22 @@ function naturalOrder(a: string, b: string): number {
  */
 export function resizeGray(src: Uint8Array, rows: number, cols: number): Uint8Array {
   if (rows === IMAGE_SIDE && cols === IMAGE_SIDE) return src.slice();
-  const out = new Uint8Array(IMAGE_AREA);
-  const sy = rows / IMAGE_SIDE;
-  const sx = cols / IMAGE_SIDE;
-  for (let y = 0; y < IMAGE_SIDE; y++) {
-    for (let x = 0; x < IMAGE_SIDE; x++) {
+  return resample(src, rows, cols, IMAGE_SIDE, IMAGE_SIDE);
+}
+
+/** `src` (rows × cols) resampled to outRows × outCols by area averaging. */
+export function resample(
+  src: Uint8Array,
+  rows: number,
+  cols: number,
+  outRows: number,
+  outCols: number,
+): Uint8Array {
+  const out = new Uint8Array(outRows * outCols);
+  const sy = rows / outRows;
+  const sx = cols / outCols;
+  for (let y = 0; y < outRows; y++) {
+    for (let x = 0; x < outCols; x++) {
       let sum = 0;
       let weight = 0;
       for (let v = Math.floor(y * sy); v < Math.min(rows, Math.ceil((y + 1) * sy)); v++) {
@@ -95,8 +106,45 @@ export function resizeGray(src: Uint8Array, rows: number, cols: number): Uint8Ar
           weight += w;
         }
       }
-      out[y * IMAGE_SIDE + x] = Math.round(sum / weight);
+      out[y * outCols + x] = Math.round(sum / weight);
     }
   }
+  return out;
+}
+
+/** What fitToDigit (and the worker's decoder) does to an image, in words for the learner. */
+export const FIT_NOTE =
+  'Each image was converted to grayscale, scaled to fit 22×22 with its shape kept and centred in 28×28 (as MNIST centres its digits), and inverted when its background is light (MNIST is white on black).';
+
+/** The side of the box an image is fitted into, centred in 28×28 (MNIST centres its digits). */
+export const FIT_BOX = 22;
+
+/**
+ * A decoded image (RGBA, any size) as the app decodes one in the worker (worker/image-decode.ts):
+ * transparent parts on white paper, grayscale, inverted when the background is light, scaled to
+ * fit FIT_BOX×FIT_BOX with its shape kept and centred in 28×28 on black.
+ */
+export function fitToDigit(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const gray = new Uint8Array(width * height);
+  let sum = 0;
+  for (let i = 0; i < gray.length; i++) {
+    const a = (rgba[4 * i + 3] ?? 255) / 255;
+    const lum =
+      0.299 * (rgba[4 * i] ?? 0) + 0.587 * (rgba[4 * i + 1] ?? 0) + 0.114 * (rgba[4 * i + 2] ?? 0);
+    const v = lum * a + 255 * (1 - a);
+    gray[i] = Math.round(v);
+    sum += v;
+  }
+  if (sum / gray.length > 127.5)
+    for (let i = 0; i < gray.length; i++) gray[i] = 255 - (gray[i] ?? 0);
+  const scale = FIT_BOX / Math.max(width, height);
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  const small = resample(gray, height, width, h, w);
+  const out = new Uint8Array(IMAGE_AREA);
+  const top = Math.floor((IMAGE_SIDE - h) / 2);
+  const left = Math.floor((IMAGE_SIDE - w) / 2);
+  for (let y = 0; y < h; y++)
+    out.set(small.subarray(y * w, (y + 1) * w), (top + y) * IMAGE_SIDE + left);
   return out;
 }
