@@ -17,7 +17,11 @@ import { learnedPredict } from '../src/ml/lab2d/learned';
 import { OBJECTIVES, type Objective } from '../src/ml/lab2d/objective';
 import { pointsOfClass, splitPoints } from '../src/ml/lab2d/points';
 import { runDiffusion, runFlow } from '../src/ml/lab2d/reverse';
-import { DEFAULT_LAB2D_TRAIN, Lab2dTrainer } from '../src/ml/lab2d/trainer';
+import {
+  DEFAULT_LAB2D_TRAIN,
+  Lab2dTrainer,
+  type Lab2dTrainSettings,
+} from '../src/ml/lab2d/trainer';
 import { gaussian, mulberry32 } from '../src/ml/random';
 import { makeSchedule } from '../src/ml/schedule';
 
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: String(DEFAULT_LAB2D_TRAIN.steps) },
       presets: { type: 'string' },
       objectives: { type: 'string' },
+      recipe: { type: 'string', default: '{}' },
     },
   });
   const backends = pick(values.backends, [
@@ -49,9 +54,14 @@ async function main(): Promise<void> {
   const presets = pick<PresetName>(values.presets, PRESETS);
   const objectives = pick<Objective>(values.objectives, OBJECTIVES);
   const steps = Number(values.steps);
+  const recipe = {
+    ...DEFAULT_LAB2D_TRAIN,
+    ...(JSON.parse(values.recipe) as Partial<Lab2dTrainSettings>),
+    steps,
+  };
   const schedule = makeSchedule('linear', 1000);
   console.log(
-    `# lab2d bench: ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, ${steps} steps, batch ${DEFAULT_LAB2D_TRAIN.batchSize}, hidden ${DEFAULT_LAB2D_TRAIN.hidden}×${DEFAULT_LAB2D_TRAIN.layers} ${DEFAULT_LAB2D_TRAIN.activation}`,
+    `# lab2d bench: ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, recipe ${JSON.stringify(recipe)}`,
   );
   console.log(
     'backend | preset | objective | train s | ms/step | final loss | energy dist | floor | ratio',
@@ -65,11 +75,7 @@ async function main(): Promise<void> {
       const a = pointsOfClass(heldA, -1);
       const floor = energyDistance(a, pointsOfClass(heldB, -1));
       for (const objective of objectives) {
-        const trainer = new Lab2dTrainer(train, schedule, {
-          ...DEFAULT_LAB2D_TRAIN,
-          objective,
-          steps,
-        });
+        const trainer = new Lab2dTrainer(train, schedule, { ...recipe, objective });
         const start = performance.now();
         let loss = NaN;
         let tail = 0;

@@ -2,6 +2,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import { registerTabLink, useTabStore } from '../state/tab-store';
 import { BackendBadge } from './BackendBadge';
 import { PartBoundary } from './components/PartBoundary';
+import { lazyPart } from './components/lazy-part';
 import { StorageBadge } from './StorageBadge';
 import { ForwardPanel } from './forward/ForwardPanel';
 import { HelpButtons } from './help/HelpButtons';
@@ -9,6 +10,9 @@ import { Notice } from './Notice';
 import { SamplePanel } from './sample/SamplePanel';
 import { ShareLink } from './share/ShareLink';
 import { TrainPanel } from './train/TrainPanel';
+
+// The 2-D lab is its own chunk: a learner who never opens it never downloads it.
+const Lab2dPanel = lazyPart(() => import('./lab2d/Lab2dPanel'));
 
 const TABS = [
   {
@@ -25,6 +29,11 @@ const TABS = [
     id: 'sample',
     label: '3 · Sample',
     title: 'Turn pure noise into new digits with the trained model (the reverse process)',
+  },
+  {
+    id: 'lab2d',
+    label: '2-D lab',
+    title: 'Points you draw, a model trained in seconds, each particle’s path from noise to data',
   },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -101,6 +110,11 @@ export function App() {
         {tab === 'sample' && (
           <PartBoundary name="the Sample tab">
             <SamplePanel />
+          </PartBoundary>
+        )}
+        {tab === 'lab2d' && (
+          <PartBoundary name="the 2-D lab">
+            <Lab2dPanel />
           </PartBoundary>
         )}
       </div>

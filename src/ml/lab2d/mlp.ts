@@ -22,12 +22,22 @@ export interface MlpConfig {
   readonly layers: number;
   /** Classes of the data when trained with labels (one-hot of classes + 1, the last "no label"); 0 without. */
   readonly classes: number;
+  /**
+   * Fourier features of the position: sin and cos of x and y at this many octaves (0: x and y
+   * only). They let a small MLP draw sharp structure (a thin ring) it would need many more
+   * units for from raw coordinates.
+   */
+  readonly fourier: number;
   readonly objective: Objective;
   readonly activation: Activation;
 }
 
+function posDim(config: MlpConfig): number {
+  return 2 + 4 * config.fourier;
+}
+
 function inputDim(config: MlpConfig): number {
-  return 2 + TIME_EMBED_DIM + (config.classes > 0 ? config.classes + 1 : 0);
+  return posDim(config) + TIME_EMBED_DIM + (config.classes > 0 ? config.classes + 1 : 0);
 }
 
 /** A trainable variable holding `t`'s values; the handle is disposed (the variable keeps the data). */
@@ -72,22 +82,32 @@ export class Mlp {
     const n = tau.length;
     const k = this.config.classes > 0 ? this.config.classes + 1 : 0;
     const dim = inputDim(this.config);
+    const pos = posDim(this.config);
     const rows = new Float32Array(n * dim);
     const half = TIME_EMBED_DIM / 2;
     for (let b = 0; b < n; b++) {
       const o = b * dim;
-      rows[o] = xt[2 * b] ?? 0;
-      rows[o + 1] = xt[2 * b + 1] ?? 0;
+      const [x = 0, y = 0] = [xt[2 * b], xt[2 * b + 1]];
+      rows[o] = x;
+      rows[o + 1] = y;
+      for (let f = 0; f < this.config.fourier; f++) {
+        const w = 2 ** f;
+        rows[o + 2 + 4 * f] = Math.sin(w * x);
+        rows[o + 3 + 4 * f] = Math.cos(w * x);
+        rows[o + 4 + 4 * f] = Math.sin(w * y);
+        rows[o + 5 + 4 * f] = Math.cos(w * y);
+      }
+      const e = o + pos;
       const t = tau[b] ?? 0;
       // diffusers' get_timestep_embedding (flip_sin_to_cos): [cos(t·f_i), sin(t·f_i)].
       for (let i = 0; i < half; i++) {
         const arg = t * (FREQS[i] ?? 0);
-        rows[o + 2 + i] = Math.cos(arg);
-        rows[o + 2 + half + i] = Math.sin(arg);
+        rows[e + i] = Math.cos(arg);
+        rows[e + half + i] = Math.sin(arg);
       }
       if (k > 0) {
         if (!labels) throw new Error('this model was trained with labels: pass them');
-        rows[o + 2 + TIME_EMBED_DIM + (labels[b] ?? k - 1)] = 1;
+        rows[e + TIME_EMBED_DIM + (labels[b] ?? k - 1)] = 1;
       }
     }
     return tf.tensor2d(rows, [n, dim]);

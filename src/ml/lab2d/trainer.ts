@@ -15,6 +15,8 @@ export interface Lab2dTrainSettings {
   readonly hidden: number;
   readonly layers: number;
   readonly activation: Activation;
+  /** Octaves of Fourier features of the position (see MlpConfig). */
+  readonly fourier: number;
   /** Train with labels (and label dropout) so sampling can be guided; needs ≥ 2 classes. */
   readonly conditional: boolean;
   readonly seed: number;
@@ -22,12 +24,13 @@ export interface Lab2dTrainSettings {
 
 export const DEFAULT_LAB2D_TRAIN: Lab2dTrainSettings = {
   objective: 'epsilon',
-  steps: 2000,
+  steps: 1500,
   batchSize: 256,
   learningRate: 3e-3,
   hidden: 64,
   layers: 3,
   activation: 'silu',
+  fourier: 4,
   conditional: true,
   seed: 1,
 };
@@ -49,6 +52,7 @@ export class Lab2dTrainer {
         classes: conditional ? data.classes : 0,
         objective: settings.objective,
         activation: settings.activation,
+        fourier: settings.fourier,
       },
       settings.seed,
     );
