@@ -142,7 +142,7 @@ export async function train(args: TrainArgs): Promise<ModelCard> {
   log(
     `${existing ? `resuming ${modelFile} at step ${startStep}` : `new ${settings.preset} model`}` +
       ` → ${settings.totalSteps} steps, batch ${settings.batchSize}, lr ${settings.learningRate},` +
-      ` ${settings.schedule.kind} T=${settings.schedule.T}, ${settings.prediction}, seed ${settings.seed}` +
+      ` ${settings.schedule.kind} T=${settings.schedule.T}${settings.schedule.zeroTerminalSnr ? ' (zero terminal SNR)' : ''}, ${settings.prediction}, seed ${settings.seed}` +
       ` on ${describeBackend(backend)}`,
   );
   mkdirSync(out, { recursive: true });
