@@ -57,6 +57,17 @@ test('forward tab by keyboard: a class, t, and a digit drawn with the keys', asy
   await expect(page.getByTestId('x0-source')).toHaveText(/^MNIST digit 6, #\d+$/);
   await expect(page.getByTestId('x0-canvas')).toHaveAttribute('aria-label', /MNIST digit 6/);
 
+  // The schedule charts are pictures with a sentence each, and no focus stops.
+  const curves = page.getByRole('region', { name: 'Schedule curves' });
+  await expect(
+    curves.getByRole('img', {
+      name: /^ᾱ against t: linear from 1 at t = 0 to 4\.04e-5 at t = 999; cosine from/,
+    }),
+  ).toBeVisible();
+  await expect(
+    curves.getByRole('img', { name: /^log SNR against t: linear from 9\.21/ }),
+  ).toBeVisible();
+  await expect(curves.locator('[tabindex]:not([tabindex="-1"])')).toHaveCount(0);
   await tabTo(page, app.slider());
   await page.keyboard.press('Home');
   await app.waitForFrame('0');
