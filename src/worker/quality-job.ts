@@ -19,17 +19,35 @@ import type { SamplingModel } from './sample-job';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
-const CLASSIFIER_URL = new URL(
-  `${import.meta.env.BASE_URL}models/classifier/classifier.dpmodel`,
-  self.location.origin,
-).href;
-
-interface Scorer {
+export interface Scorer {
   readonly classifier: ClassifierParams;
   readonly heldOutAccuracy: number;
   readonly reference: QualityReference;
   readonly trainSet: Float32Array;
   readonly realHeldOut: Float32Array;
+}
+
+/** The shipped classifier and the statistics of the real digits it compares samples with. */
+async function fetchScorer(dataset: () => Promise<Dataset>): Promise<Scorer> {
+  const url = new URL(
+    `${import.meta.env.BASE_URL}models/classifier/classifier.dpmodel`,
+    self.location.origin,
+  ).href;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not fetch the classifier: HTTP ${response.status}`);
+  const { params, config } = loadClassifier(new Uint8Array(await response.arrayBuffer()));
+  const set = (await dataset()).set;
+  const { train, heldOut } = splitIndices(set);
+  const realHeldOut = batchFrom(set, heldOut).x0;
+  const trainSet = batchFrom(set, train).x0;
+  const reference = await qualityReference(params, realHeldOut, trainSet, 0);
+  return {
+    classifier: params,
+    heldOutAccuracy: config.heldOutAccuracy,
+    reference,
+    trainSet,
+    realHeldOut,
+  };
 }
 
 export class QualityJob {
@@ -41,27 +59,14 @@ export class QualityJob {
     private readonly post: Post,
     private readonly dataset: () => Promise<Dataset>,
     private readonly model: () => SamplingModel | null,
+    private readonly scorerLoader: (
+      dataset: () => Promise<Dataset>,
+    ) => Promise<Scorer> = fetchScorer,
   ) {}
 
   /** The classifier and the real-digit statistics, loaded once. */
   private loadScorer(): Promise<Scorer> {
-    this.scorer ??= (async () => {
-      const response = await fetch(CLASSIFIER_URL);
-      if (!response.ok) throw new Error(`could not fetch the classifier: HTTP ${response.status}`);
-      const { params, config } = loadClassifier(new Uint8Array(await response.arrayBuffer()));
-      const set = (await this.dataset()).set;
-      const { train, heldOut } = splitIndices(set);
-      const realHeldOut = batchFrom(set, heldOut).x0;
-      const trainSet = batchFrom(set, train).x0;
-      const reference = await qualityReference(params, realHeldOut, trainSet, 0);
-      return {
-        classifier: params,
-        heldOutAccuracy: config.heldOutAccuracy,
-        reference,
-        trainSet,
-        realHeldOut,
-      };
-    })();
+    this.scorer ??= this.scorerLoader(this.dataset);
     this.scorer.catch(() => (this.scorer = null));
     return this.scorer;
   }
