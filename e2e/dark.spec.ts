@@ -39,7 +39,7 @@ for (const width of [390, 1366]) {
     await page.screenshot({ path: info.outputPath(`dark-glossary-${width}.png`) });
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Tour', exact: true }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByTestId('tour').getByRole('button', { name: 'Next' }).click();
     await expect(page.getByTestId('t-value')).toHaveText('599');
     expect(await seriousViolations(page, `dark tour ${width}px`)).toEqual([]);
     await page.screenshot({ path: info.outputPath(`dark-tour-${width}.png`) });

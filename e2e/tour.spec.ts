@@ -12,15 +12,16 @@ test('the first visit starts the tour, which walks forward → sample → train 
 }) => {
   test.setTimeout(240_000);
   await app.openOn('wasm');
-  const tour = page.getByRole('dialog', { name: 'Welcome' });
-  await expect(tour).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Welcome' })).toBeVisible();
   await expect(page.getByTestId('tour-count')).toContainText(`Step 1 of ${STEPS}`);
   // Focus moved into the dialog; its ring marks the tabs.
   await expect(page.locator('#tour-title')).toBeFocused();
   await expect(page.getByTestId('tour-ring')).toBeVisible();
   expect(await seriousViolations(page, 'tour')).toEqual([]);
 
-  const next = page.getByRole('button', { name: 'Next' });
+  // Scoped to the tour: other panels have buttons named Next too.
+  const tour = page.getByTestId('tour');
+  const next = tour.getByRole('button', { name: 'Next' });
   await next.click();
   // Step 2 moves t itself: from 0 up to 60 % of T − 1, and x_t follows.
   await expect(page.getByRole('dialog', { name: 'The forward process' })).toBeVisible();
@@ -30,7 +31,7 @@ test('the first visit starts the tour, which walks forward → sample → train 
   await expect(page.getByTestId('tour-live-mix')).toContainText('t = 599');
 
   // Back and forth work, and the count follows.
-  await page.getByRole('button', { name: 'Back' }).click();
+  await tour.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByTestId('tour-count')).toContainText(`Step 1 of ${STEPS}`);
   await next.click();
   await next.click();
@@ -54,17 +55,21 @@ test('the first visit starts the tour, which walks forward → sample → train 
   await expect(page.getByRole('dialog', { name: 'Training a denoiser' })).toBeVisible();
   await expect(page.getByRole('tab', { name: /Train/ })).toHaveAttribute('aria-selected', 'true');
   // The ring sits on the Train more / Train button.
-  const ring = await page.getByTestId('tour-ring').boundingBox();
-  const start = await page
-    .getByRole('region', { name: 'Training controls' })
-    .locator('button.primary')
-    .boundingBox();
-  expect(ring && start && Math.abs(ring.x + 6 - start.x) < 2).toBe(true);
+  const start = page.getByRole('region', { name: 'Training controls' }).locator('button.primary');
+  await expect
+    .poll(async () => {
+      const [ring, button] = [
+        await page.getByTestId('tour-ring').boundingBox(),
+        await start.boundingBox(),
+      ];
+      return ring && button ? Math.round(button.x - ring.x) : null;
+    })
+    .toBe(6);
   await next.click();
   await expect(page.getByRole('dialog', { name: 'The loss chart' })).toBeVisible();
   await next.click();
   await expect(page.getByTestId('tour-count')).toContainText(`Step ${STEPS} of ${STEPS}`);
-  await page.getByRole('button', { name: 'Finish' }).click();
+  await tour.getByRole('button', { name: 'Finish' }).click();
   await expect(page.getByTestId('tour')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Tour', exact: true })).toBeFocused();
 
@@ -91,10 +96,10 @@ test('the tour fits a 390 px phone and can be skipped with its button', async ({
   for (let i = 0; i < 3; i++) {
     const box = await dialog.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844).toBe(true);
-    await page.getByRole('button', { name: 'Next' }).click();
+    await dialog.getByRole('button', { name: 'Next' }).click();
   }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await page.getByRole('button', { name: 'Skip tour' }).click();
+  await dialog.getByRole('button', { name: 'Skip tour' }).click();
   await expect(dialog).toHaveCount(0);
   await page.reload();
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });

@@ -50,6 +50,7 @@ export function DataSetGrid({ info }: { info: DataSetInfo }) {
           <select
             value={label ?? 'all'}
             aria-label="Show label"
+            title="Show only the images of one label, or all of them"
             onChange={(e) => {
               setLabel(e.target.value === 'all' ? null : Number(e.target.value));
               setPage(0);
@@ -65,13 +66,23 @@ export function DataSetGrid({ info }: { info: DataSetInfo }) {
             )}
           </select>
         </label>
-        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+        <button
+          type="button"
+          disabled={page === 0}
+          title="The page of images before this one"
+          onClick={() => setPage(page - 1)}
+        >
           Previous
         </button>
         <span className="muted" data-testid="dataset-page">
           page {page + 1} of {pages}
         </span>
-        <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+        <button
+          type="button"
+          disabled={page + 1 >= pages}
+          title="The next page of images"
+          onClick={() => setPage(page + 1)}
+        >
           Next
         </button>
       </div>

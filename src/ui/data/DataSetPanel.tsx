@@ -59,6 +59,7 @@ export function DataSetPanel() {
             value={name}
             disabled={busy !== null || training}
             aria-label="Train on"
+            title="Which images training, the forward tab and the quality meter use"
             onChange={(e) => {
               const next = e.target.value;
               run(`Opening “${next}”…`, () => chooseDataSet(next));
@@ -92,6 +93,7 @@ export function DataSetPanel() {
             type="file"
             accept=".zip,application/zip"
             data-testid="dataset-zip"
+            title="Add a data set from a zip of images; sub-folder names become the labels"
             disabled={busy !== null || training}
             onChange={(e) => {
               upload('zip', e.target.files);
@@ -108,6 +110,7 @@ export function DataSetPanel() {
             type="file"
             multiple
             data-testid="dataset-idx"
+            title="Add a data set from IDX files (the MNIST format: images and labels, gzip too)"
             disabled={busy !== null || training}
             onChange={(e) => {
               upload('idx', e.target.files);

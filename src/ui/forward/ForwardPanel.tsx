@@ -5,6 +5,7 @@ import { IMAGE_SIZE } from '../../shared/protocol';
 import { FrameCanvas } from '../components/FrameCanvas';
 import { lazyPart } from '../components/lazy-part';
 import { Explainer } from '../components/Explainer';
+import { Term } from '../help/Term';
 import { PartBoundary } from '../components/PartBoundary';
 import { ExportButtons } from './ExportButtons';
 import { LiveFormula } from './LiveFormula';
@@ -79,12 +80,13 @@ export function ForwardPanel() {
       <div className="col view">
         <Explainer id="forward">
           <p>
-            The <b>forward process</b> destroys a digit on purpose: at step t the image is{' '}
-            <i>x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε</i>, a mix of the clean digit x₀ and Gaussian noise ε. The
-            schedule sets how fast ᾱ_t (the share of signal, squared) falls from 1 toward 0 as t
-            goes to T−1. Drag t and watch the two weights below change; by the last step almost
-            nothing of the digit is left — unless T is small or the schedule ends early, which the
-            numbers show. A model is then trained to undo one step of this at a time.
+            The <Term id="forward-process">forward process</Term> destroys a digit on purpose: at
+            step t the image is <i>x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε</i>, a mix of the clean digit x₀ and
+            Gaussian noise <Term id="noise">ε</Term>. The <Term id="beta">schedule</Term> sets how
+            fast <Term id="alpha-bar">ᾱ_t</Term> (the share of signal, squared) falls from 1 toward
+            0 as t goes to T−1. Drag t and watch the two weights below change; by the last step
+            almost nothing of the digit is left — unless T is small or the schedule ends early,
+            which the numbers show. A model is then trained to undo one step of this at a time.
           </p>
         </Explainer>
         <section className="card panels" aria-label="x0, noise and x_t">

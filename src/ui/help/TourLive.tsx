@@ -1,13 +1,12 @@
-import { makeSchedule } from '../../ml/schedule';
 import { useAppStore } from '../../state/store';
+import { useForwardSchedule } from '../forward/use-forward-schedule';
 import { fmt } from '../format';
 
-/** The tour's live numbers: x_t's mix at the current t, and how far the sample run is. */
+/** The tour's live numbers: x_t's mix at the current t (the forward tab's schedule). */
 export function LiveMix() {
   const t = useAppStore((s) => s.t);
-  const T = useAppStore((s) => s.T);
-  const kind = useAppStore((s) => s.scheduleKind);
-  const a = makeSchedule(kind, T).alphasCumprod[Math.min(t, T - 1)] ?? 1;
+  const schedule = useForwardSchedule();
+  const a = schedule.alphasCumprod[Math.min(t, schedule.alphasCumprod.length - 1)] ?? 1;
   return (
     <p data-testid="tour-live-mix">
       Now: t = {t}, x_t = {fmt(Math.sqrt(a), 2)}·x₀ + {fmt(Math.sqrt(1 - a), 2)}·ε
@@ -15,6 +14,7 @@ export function LiveMix() {
   );
 }
 
+/** How far the tour's sample run is. */
 export function LiveSample() {
   const state = useAppStore((s) => s.sampleState);
   const view = useAppStore((s) => s.view);

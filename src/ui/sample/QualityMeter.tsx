@@ -7,6 +7,7 @@ import {
   type QualityReport,
 } from '../../shared/quality-protocol';
 import { NumberInput } from '../components/NumberInput';
+import { Term } from '../help/Term';
 import { QualityDataNote } from '../data/QualityDataNote';
 import { fmt } from '../format';
 
@@ -72,12 +73,14 @@ export function QualityMeter() {
         {DEFAULT_QUALITY_SETTINGS.guidance}) and scores them with a small MNIST classifier trained
         by this project
         {result ? ` (${(result.classifierAccuracy * 100).toFixed(1)}% on held-out digits)` : ''}.
-        KID (kernel inception distance) compares the classifier's features of the samples with those
-        of held-out real digits: 0 means the same distribution. Its estimate is unbiased, so with
-        few samples it scatters around the true value and can be slightly negative. The real-vs-real
-        floor is KID between two halves of the real digits — as good as it gets at this sample size.
-        “Memorised” is the share of samples closer to a training digit than almost any real held-out
-        digit is (copies, not new digits). Use ≥ 500 samples for a stable KID.
+        <Term id="kid">KID</Term> (kernel inception distance) compares the classifier's features of
+        the samples with those of held-out real digits: 0 means the same distribution. Its estimate
+        is unbiased, so with few samples it scatters around the true value and can be slightly
+        negative. The <Term id="real-vs-real">real-vs-real floor</Term> is KID between two halves of
+        the real digits — as good as it gets at this sample size. “
+        <Term id="memorised">Memorised</Term>” is the share of samples closer to a training digit
+        than almost any real held-out digit is (copies, not new digits). Use ≥ 500 samples for a
+        stable KID.
       </p>
       <QualityDataNote />
       <div className="row wrap">
