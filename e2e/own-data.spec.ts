@@ -152,3 +152,38 @@ test('bad data files are refused in words and change nothing', async ({ app, pag
   await expect(error).toContainText('Nothing was changed.');
   await expect(page.getByTestId('dataset-name')).toHaveText('MNIST digits');
 });
+
+test('drawings on the pad become a data set that trains and samples', async ({ app, page }) => {
+  test.setTimeout(300_000);
+  await app.openOn('wasm');
+  await page.getByRole('tab', { name: 'Draw' }).click();
+  const pad = page.getByTestId('draw-pad');
+  const box = (await pad.boundingBox())!;
+  const stroke = async (x0: number, y0: number, x1: number, y1: number) => {
+    await page.mouse.move(box.x + x0 * box.width, box.y + y0 * box.height);
+    await page.mouse.down();
+    await page.mouse.move(box.x + x1 * box.width, box.y + y1 * box.height, { steps: 10 });
+    await page.mouse.up();
+  };
+  const status = page.getByTestId('drawn-set-status');
+  await stroke(0.5, 0.2, 0.5, 0.8);
+  await page.getByLabel('Drawing label').fill('bar');
+  await page.getByRole('button', { name: 'Add to my drawn set' }).click();
+  await expect(status).toContainText('“My drawings” has 1 drawing (bar: 1)');
+  await page.getByRole('button', { name: 'Clear pad' }).click();
+  await stroke(0.2, 0.5, 0.8, 0.5);
+  await page.getByLabel('Drawing label').fill('dash');
+  await page.getByRole('button', { name: 'Add to my drawn set' }).click();
+  await expect(status).toContainText('“My drawings” has 2 drawings (bar: 1 · dash: 1)');
+  // An empty pad is not a drawing.
+  await page.getByRole('button', { name: 'Clear pad' }).click();
+  await page.getByRole('button', { name: 'Add to my drawn set' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The pad is empty' })).toBeVisible();
+
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await app.waitForDefaultModel();
+  await page.getByLabel('Train on').selectOption('My drawings');
+  await expect(page.getByTestId('dataset-name')).toHaveText('My drawings');
+  await expect(page.getByTestId('dataset-summary')).toHaveText('2 images · bar: 1 · dash: 1');
+  await trainAndSample(app, page, 'My drawings');
+});

@@ -69,3 +69,14 @@ export async function dataSetPage(
   });
   return { frame: m.frame, total: m.total };
 }
+
+/** The pad's drawing into the drawn set (created on first use). */
+export async function addDrawing(pixels: Uint8Array, label: string | null): Promise<DataSetInfo> {
+  const copy = pixels.slice();
+  const m = await need().request<FromWorkerOf<'dataset/done'>>(
+    { type: 'dataset/add-drawing', pixels: copy, label },
+    [copy.buffer],
+  );
+  await refreshDataSets();
+  return m.info;
+}

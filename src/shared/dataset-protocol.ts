@@ -7,7 +7,7 @@ export const MNIST_NAME = 'MNIST digits';
 export interface DataSetInfo {
   /** Unique among the stored sets; the shipped one is MNIST_NAME. */
   readonly name: string;
-  readonly source: 'mnist' | 'zip' | 'idx';
+  readonly source: 'mnist' | 'zip' | 'idx' | 'drawn';
   readonly count: number;
   /** Images per class index. */
   readonly perClass: readonly number[];
@@ -16,6 +16,9 @@ export interface DataSetInfo {
   /** What was done to the images, in words. */
   readonly note: string;
 }
+
+/** The set the pad's drawings are added to. */
+export const DRAWN_NAME = 'My drawings';
 
 /** The grid the browser shows: this many images per page. */
 export const GRID_PAGE = 48;
@@ -32,6 +35,13 @@ export type DataSetToWorker =
   | { readonly type: 'dataset/use'; readonly requestId: number; readonly name: string }
   | { readonly type: 'dataset/list'; readonly requestId: number }
   | { readonly type: 'dataset/delete'; readonly requestId: number; readonly name: string }
+  /** The pad's drawing, added to DRAWN_NAME (created on first use). */
+  | {
+      readonly type: 'dataset/add-drawing';
+      readonly requestId: number;
+      readonly pixels: Uint8Array;
+      readonly label: string | null;
+    }
   | {
       readonly type: 'dataset/page';
       readonly requestId: number;

@@ -21,6 +21,7 @@ import { zipImages } from '../ml/data/zip-images';
 import {
   GRID_COLUMNS,
   GRID_PAGE,
+  DRAWN_NAME,
   MNIST_NAME,
   type DataSetFromWorker,
   type DataSetInfo,
@@ -161,6 +162,11 @@ export class DataSetJob {
           const info = await this.currentInfo();
           return [{ type: 'dataset/done', requestId: message.requestId, info }, []];
         });
+      case 'dataset/add-drawing':
+        return this.answer(message.requestId, async () => {
+          const info = await this.addDrawing(message.pixels, message.label);
+          return [{ type: 'dataset/done', requestId: message.requestId, info }, []];
+        });
       case 'dataset/page':
         return this.answer(message.requestId, async () => {
           const { set } = await this.current();
@@ -236,15 +242,49 @@ export class DataSetJob {
       classNames: built.set.classNames,
       note: built.note,
     };
-    const stored: Stored = { info, labels: built.set.set.labels, pixels: built.set.set.pixels };
+    await this.save({ info, labels: built.set.set.labels, pixels: built.set.set.pixels });
+    return await this.use(name);
+  }
+
+  /** One more image in the drawn set; the set in use stays what it was (rebuilt if it is this one). */
+  private async addDrawing(pixels: Uint8Array, label: string | null): Promise<DataSetInfo> {
+    if (pixels.length !== IMAGE_AREA) throw new DataSetError('A drawing is 28×28 pixels.');
+    if (pixels.every((v) => v === 0))
+      throw new DataSetError('The pad is empty: draw something first.');
+    const before = await this.load(DRAWN_NAME);
+    const names = before
+      ? Array.from(before.labels, (c) =>
+          before.info.classNames.length === 1 && before.info.classNames[0] === 'all'
+            ? null
+            : (before.info.classNames[c] ?? null),
+        )
+      : [];
+    const all = new Uint8Array((names.length + 1) * IMAGE_AREA);
+    if (before) all.set(before.pixels);
+    all.set(pixels, names.length * IMAGE_AREA);
+    const built = buildImageSet(all, [...names, label], `“${DRAWN_NAME}”`);
+    const info: DataSetInfo = {
+      name: DRAWN_NAME,
+      source: 'drawn',
+      count: built.set.count,
+      perClass: built.set.byClass.map((ids) => ids.length).slice(0, built.classNames.length),
+      classNames: built.classNames,
+      note: 'Drawn on the forward tab’s pad, 28×28 as drawn.',
+    };
+    await this.save({ info, labels: built.set.labels, pixels: built.set.pixels });
+    if (this.active?.info.name === DRAWN_NAME) await this.use(DRAWN_NAME);
+    return info;
+  }
+
+  /** In IndexedDB, or in memory for this session when it is not usable. */
+  private async save(stored: Stored): Promise<void> {
     const db = this.db();
     try {
       if (!db) throw new Error('no IndexedDB');
-      await set(SET_PREFIX + name, stored, db);
+      await set(SET_PREFIX + stored.info.name, stored, db);
     } catch {
-      this.memory.set(name, stored);
+      this.memory.set(stored.info.name, stored);
     }
-    return await this.use(name);
   }
 
   /** "shapes.zip", or "shapes.zip (2)" when a set of that name exists. */

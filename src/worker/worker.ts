@@ -281,6 +281,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'dataset/list':
     case 'dataset/delete':
     case 'dataset/page':
+    case 'dataset/add-drawing':
       return dataSets.handle(message);
     case 'image/decode':
       return answer(message.requestId, async () => {

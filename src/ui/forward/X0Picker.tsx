@@ -3,6 +3,7 @@ import { loadImageFile, pickDigit } from '../../client/app-client';
 import type { DataSetInfo } from '../../shared/dataset-protocol';
 import { useDataSetStore } from '../../state/dataset-store';
 import { useAppStore, type X0Source } from '../../state/store';
+import { AddDrawing } from '../data/AddDrawing';
 import { DrawPad } from './DrawPad';
 
 type Tab = 'mnist' | 'draw' | 'upload';
@@ -129,7 +130,12 @@ export function X0Picker() {
           </button>
         </div>
       )}
-      {tab === 'draw' && <DrawPad />}
+      {tab === 'draw' && (
+        <>
+          <DrawPad />
+          <AddDrawing />
+        </>
+      )}
       {tab === 'upload' && (
         <label className="upload">
           Any image (it is scaled to 28×28 grayscale; dark-on-light is inverted to MNIST's
