@@ -11,7 +11,7 @@ import { clear, drawPoints, drawTrails, samplesCsv, trailsSvg } from './plot';
 
 const SIZE = 300;
 /** Trails drawn per panel: enough to see the paths' shapes, few enough to tell them apart. */
-const TRAILS = 150;
+const TRAILS = 80;
 const FRAME_MS = 60;
 
 const TITLES: Record<Method, string> = {
@@ -138,7 +138,7 @@ export function SampleCard() {
   const methods = runnableMethods();
   const labelled = s.points.classes > 1;
   return (
-    <section className="card" aria-labelledby="lab2d-sample-h">
+    <section className="card lab2d-wide" aria-labelledby="lab2d-sample-h">
       <h2 id="lab2d-sample-h">See the reverse process</h2>
       <Explainer id="lab2d-sample">
         <p>
