@@ -13,7 +13,9 @@ export type Channel =
   | 'sample-xt'
   | 'sample-x0'
   | 'compare-a'
-  | 'compare-b';
+  | 'compare-b'
+  | 'create-xt'
+  | 'create-x0';
 /** `meta` travels with a frame, e.g. the timestep x_t was computed for. */
 type Drawer = (frame: GrayFrame, meta: number | null) => void;
 

@@ -4,7 +4,7 @@
  * step / cancel / compare. Frames live here, outside React; the store holds indices and meta.
  */
 import { useAppStore, type SampleView } from '../state/store';
-import type { FromWorkerOf, GrayFrame } from '../shared/protocol';
+import type { FromWorkerOf, GrayFrame, ToWorker } from '../shared/protocol';
 import type { QualityProgress, QualitySettings } from '../shared/quality-protocol';
 import type { SampleFrame } from '../shared/sample-protocol';
 import { publishFrame } from './frame-bus';
@@ -15,6 +15,9 @@ let runId = 0;
 /** At most this many frames are kept; longer runs keep every k-th step (and the last). */
 const MAX_RECORDED = 400;
 let trajectory: SampleFrame[] = [];
+/** Which tab's canvases the recorded run draws on: the Sample tab's, or the Create tab's. */
+export type RunOwner = 'sample' | 'create';
+let owner: RunOwner = 'sample';
 
 function meta(f: SampleFrame): SampleView {
   return { index: f.index, total: f.total, t: f.t, prevT: f.prevT, elapsedMs: f.elapsedMs };
@@ -23,8 +26,8 @@ function meta(f: SampleFrame): SampleView {
 function show(i: number): void {
   const frame = trajectory[i];
   if (!frame) return;
-  publishFrame('sample-xt', frame.xt, frame.index);
-  publishFrame('sample-x0', frame.x0, frame.index);
+  publishFrame(`${owner}-xt`, frame.xt, frame.index);
+  publishFrame(`${owner}-x0`, frame.x0, frame.index);
   useAppStore.getState().setRecorded(trajectory.length, i, meta(frame));
 }
 
@@ -65,13 +68,35 @@ function need(): WorkerClient {
   return client;
 }
 
-export function startSampling(play: boolean): void {
+/** The worker, for a tab whose runs go through this player (Create). */
+export const sampleWorker = need;
+
+/**
+ * A new recorded run (the worker's one sampling job: it replaces any other): `message` starts it
+ * with the new runId; returns that id.
+ */
+export function beginRun(
+  message: (runId: number) => ToWorker,
+  play: boolean,
+  by: RunOwner = 'sample',
+): number {
   const s = useAppStore.getState();
   trajectory = [];
+  owner = by;
   s.setRecorded(0, -1, null);
   s.setCompareResults(null);
-  need().send({ type: 'sample/start', runId: ++runId, settings: s.sampleSettings, play });
+  need().send(message(++runId));
   if (play) need().send({ type: 'sample/play', runId, delayMs: s.speedMs });
+  return runId;
+}
+
+export function isCurrentRun(id: number): boolean {
+  return id === runId;
+}
+
+export function startSampling(play: boolean): void {
+  const settings = useAppStore.getState().sampleSettings;
+  beginRun((id) => ({ type: 'sample/start', runId: id, settings, play }), play);
 }
 
 export function playSampling(): void {
@@ -114,6 +139,7 @@ export function compareSamplers(
   b: typeof a,
 ): void {
   trajectory = [];
+  owner = 'sample';
   useAppStore.getState().setRecorded(0, -1, null);
   useAppStore.getState().setCompareResults(null);
   useAppStore.getState().setCompareProgress({ side: 'a', step: 0, total: a.steps });

@@ -13,6 +13,7 @@ import { TrainPanel } from './train/TrainPanel';
 
 // The 2-D lab is its own chunk: a learner who never opens it never downloads it.
 const Lab2dPanel = lazyPart(() => import('./lab2d/Lab2dPanel'));
+const CreatePanel = lazyPart(() => import('./create/CreatePanel'));
 
 const TABS = [
   {
@@ -29,6 +30,11 @@ const TABS = [
     id: 'sample',
     label: '3 · Sample',
     title: 'Turn pure noise into new digits with the trained model (the reverse process)',
+  },
+  {
+    id: 'create',
+    label: '4 · Create',
+    title: 'Denoise your own drawing, fill in what you erase, walk between samples',
   },
   {
     id: 'lab2d',
@@ -110,6 +116,11 @@ export function App() {
         {tab === 'sample' && (
           <PartBoundary name="the Sample tab">
             <SamplePanel />
+          </PartBoundary>
+        )}
+        {tab === 'create' && (
+          <PartBoundary name="the Create tab">
+            <CreatePanel />
           </PartBoundary>
         )}
         {tab === 'lab2d' && (

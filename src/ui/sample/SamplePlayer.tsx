@@ -10,8 +10,20 @@ import {
 } from '../../client/sample-client';
 import { useAppStore } from '../../state/store';
 
+interface Props {
+  /** Starts a new run (playing, or paused at its start): plain sampling unless a tab says otherwise. */
+  start?: (play: boolean) => void;
+  startLabel?: string;
+  /** One line on what the start button does. */
+  startDescription?: string;
+}
+
 /** Play / pause / step / step back / scrub / cancel: the same recorded run, frame by frame. */
-export function SamplePlayer() {
+export function SamplePlayer({
+  start = startSampling,
+  startLabel = 'Sample',
+  startDescription = 'Start a new run from fresh noise and play it step by step',
+}: Props) {
   const state = useAppStore((s) => s.sampleState);
   const recorded = useAppStore((s) => s.recorded);
   const viewIndex = useAppStore((s) => s.viewIndex);
@@ -26,16 +38,16 @@ export function SamplePlayer() {
           type="button"
           className="primary"
           disabled={!hasModel}
-          title="Start a new run from fresh noise and play it step by step"
-          onClick={() => startSampling(true)}
+          title={startDescription}
+          onClick={() => start(true)}
         >
-          Sample
+          {startLabel}
         </button>
         <button
           type="button"
           disabled={!hasModel}
           title="Start a new run and stop before the first step, to go through it with Step"
-          onClick={() => startSampling(false)}
+          onClick={() => start(false)}
         >
           New run, paused
         </button>
@@ -116,7 +128,9 @@ export function SamplePlayer() {
       </div>
       <p data-testid="sample-progress">
         {view
-          ? `step ${view.index + 1} of ${view.total} · t = ${view.t} → ${Math.max(view.prevT, -1)} · ${(view.elapsedMs / 1000).toFixed(2)} s`
+          ? view.t === view.prevT
+            ? `start · x at t = ${view.t}, before step ${view.index + 2} of ${view.total}`
+            : `step ${view.index + 1} of ${view.total} · t = ${view.t} → ${Math.max(view.prevT, -1)} · ${(view.elapsedMs / 1000).toFixed(2)} s`
           : 'no run yet'}{' '}
         · <span data-testid="sample-state">{state}</span>
       </p>

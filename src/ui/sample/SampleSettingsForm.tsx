@@ -34,13 +34,14 @@ function Num({ k, max }: { k: SampleNumberKey; max?: number }) {
   );
 }
 
-export function SampleSettingsForm() {
+/** `withCount` false: a tab that makes one image (or its own row of them) hides the count. */
+export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }) {
   const s = useAppStore((st) => st.sampleSettings);
   const set = useAppStore((st) => st.setSampleSettings);
   const T = useAppStore((st) => st.model?.settings.schedule.T ?? 1000);
   return (
     <section className="card settings-grid" aria-label="Sampling settings">
-      <Num k="count" />
+      {withCount && <Num k="count" />}
       <Num k="seed" />
       <label title={HINTS.class}>
         Class

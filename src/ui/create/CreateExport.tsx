@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { currentFrame, encodeAnimation, recordedFrames } from '../../client/sample-client';
+import { cropTile } from '../../ml/grid';
+import { useCreateStore } from '../../state/create-store';
+import { useAppStore } from '../../state/store';
+import { downloadBlob } from '../export/download';
+import { downloadPng, upscale } from '../export/png';
+
+const SCALE = 8;
+
+/** PNG of the frame on screen; an animated PNG of the run, or of the interpolation's frames. */
+export function CreateExport() {
+  const recorded = useAppStore((s) => s.recorded);
+  const state = useAppStore((s) => s.sampleState);
+  const notify = useAppStore((s) => s.notify);
+  const runKind = useCreateStore((s) => s.runKind);
+  const columns = useCreateStore((s) => s.runColumns);
+  const seed = useAppStore((s) => s.sampleSettings.seed);
+  const [busy, setBusy] = useState(false);
+  const fail = (e: unknown) => notify('error', e instanceof Error ? e.message : String(e));
+  const name = `${runKind ?? 'create'}_seed${seed}`;
+  const walk = runKind === 'interpolate';
+
+  const exportFrame = (kind: 'xt' | 'x0') => {
+    const frame = currentFrame();
+    if (!frame) return;
+    downloadPng(
+      upscale(frame[kind], walk ? 4 : SCALE),
+      `${kind}_${name}_step${frame.index + 1}of${frame.total}.png`,
+    ).catch(fail);
+  };
+
+  /** Interpolation: one animation frame per image of the walk; otherwise x_t at every recorded step. */
+  const exportAnimation = () => {
+    const frames = recordedFrames();
+    const last = frames.at(-1);
+    if (!last) return;
+    const images = walk
+      ? Array.from({ length: columns }, (_, k) => cropTile(last.xt, k, 28, columns))
+      : frames.map((f) => f.xt);
+    setBusy(true);
+    encodeAnimation(images, SCALE, walk ? 250 : 80)
+      .then((bytes) =>
+        downloadBlob(
+          new Blob([bytes as BlobPart], { type: 'image/png' }),
+          `${name}_${images.length}frames.png`,
+        ),
+      )
+      .catch(fail)
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <section className="card row wrap" aria-label="Export the Create run">
+      <button
+        type="button"
+        disabled={recorded === 0}
+        title="Download x_t of the step on screen as a PNG"
+        onClick={() => exportFrame('xt')}
+        data-testid="create-export-xt"
+      >
+        PNG of x<sub>t</sub>
+      </button>
+      <button
+        type="button"
+        disabled={recorded === 0}
+        title="Download the model's guess x̂₀ of the step on screen as a PNG"
+        onClick={() => exportFrame('x0')}
+      >
+        PNG of x̂<sub>0</sub>
+      </button>
+      <button
+        type="button"
+        disabled={busy || (walk ? state !== 'done' : recorded < 2)}
+        title={
+          walk
+            ? 'Download the walk as an animated PNG, one frame per image'
+            : 'Download x_t at every step as an animated PNG'
+        }
+        onClick={exportAnimation}
+        data-testid="create-export-apng"
+      >
+        {busy ? 'Encoding…' : walk ? 'Animated PNG of the walk' : 'Animated PNG of the run'}
+      </button>
+    </section>
+  );
+}
