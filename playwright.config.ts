@@ -23,6 +23,10 @@ export default defineConfig<BackendOption>({
     launchOptions: { executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS },
     trace: 'off',
     screenshot: 'only-on-failure',
+    // The app's service worker (src/sw/sw.ts) precaches the whole build and answers the page's
+    // requests, which Playwright's route-based faults would no longer see. Each test has a fresh
+    // context (no worker or cache survives it), and the specs about the worker allow it.
+    serviceWorkers: 'block',
   },
   projects: [
     { name: 'webgpu', use: { backend: 'webgpu' }, testIgnore: /no-webgpu/ },

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * SharedArrayBuffer, and with it tfjs' threaded wasm, exists only on cross-origin isolated pages.
@@ -98,45 +96,52 @@ function tfjsWasmThreads() {
   } satisfies Plugin;
 }
 
-const COI_SW = 'coi-serviceworker.js';
-
 /**
- * Static hosts send no COOP/COEP headers; coi-serviceworker's service worker adds them to every
- * response and reloads the page once. Served at the site's root (a service worker's scope is its
- * own directory) and loaded by the app's page only; it does nothing on a page that is already
- * isolated, such as `vite` and `vite preview` serve.
+ * The web app manifest and the one service worker (src/sw/sw.ts, Workbox): it precaches the whole
+ * build — app, worker chunks, the wasm binaries, the digits, the default model and the classifier
+ * — so the app works offline after one visit, and adds COOP/COEP on static hosts (threaded wasm).
+ * Not in dev: `vite` serves modules the build would bundle, and a dev page kept by a service
+ * worker would hide edits.
  */
-function coiServiceWorker(): Plugin {
-  const source = () =>
-    readFileSync(
-      createRequire(import.meta.url).resolve('coi-serviceworker/coi-serviceworker.min.js'),
-    );
-  let appHtml = '';
-  let base = '/';
-  return {
-    name: 'coi-serviceworker',
-    configResolved(config) {
-      appHtml = resolve(config.root, 'index.html');
-      base = config.base;
+function progressiveWebApp() {
+  return VitePWA({
+    strategies: 'injectManifest',
+    srcDir: 'src/sw',
+    filename: 'sw.ts',
+    registerType: 'prompt',
+    // src/client/pwa.ts registers it (after the page has loaded, guarded for browsers without).
+    injectRegister: false,
+    injectManifest: {
+      globPatterns: ['**/*.{js,css,html,wasm,bin,dpmodel,json,png,webmanifest}'],
+      // The largest files are the default model (1.7 MB) and the digits (1.6 MB).
+      maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
     },
-    configureServer(server) {
-      server.middlewares.use(`${base}${COI_SW}`, (_req, res) => {
-        res.setHeader('Content-Type', 'text/javascript');
-        res.end(source());
-      });
+    manifest: {
+      name: 'Diffusion Playground',
+      short_name: 'Diffusion',
+      description:
+        'Watch diffusion models add and remove noise, train one and sample it, in your browser.',
+      start_url: '.',
+      scope: '.',
+      display: 'standalone',
+      background_color: '#111827',
+      theme_color: '#111827',
+      icons: [
+        { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+        {
+          src: 'icons/icon-maskable-512.png',
+          sizes: '512x512',
+          type: 'image/png',
+          purpose: 'maskable',
+        },
+      ],
     },
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: COI_SW, source: source() });
-    },
-    transformIndexHtml(_html, ctx) {
-      if (resolve(ctx.filename) !== appHtml) return [];
-      return [{ tag: 'script', attrs: { src: `${base}${COI_SW}` }, injectTo: 'head' }];
-    },
-  };
+  });
 }
 
 export default defineConfig({
-  plugins: [react(), tfjsWasmThreads(), coiServiceWorker(), contentSecurityPolicy()],
+  plugins: [react(), tfjsWasmThreads(), progressiveWebApp(), contentSecurityPolicy()],
   // Module workers with code-splitting: tfjs is imported lazily inside the worker so the first
   // forward frame never waits for it.
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },

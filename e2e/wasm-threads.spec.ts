@@ -81,22 +81,26 @@ test.describe('wasm threads', () => {
     await sampleDigit(app, 5);
   });
 
-  test('static host: the service worker isolates the page, then wasm runs on threads', async ({
-    app,
-    page,
-  }) => {
-    test.setTimeout(180_000);
-    // The first load is not isolated; the service worker it registers reloads the page once.
-    await page.goto(`${plainHost.url}?backend=wasm`);
-    // Asked while the page reloads, the question fails; it is asked again.
-    const isolated = () => page.evaluate(() => crossOriginIsolated).catch(() => false);
-    await expect.poll(isolated, { timeout: 60_000 }).toBe(true);
-    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-    await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
-    const threads = await expectedThreads(page);
-    test.skip(threads < 2, 'a one-core machine has nothing to spread over threads');
-    await expect(page.getByTestId('wasm-threads')).toHaveText(`· ${threads} threads`);
-    await app.waitForFrame(String(await app.t()));
+  test.describe('with the service worker', () => {
+    // Blocked for the other specs (playwright.config.ts); this one is about it.
+    test.use({ serviceWorkers: 'allow' });
+    test('static host: the service worker isolates the page, then wasm runs on threads', async ({
+      app,
+      page,
+    }) => {
+      test.setTimeout(180_000);
+      // The first load is not isolated; the service worker it registers reloads the page once.
+      await page.goto(`${plainHost.url}?backend=wasm`);
+      // Asked while the page reloads, the question fails; it is asked again.
+      const isolated = () => page.evaluate(() => crossOriginIsolated).catch(() => false);
+      await expect.poll(isolated, { timeout: 60_000 }).toBe(true);
+      expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+      const threads = await expectedThreads(page);
+      test.skip(threads < 2, 'a one-core machine has nothing to spread over threads');
+      await expect(page.getByTestId('wasm-threads')).toHaveText(`· ${threads} threads`);
+      await app.waitForFrame(String(await app.t()));
+    });
   });
 
   test('not isolated (no headers, no service worker): one thread, said so, and it samples', async ({

@@ -3,6 +3,10 @@ import { startApp } from './client/app-client';
 // The worker (and with it the MNIST download) starts before React and the UI are even parsed;
 // the UI arrives as its own chunk.
 startApp();
+// Offline and installable: the service worker registers once the page has loaded.
+import('./client/pwa')
+  .then(({ startServiceWorker }) => startServiceWorker())
+  .catch(() => undefined);
 import('./ui/mount')
   .then(({ mount }) => mount())
   .catch((error: unknown) => {

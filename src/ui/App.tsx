@@ -7,6 +7,7 @@ import { StorageBadge } from './StorageBadge';
 import { ForwardPanel } from './forward/ForwardPanel';
 import { HelpButtons } from './help/HelpButtons';
 import { Notice } from './Notice';
+import { PwaBanner } from './PwaBanner';
 import { SamplePanel } from './sample/SamplePanel';
 import { ShareLink } from './share/ShareLink';
 import { TrainPanel } from './train/TrainPanel';
@@ -102,6 +103,7 @@ export function App() {
         <ShareLink />
       </header>
       <Notice />
+      <PwaBanner />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'forward' && (
           <PartBoundary name="the forward-process tab">
