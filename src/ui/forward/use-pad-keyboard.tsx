@@ -90,9 +90,10 @@ export function usePadKeyboard({ pixels, paintTo, setLast, commit }: PadHooks) {
           {PAD_KEYS_HELP}
         </p>
         <span role="status" className="muted" data-testid="pad-status">
+          {/* Always one line, so the buttons below do not move when the pad gains or loses focus. */}
           {focused
             ? `Cursor at column ${cursor.x + 1}, row ${cursor.y + 1}; pen ${cursor.penDown ? 'down' : 'up'}.`
-            : ''}
+            : 'Tab to the pad to draw with the keys.'}
         </span>
       </>
     ),
