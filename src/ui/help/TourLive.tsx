@@ -1,6 +1,7 @@
 import { useAppStore } from '../../state/store';
 import { useForwardSchedule } from '../forward/use-forward-schedule';
 import { fmt } from '../format';
+import { Term } from './Term';
 
 /** The tour's live numbers: x_t's mix at the current t (the forward tab's schedule). */
 export function LiveMix() {
@@ -26,5 +27,16 @@ export function LiveSample() {
           ? 'Done: these digits came out of pure noise.'
           : 'Waiting for the model…'}
     </p>
+  );
+}
+
+/** The sampler the run uses, as the Sample form is set (DDIM with 20 steps unless changed). */
+export function SamplerInUse() {
+  const sampler = useAppStore((s) => s.sampleSettings.sampler);
+  const steps = useAppStore((s) => s.sampleSettings.steps);
+  return (
+    <>
+      <Term id={sampler}>{sampler.toUpperCase()}</Term> with {steps} steps
+    </>
   );
 }

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { startSampling } from '../../client/sample-client';
 import { useAppStore } from '../../state/store';
 import { Term } from './Term';
-import { LiveMix, LiveSample } from './TourLive';
+import { LiveMix, LiveSample, SamplerInUse } from './TourLive';
 
 export type TourTab = 'forward' | 'train' | 'sample';
 
@@ -102,9 +102,9 @@ export const TOUR_STEPS: readonly TourStep[] = [
     body: () => (
       <>
         <p>
-          The <Term id="reverse-process">reverse process</Term> is running now with the pretrained
-          model: <Term id="ddim">DDIM</Term> starts from pure noise and takes 20 steps back. Left:
-          x_t after each step; right: <Term id="x0-hat">x̂₀</Term>, the model’s guess of the finished
+          The <Term id="reverse-process">reverse process</Term> is running now with the model on
+          this page: <SamplerInUse /> starts from pure noise and walks back to a digit. Left: x_t
+          after each step; right: <Term id="x0-hat">x̂₀</Term>, the model’s guess of the finished
           digits.
         </p>
         <LiveSample />
