@@ -1,5 +1,6 @@
 /** Registers the app's parts in the shared link and applies the address (state/link-sync.ts). */
 import { registerForwardLink, registerSampleLink, registerTrainLink } from '../state/app-links';
+import { registerLab2dLink } from '../state/lab2d-link';
 import { startLinkSync } from '../state/link-sync';
 import { pickDigit } from './app-client';
 import { registerDigitLink } from './digit-link';
@@ -9,5 +10,6 @@ export function startAppLink(): void {
   registerDigitLink((label, index) => void pickDigit(label, index));
   registerTrainLink();
   registerSampleLink();
+  registerLab2dLink();
   startLinkSync();
 }

@@ -3,6 +3,7 @@ import { runnableMethods, startSampling } from '../../client/lab2d-client';
 import type { FlowSolver, Method } from '../../ml/lab2d/reverse';
 import { useLab2dStore, type SampleSettings2d } from '../../state/lab2d-store';
 import type { DenoiserSource, TrajectoryMessage } from '../../shared/lab2d-protocol';
+import { LAB2D_LIMITS } from '../../shared/lab2d-link-fields';
 import { Explainer } from '../components/Explainer';
 import { NumberInput } from '../components/NumberInput';
 import { downloadBlob } from '../export/download';
@@ -169,8 +170,8 @@ export function SampleCard() {
           label="Steps"
           description="Reverse steps for every sampler (DDPM and DDIM use trailing spacing over T)"
           value={s.sample.steps}
-          min={2}
-          max={200}
+          min={LAB2D_LIMITS.sampleSteps.min}
+          max={LAB2D_LIMITS.sampleSteps.max}
           integer
           onChange={(steps) => set({ steps })}
         />
@@ -178,8 +179,8 @@ export function SampleCard() {
           label="Particles"
           description="How many samples to draw from the same noise for each sampler"
           value={s.sample.particles}
-          min={10}
-          max={2000}
+          min={LAB2D_LIMITS.particles.min}
+          max={LAB2D_LIMITS.particles.max}
           integer
           onChange={(particles) => set({ particles })}
         />
@@ -207,8 +208,8 @@ export function SampleCard() {
           label="Guidance scale"
           description="1 samples p(x | label); above 1 pushes further toward the label"
           value={s.sample.scale}
-          min={0}
-          max={10}
+          min={LAB2D_LIMITS.scale.min}
+          max={LAB2D_LIMITS.scale.max}
           step={0.5}
           onChange={(scale) => set({ scale })}
         />
@@ -216,8 +217,8 @@ export function SampleCard() {
           label="Seed"
           description="The starting noise; the same seed gives the same start for every sampler"
           value={s.sample.seed}
-          min={0}
-          max={1e6}
+          min={LAB2D_LIMITS.seed.min}
+          max={LAB2D_LIMITS.seed.max}
           integer
           onChange={(seed) => set({ seed })}
         />

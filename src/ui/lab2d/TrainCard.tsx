@@ -1,6 +1,7 @@
 import { startTraining, stopTraining } from '../../client/lab2d-client';
 import { OBJECTIVES, OBJECTIVE_LABELS, type Objective } from '../../ml/lab2d/objective';
 import { useLab2dStore } from '../../state/lab2d-store';
+import { LAB2D_LIMITS } from '../../shared/lab2d-link-fields';
 import { Explainer } from '../components/Explainer';
 import { NumberInput } from '../components/NumberInput';
 import { Button, Check, Select } from './controls';
@@ -40,8 +41,8 @@ export function TrainCard() {
           label="Steps"
           description="Training steps of 256 noised points each"
           value={s.trainSettings.steps}
-          min={50}
-          max={20000}
+          min={LAB2D_LIMITS.trainSteps.min}
+          max={LAB2D_LIMITS.trainSteps.max}
           integer
           disabled={run !== null}
           onChange={(steps) => set({ steps })}
@@ -50,8 +51,8 @@ export function TrainCard() {
           label="Width"
           description="Units in each of the network's 3 hidden layers: wider fits finer shapes but trains slower"
           value={s.trainSettings.hidden}
-          min={16}
-          max={256}
+          min={LAB2D_LIMITS.width.min}
+          max={LAB2D_LIMITS.width.max}
           integer
           disabled={run !== null}
           onChange={(hidden) => set({ hidden })}
