@@ -21,13 +21,21 @@ test('the main tabs work from the keyboard and come back after a reload', async 
   await expect(page.getByRole('tabpanel', { name: /Train/ })).toBeVisible();
   // Each tab opens with what the learner is looking at.
   await expect(page.getByTestId('explainer-train')).toContainText('Training objective');
+  // End goes to the last section (more than three now), ArrowRight wraps to the first.
+  const last = page.getByRole('tablist', { name: 'Sections' }).getByRole('tab').last();
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: /Sample/ })).toBeFocused();
-  await expect(page.getByTestId('explainer-sample')).toContainText('The reverse process');
+  await expect(last).toBeFocused();
+  await expect(last).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowRight');
   await expect(forward).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('explainer-forward')).toContainText('forward process');
   await page.keyboard.press('ArrowLeft');
+  await expect(last).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: /Sample/ })).toBeFocused();
+  await expect(page.getByTestId('explainer-sample')).toContainText('The reverse process');
   await expect(page.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');
   await expect.poll(() => new URL(page.url()).searchParams.get('tab')).toBe('sample');
   await page.reload();
