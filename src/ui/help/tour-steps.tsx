@@ -4,7 +4,7 @@ import { useAppStore } from '../../state/store';
 import { Term } from './Term';
 import { LiveMix, LiveSample, SamplerInUse } from './TourLive';
 
-export type TourTab = 'forward' | 'train' | 'sample';
+export type TourTab = 'forward' | 'train' | 'sample' | 'create';
 
 export interface TourStep {
   readonly title: string;
@@ -147,6 +147,18 @@ export const TOUR_STEPS: readonly TourStep[] = [
         Each step the <Term id="denoiser">denoiser</Term> guesses the noise in freshly noised
         digits; the <Term id="training-loss">loss</Term> is how wrong it was. Watch it fall, and the
         preview samples turn into digits.
+      </p>
+    ),
+  },
+  {
+    title: 'Create with the model',
+    tab: 'create',
+    anchor: ['[role="tablist"][aria-label="What to create"]'],
+    body: () => (
+      <p>
+        The last tab puts the model to work on your own images, step by step like sampling: SDEdit
+        turns a rough drawing into a clean digit, inpainting fills in what you erase, and
+        interpolation walks from one sample to another.
       </p>
     ),
   },
