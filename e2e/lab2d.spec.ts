@@ -117,7 +117,8 @@ test('2-D lab: draw points, train ε and flow matching, sample with trails, fiel
   const svg = await download(page, 'Save trails (SVG)');
   expect(svg.name).toBe('lab2d-trails.svg');
   expect(svg.text).toMatch(/^<svg /);
-  expect(svg.text.match(/<path /g)).toHaveLength(300);
+  // 80 trails a panel (SampleCard's TRAILS), three panels.
+  expect(svg.text.match(/<path /g)).toHaveLength(240);
   const png = await download(page, 'Save panels (PNG)');
   expect(png.text.slice(1, 4)).toBe('PNG');
   const plotPng = await download(page, 'Save plot (PNG)');
@@ -175,4 +176,17 @@ test('axe: no serious or critical violations on the 2-D lab tab', async ({ page 
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
     [],
   );
+});
+
+test('2-D lab: a shared link opens the lab with its settings', async ({ page }) => {
+  await page.goto(
+    '/?backend=wasm&tab=lab2d&lab.data=spiral&lab.t=300&lab.objective=flow&lab.denoiser=exact',
+  );
+  await expect(page.getByLabel('Data set')).toHaveValue('spiral');
+  await expect(page.getByTestId('lab2d-plot')).toHaveAccessibleName(/at t = 300/);
+  await expect(page.getByLabel('Predicts')).toHaveValue('flow');
+  await expect(page.getByLabel('Denoiser', { exact: true })).toHaveValue('exact');
+  // A change goes back into the address.
+  await page.getByLabel('Data set').selectOption('rings');
+  await expect.poll(() => new URL(page.url()).searchParams.get('lab.data')).toBe('rings');
 });
