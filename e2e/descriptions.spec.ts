@@ -56,3 +56,16 @@ for (const tab of ['Forward process', 'Train', 'Sample'] as const) {
     expect(await undescribedControls(page)).toEqual([]);
   });
 }
+
+test('every control on the other tabs has a one-line description', async ({ app, page }) => {
+  test.setTimeout(180_000);
+  await app.openOn('wasm');
+  const tabs = page.getByRole('tablist', { name: 'Sections' }).getByRole('tab');
+  const names = (await tabs.allInnerTexts()).slice(3);
+  for (const name of names) {
+    await page.getByRole('tab', { name, exact: true }).click();
+    await expect(page.getByRole('tabpanel', { name })).toBeVisible();
+    await expect(page.getByRole('tabpanel', { name }).getByRole('button').first()).toBeVisible();
+    expect(await undescribedControls(page), name).toEqual([]);
+  }
+});

@@ -3,6 +3,8 @@ import { addDrawing } from '../../client/dataset-client';
 import { DRAWN_NAME, type DataSetInfo } from '../../shared/dataset-protocol';
 import { useAppStore } from '../../state/store';
 
+const LABEL_HINT =
+  'The label of this drawing in your set (at most 10 labels); leave empty for none';
 const DESCRIPTION = `Adds the drawing on the pad to your data set “${DRAWN_NAME}”, which the Train tab can train on.`;
 
 /** Builds a data set one drawing at a time: the pad's x₀ with an optional label. */
@@ -21,7 +23,7 @@ export function AddDrawing() {
   };
   return (
     <div className="row wrap add-drawing">
-      <label title="The label of this drawing in your set (at most 10 labels); leave empty for none">
+      <label title={LABEL_HINT}>
         Label
         <input
           type="text"
@@ -29,6 +31,7 @@ export function AddDrawing() {
           maxLength={20}
           size={6}
           aria-label="Drawing label"
+          aria-description={LABEL_HINT}
           onChange={(e) => setLabel(e.target.value)}
         />
       </label>

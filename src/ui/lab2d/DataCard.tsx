@@ -102,6 +102,7 @@ export function DataCard() {
             type="file"
             accept=".csv,text/csv,text/plain"
             aria-label="Load points from a CSV file"
+            title="Load points from a CSV file: x,y or x,y,label per line (a header line is allowed)"
             onChange={(e) => {
               const file = e.target.files?.[0];
               if (file) void loadCsv(file);
@@ -157,6 +158,7 @@ export function DataCard() {
             max={s.T - 1}
             value={s.t}
             aria-label="Timestep t"
+            title="Move t to see the points noised by the forward process at that step"
             data-testid="lab2d-t"
             onChange={(e) => useLab2dStore.setState({ t: Number(e.target.value) })}
           />
