@@ -166,3 +166,40 @@ test('axe: the Create tab has no serious or critical violations in any mode', as
     expect(summary, mode).toEqual([]);
   }
 });
+
+// The same runs on WebGL (its kernels, not wasm's): short ones, as SwiftShader is slow here.
+test('Create runs on WebGL too: SDEdit, inpainting with resampling, class interpolation', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await app.openOn('webgl');
+  await page.getByRole('tab', { name: /Create/ }).click();
+  await expect(page.getByRole('button', { name: 'SDEdit', exact: true })).toBeEnabled({
+    timeout: 60_000,
+  });
+  const state = page.getByTestId('sample-state');
+  await page.getByLabel('Steps', { exact: true }).fill('4');
+  await page.getByRole('tab', { name: 'MNIST digit' }).click();
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('button', { name: 'SDEdit', exact: true }).click();
+  await expect(state).toHaveText('done', { timeout: 120_000 });
+  await expect(page.getByTestId('sample-progress')).toContainText('step 4 of 4');
+
+  await page.getByRole('tab', { name: 'Inpaint', exact: true }).click();
+  await page.getByRole('button', { name: 'Left half' }).click();
+  await page.getByLabel('Resample count', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Inpaint', exact: true }).click();
+  await expect(state).toHaveText('done', { timeout: 120_000 });
+  // 4 steps, 3 stretches of 1 taken again (a jump back and a step each).
+  await expect(page.getByTestId('sample-progress')).toContainText('of 10');
+
+  await page.getByRole('tab', { name: 'Interpolate', exact: true }).click();
+  await page.getByLabel('Interpolate between', { exact: true }).selectOption('classes');
+  await page.getByLabel('Frames', { exact: true }).fill('3');
+  await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
+  await expect(state).toHaveText('done', { timeout: 120_000 });
+  const row = await app.pixels('create-xt');
+  expect(row).toHaveLength(28 * (3 * 28 + 2 * 2));
+  expect(row.filter((v) => v > 128).length).toBeGreaterThan(30);
+});

@@ -16,7 +16,7 @@ export function SdeditControls() {
     <section className="card" aria-label="SDEdit settings">
       <NumberInput
         label="Strength"
-        min={0.01}
+        min={0.05}
         max={1}
         step={0.05}
         value={strength}
