@@ -37,16 +37,26 @@ export async function refreshDataSets(): Promise<void> {
   useDataSetStore.getState().setSets(m.sets);
 }
 
+/** Decodes and keeps the files as a data set, now in use; `onProgress` hears images decoded. */
 export async function importDataSet(
   kind: 'zip' | 'idx',
   files: readonly File[],
+  onProgress: (done: number, total: number) => void,
 ): Promise<DataSetInfo> {
-  const m = await need().request<FromWorkerOf<'dataset/done'>>({
-    type: 'dataset/import',
-    kind,
-    files: files.map((f) => ({ name: f.name, blob: f })),
-  });
-  return m.info;
+  const c = need();
+  let requestId = -1;
+  const off = c.on('dataset/progress', (m) => m.of === requestId && onProgress(m.done, m.total));
+  try {
+    const pending = c.request<FromWorkerOf<'dataset/done'>>({
+      type: 'dataset/import',
+      kind,
+      files: files.map((f) => ({ name: f.name, blob: f })),
+    });
+    requestId = c.lastRequestId();
+    return (await pending).info;
+  } finally {
+    off();
+  }
 }
 
 export async function chooseDataSet(name: string): Promise<DataSetInfo> {

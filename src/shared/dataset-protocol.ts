@@ -59,6 +59,13 @@ export type DataSetFromWorker =
       readonly sets: readonly DataSetInfo[];
     }
   | { readonly type: 'dataset/done'; readonly requestId: number; readonly info: DataSetInfo }
+  /** Images decoded so far by an import; `of` names the request (not a reply: no requestId). */
+  | {
+      readonly type: 'dataset/progress';
+      readonly of: number;
+      readonly done: number;
+      readonly total: number;
+    }
   | {
       readonly type: 'dataset/grid';
       readonly requestId: number;

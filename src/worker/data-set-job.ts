@@ -140,7 +140,9 @@ export class DataSetJob {
     switch (message.type) {
       case 'dataset/import':
         return this.answer(message.requestId, async () => {
-          const info = await this.importFiles(message.kind, message.files);
+          const progress = (done: number, total: number) =>
+            this.post({ type: 'dataset/progress', of: message.requestId, done, total });
+          const info = await this.importFiles(message.kind, message.files, progress);
           return [{ type: 'dataset/done', requestId: message.requestId, info }, []];
         });
       case 'dataset/use':
@@ -227,10 +229,11 @@ export class DataSetJob {
   private async importFiles(
     kind: 'zip' | 'idx',
     files: readonly { name: string; blob: Blob }[],
+    progress: (done: number, total: number) => void,
   ): Promise<DataSetInfo> {
     const first = files[0];
     if (!first) throw new DataSetError('Choose a file first.');
-    const built = kind === 'zip' ? await fromZip(first) : await fromIdx(files);
+    const built = kind === 'zip' ? await fromZip(first, progress) : await fromIdx(files);
     const name = await this.freeName(first.name);
     const info: DataSetInfo = {
       name,
@@ -312,7 +315,13 @@ interface Built {
   readonly note: string;
 }
 
-async function fromZip(file: { name: string; blob: Blob }): Promise<Built> {
+/** Decoded images between progress messages. */
+const PROGRESS_EVERY = 250;
+
+async function fromZip(
+  file: { name: string; blob: Blob },
+  progress: (done: number, total: number) => void,
+): Promise<Built> {
   const { images, skipped } = zipImages(new Uint8Array(await file.blob.arrayBuffer()), file.name);
   const source = `“${file.name}”`;
   if (images.length === 0) {
@@ -329,6 +338,7 @@ async function fromZip(file: { name: string; blob: Blob }): Promise<Built> {
       image.path,
     );
     pixels.set(digit, i * IMAGE_AREA);
+    if ((i + 1) % PROGRESS_EVERY === 0) progress(i + 1, images.length);
   }
   const set = buildImageSet(
     pixels,

@@ -38,8 +38,13 @@ export function DataSetPanel() {
   const upload = (kind: 'zip' | 'idx', files: FileList | null) => {
     const list = files ? Array.from(files) : [];
     if (list.length === 0) return;
-    run(`Reading ${list.map((f) => `“${f.name}”`).join(' and ')}…`, () =>
-      importDataSet(kind, list),
+    const names = list.map((f) => `“${f.name}”`).join(' and ');
+    run(`Reading ${names}…`, () =>
+      importDataSet(kind, list, (done, total) =>
+        setBusy(
+          `Decoding ${names}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} images…`,
+        ),
+      ),
     );
   };
 
