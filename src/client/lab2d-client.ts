@@ -67,7 +67,12 @@ function onMessage(m: FromLab2d): void {
         training: null,
         trained: {
           ...s.trained,
-          [m.family]: { objective: s.trainSettings.objective, steps: m.step, seconds: m.seconds },
+          [m.family]: {
+            objective: s.trainSettings.objective,
+            steps: m.step,
+            seconds: m.seconds,
+            labelled: s.training?.labelled ?? false,
+          },
         },
       });
       return;
@@ -140,6 +145,7 @@ export function startTraining(): void {
       step: 0,
       total: settings.steps,
       seconds: 0,
+      labelled: settings.conditional && s.points.classes > 1,
     },
     losses: [],
     trainError: null,

@@ -8,11 +8,7 @@ import type { PointSet } from '../ml/lab2d/points';
 import type { FlowSolver } from '../ml/lab2d/reverse';
 import { DEFAULT_LAB2D_TRAIN, type Lab2dTrainSettings } from '../ml/lab2d/trainer';
 import type { ScheduleKind } from '../ml/schedule';
-import type {
-  DenoiserSource,
-  Family,
-  TrajectoryMessage,
-} from '../shared/lab2d-protocol';
+import type { DenoiserSource, Family, TrajectoryMessage } from '../shared/lab2d-protocol';
 
 export const PRESET_SIZE = 2000;
 
@@ -23,6 +19,8 @@ export interface TrainedInfo {
   readonly objective: Lab2dTrainSettings['objective'];
   readonly steps: number;
   readonly seconds: number;
+  /** Trained with labels: guidance can steer it. */
+  readonly labelled: boolean;
 }
 
 export interface TrainingRun {
@@ -31,6 +29,7 @@ export interface TrainingRun {
   readonly step: number;
   readonly total: number;
   readonly seconds: number;
+  readonly labelled: boolean;
 }
 
 export interface SampleSettings2d {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import { requestDensity, setPoints } from '../../client/lab2d-client';
 import { diffusionLevel } from '../../ml/lab2d/mixture';
+import { MAX_POINTS } from '../../ml/lab2d/points';
 import { gaussian, mulberry32 } from '../../ml/random';
 import { makeSchedule } from '../../ml/schedule';
 import { useLab2dStore } from '../../state/lab2d-store';
@@ -78,6 +79,9 @@ export function ForwardPlot() {
     const next =
       brush === 'draw' ? drawAt(s.points, x, y, brushLabel, rng) : eraseAt(s.points, x, y);
     if (next !== s.points) setPoints(next, 'drawn', `${next.labels.length} points, drawn.`);
+    else if (brush === 'draw' && s.points.labels.length >= MAX_POINTS) {
+      useLab2dStore.setState({ dataNote: `${MAX_POINTS} points: the most a data set may hold.` });
+    }
   };
 
   const caption =

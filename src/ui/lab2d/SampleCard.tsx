@@ -138,6 +138,10 @@ export function SampleCard() {
   const n = trajectories?.[0] ? trajectories[0].frames.length / 2 / frames : 0;
   const methods = runnableMethods();
   const labelled = s.points.classes > 1;
+  const unguided =
+    s.sample.source === 'learned' && s.sample.guideClass >= 0
+      ? (['diffusion', 'flow'] as const).filter((f) => s.trained[f] && !s.trained[f].labelled)
+      : [];
   return (
     <section className="card lab2d-wide" aria-labelledby="lab2d-sample-h">
       <h2 id="lab2d-sample-h">See the reverse process</h2>
@@ -231,6 +235,12 @@ export function SampleCard() {
           {s.sampling ? 'Sampling…' : 'Sample'}
         </Button>
       </div>
+      {unguided.length > 0 && (
+        <p className="muted" data-testid="lab2d-guidance-note">
+          The {unguided.join(' and ')} model was trained without labels, so guidance does not change
+          its samples: train with “Use labels” on to guide it.
+        </p>
+      )}
       {methods.length === 0 && (
         <p className="muted">Train a model above, or pick the exact denoiser, to sample.</p>
       )}
