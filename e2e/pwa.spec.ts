@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seriousViolations } from './axe';
 import { cutGrid, shareClassifiedAs } from './classify';
 import { expect, test } from './fixtures';
 import { serveStatic } from './static-server';
@@ -20,6 +21,7 @@ test('after one visit the app reloads with the network off: it draws a digit and
   await expect(page.getByTestId('offline-ready')).toContainText('works offline', {
     timeout: 120_000,
   });
+  expect(await seriousViolations(page, 'offline-ready notice')).toEqual([]);
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
@@ -126,6 +128,7 @@ test('on a static host the service worker isolates the page, and a new version a
       { timeout: 60_000 },
     );
     await expect(page).toHaveTitle('Diffusion Playground');
+    expect(await seriousViolations(page, 'new-version banner')).toEqual([]);
     await page.getByRole('button', { name: 'Reload to update' }).click();
     await expect(page).toHaveTitle('Diffusion Playground v2', { timeout: 60_000 });
     await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
