@@ -33,6 +33,17 @@ for (const width of [390, 1366]) {
       expect(await seriousViolations(page, `dark ${name} ${width}px`)).toEqual([]);
       await page.screenshot({ path: info.outputPath(`dark-${name}-${width}.png`), fullPage: true });
     }
+    // The tabs after the first three (Create, 2-D lab …), whatever they are.
+    const names = (
+      await page.getByRole('tablist', { name: 'Sections' }).getByRole('tab').allInnerTexts()
+    ).slice(3);
+    for (const name of names) {
+      await page.getByRole('tab', { name, exact: true }).click();
+      await expect(page.getByRole('tabpanel', { name }).getByRole('button').first()).toBeVisible();
+      const slug = name.replace(/\W+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+      expect(await seriousViolations(page, `dark ${slug} ${width}px`)).toEqual([]);
+      await page.screenshot({ path: info.outputPath(`dark-${slug}-${width}.png`), fullPage: true });
+    }
     await page.getByRole('button', { name: 'Glossary', exact: true }).click();
     await expect(page.getByRole('dialog', { name: 'Glossary' })).toBeVisible();
     expect(await seriousViolations(page, `dark glossary ${width}px`)).toEqual([]);
