@@ -17,6 +17,6 @@ export function decodeModelFile(bytes: Uint8Array, name = 'the file'): Checkpoin
   if (magic === CHECKPOINT_MAGIC) return decodeCheckpoint(bytes, name);
   if (isZip(bytes) || looksLikeSafetensors(bytes)) return decodeTorchExport(bytes, name);
   throw new CheckpointError(
-    `${name} is not a model file: the app reads its own ${CHECKPOINT_EXTENSION} files and models exported for PyTorch (${TORCH_EXPORT_EXTENSION}, or the model.safetensors inside).`,
+    `${name} is not a Diffusion Playground model file: the app reads its own ${CHECKPOINT_EXTENSION} files and models exported for PyTorch (${TORCH_EXPORT_EXTENSION}, or the model.safetensors inside).`,
   );
 }

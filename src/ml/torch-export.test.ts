@@ -85,7 +85,7 @@ describe('export for PyTorch', () => {
 
   it('refuses files that are not models, in words', () => {
     expect(() => decodeModelFile(new TextEncoder().encode('hello world'), 'notes.txt')).toThrow(
-      /notes\.txt is not a model file/,
+      /notes\.txt is not a Diffusion Playground model file/,
     );
     expect(() => decodeModelFile(zipSync({ 'a.txt': strToU8('x') }), 'photos.zip')).toThrow(
       /photos\.zip is a zip without model\.safetensors/,
