@@ -87,7 +87,7 @@ export function FieldCard() {
   ]);
   const what = s.fieldFamily === 'flow' ? 'direction of travel −v' : 'score −ε̂/√(1−ᾱ)';
   return (
-    <section className="card" aria-labelledby="lab2d-field-h">
+    <section className="card lab2d-wide" aria-labelledby="lab2d-field-h">
       <h2 id="lab2d-field-h">The learned field beside the exact one</h2>
       <Explainer id="lab2d-field">
         <p>
