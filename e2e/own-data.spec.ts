@@ -38,13 +38,23 @@ function idxPair(n: number): { images: Buffer; labels: Buffer } {
 }
 
 /** A new model on the data set in use, a few steps, then a sample of it. */
-async function trainAndSample(app: AppPage, page: Page, dataName: string): Promise<void> {
+async function trainAndSample(
+  app: AppPage,
+  page: Page,
+  dataName: string,
+  classes: readonly string[],
+): Promise<void> {
   await app.fillTrainSettings({ Batch: 4, Steps: 3, 'Preview every': 0 });
   await app.trainNewModel();
   await expect(page.getByTestId('train-status')).toHaveText('finished', { timeout: 120_000 });
   await page.getByRole('tab', { name: /Sample/ }).click();
   await expect(page.getByTestId('sample-model')).toContainText(`trained on “${dataName}”`);
   const form = page.getByRole('region', { name: 'Sampling settings' });
+  // The class menu names the set's classes.
+  await expect(form.getByLabel('Class', { exact: true }).locator('option')).toHaveText([
+    'any (unconditional)',
+    ...classes,
+  ]);
   await form.getByLabel('Steps', { exact: true }).fill('5');
   await page.getByRole('button', { name: 'Sample', exact: true }).click();
   await expect(page.getByTestId('sample-state')).toHaveText('done', { timeout: 120_000 });
@@ -82,7 +92,7 @@ test('a zip of images and IDX files become data sets that train and sample', asy
   await page.getByRole('tab', { name: /Forward/ }).click();
   await expect(page.getByTestId('x0-source')).toContainText('shapes.zip');
   await page.getByRole('tab', { name: /Train/ }).click();
-  await trainAndSample(app, page, 'shapes.zip');
+  await trainAndSample(app, page, 'shapes.zip', ['0 · discs', '1 · squares']);
 
   const { images, labels } = idxPair(30);
   await page.getByTestId('dataset-idx').setInputFiles([
@@ -98,7 +108,7 @@ test('a zip of images and IDX files become data sets that train and sample', asy
   await expect(page.getByTestId('notice')).toContainText(
     'This model was trained on “shapes.zip” and the data set in use is “bars-images-idx3-ubyte”',
   );
-  await trainAndSample(app, page, 'bars-images-idx3-ubyte');
+  await trainAndSample(app, page, 'bars-images-idx3-ubyte', ['0', '1', '2']);
 
   // Kept in this browser: a reload comes back to the same set, and both are listed.
   await page.reload();
@@ -185,5 +195,5 @@ test('drawings on the pad become a data set that trains and samples', async ({ a
   await page.getByLabel('Train on').selectOption('My drawings');
   await expect(page.getByTestId('dataset-name')).toHaveText('My drawings');
   await expect(page.getByTestId('dataset-summary')).toHaveText('2 images · bar: 1 · dash: 1');
-  await trainAndSample(app, page, 'My drawings');
+  await trainAndSample(app, page, 'My drawings', ['0 · bar', '1 · dash']);
 });

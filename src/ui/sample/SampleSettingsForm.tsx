@@ -1,5 +1,6 @@
 import { useAppStore } from '../../state/store';
 import { NumberInput } from '../components/NumberInput';
+import { useModelClasses } from '../data/model-classes';
 import type { SampleSettings } from '../../shared/sample-protocol';
 import { SAMPLE_NUMBER_FIELDS, type SampleNumberKey } from '../../shared/sample-settings-spec';
 
@@ -39,6 +40,7 @@ export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }
   const s = useAppStore((st) => st.sampleSettings);
   const set = useAppStore((st) => st.setSampleSettings);
   const T = useAppStore((st) => st.model?.settings.schedule.T ?? 1000);
+  const classes = useModelClasses();
   return (
     <section className="card settings-grid" aria-label="Sampling settings">
       {withCount && <Num k="count" />}
@@ -52,9 +54,9 @@ export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }
           onChange={(e) => set({ label: e.target.value === 'any' ? null : Number(e.target.value) })}
         >
           <option value="any">any (unconditional)</option>
-          {Array.from({ length: 10 }, (_, d) => (
+          {classes.map((name, d) => (
             <option key={d} value={d}>
-              {d}
+              {name === String(d) ? d : `${d} · ${name}`}
             </option>
           ))}
         </select>
