@@ -10,9 +10,11 @@ const H = 100;
 export function LossChart({ losses }: { losses: readonly number[] }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    ctx.fillStyle = '#fff';
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    // The card's colour from the theme (app.css), so the chart is no white box in dark mode.
+    ctx.fillStyle = getComputedStyle(canvas).getPropertyValue('--card').trim() || '#fff';
     ctx.fillRect(0, 0, W, H);
     const smooth: number[] = [];
     let acc = 0;
