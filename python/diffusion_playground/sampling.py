@@ -10,10 +10,17 @@ from .schedule import inference_timesteps
 from .unet import NULL_LABEL
 
 
+# diffusers' Euler scheduler puts ᾱ here instead of 0 (zero terminal SNR), as samplers.ts does.
+EPSILON_ALPHA_BAR_FLOOR = 2**-24
+
+
 def _predictions(out, x, a, prediction):
     """(x̂0, ε̂) implied by the model output at ᾱ = a."""
     sa, s1 = math.sqrt(a), math.sqrt(1 - a)
     if prediction == "epsilon":
+        if a < EPSILON_ALPHA_BAR_FLOOR:
+            s = math.sqrt(EPSILON_ALPHA_BAR_FLOOR)
+            return (x * (1 / s) + out * (-s1 / s)).clamp(-1, 1), out
         return x * (1 / sa) + out * (-s1 / sa), out
     if prediction == "v":
         return x * sa + out * -s1, out * sa + x * s1

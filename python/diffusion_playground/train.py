@@ -28,7 +28,11 @@ def target_and_weight(prediction, x0, eps, sa, s1, snr, gamma):
     if gamma <= 0:
         return target, None
     clipped = torch.clamp(snr, max=gamma)
-    w = {"epsilon": clipped / snr, "v": clipped / (snr + 1), "x0": clipped}[prediction]
+    if prediction == "epsilon":
+        # 1 below γ, also at SNR 0 (zero terminal SNR) where the quotient would be 0/0.
+        w = torch.where(snr < gamma, torch.ones_like(snr), clipped / snr)
+    else:
+        w = clipped / (snr + 1) if prediction == "v" else clipped
     return target, w
 
 
