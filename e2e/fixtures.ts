@@ -87,6 +87,22 @@ export class AppPage {
     return this.page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
   }
 
+  /** Fails when the page scrolls sideways, naming the first elements past its right edge. */
+  async expectNoHorizontalOverflow(what: string): Promise<void> {
+    const o = await this.page.evaluate(() => {
+      const doc = document.documentElement;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
+        .slice(0, 3)
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`,
+        );
+      return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
+    });
+    expect(o.scroll, `${what}: ${o.wide.join('; ')}`).toBeLessThanOrEqual(o.client);
+  }
+
   slider() {
     return this.page.getByTestId('t-slider');
   }

@@ -15,25 +15,11 @@ for (const width of WIDTHS) {
       if (tab === 'Train') await app.waitForDefaultModel();
       if (tab === 'Sample') await expect(page.getByTestId('model-card')).toBeVisible();
       await page.waitForTimeout(300);
-      const overflow = await page.evaluate(() => {
-        const doc = document.documentElement;
-        const wide = [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
-          .slice(0, 3)
-          .map(
-            (el) =>
-              `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`,
-          );
-        return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
-      });
       await page.screenshot({
         path: info.outputPath(`${tab.split(' ')[0]!.toLowerCase()}-${width}.png`),
         fullPage: true,
       });
-      expect(
-        overflow.scroll,
-        `${tab} at ${width}px: ${overflow.wide.join('; ')}`,
-      ).toBeLessThanOrEqual(overflow.client);
+      await app.expectNoHorizontalOverflow(`${tab} at ${width}px`);
     }
   });
 }

@@ -1,19 +1,6 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 const WIDTHS = [390, 768, 1024, 1366, 1920];
-
-/** The widest element past the viewport's right edge, for the failure message. */
-async function overflow(page: Page) {
-  return page.evaluate(() => {
-    const doc = document.documentElement;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
-    return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
-  });
-}
 
 // The screens that only appear after an action, at every width: the schedule's notes with zero
 // terminal SNR, the draw pad with its keyboard cursor, the quality meter mid-measurement.
@@ -39,8 +26,7 @@ for (const width of WIDTHS) {
     await page.keyboard.press('Space');
     for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
     await expect(page.getByTestId('pad-cursor')).toBeVisible();
-    let o = await overflow(page);
-    expect(o.scroll, `forward at ${width}: ${o.wide.join('; ')}`).toBeLessThanOrEqual(o.client);
+    await app.expectNoHorizontalOverflow(`forward at ${width}px`);
     await page.screenshot({
       path: info.outputPath(`forward-zero-snr-pad-${width}.png`),
       fullPage: true,
@@ -51,8 +37,7 @@ for (const width of WIDTHS) {
     await page.getByLabel('Training zero terminal SNR').check();
     await page.getByLabel('Prediction target').selectOption('epsilon');
     await expect(page.getByTestId('zero-snr-epsilon-warning')).toBeVisible();
-    o = await overflow(page);
-    expect(o.scroll, `train at ${width}: ${o.wide.join('; ')}`).toBeLessThanOrEqual(o.client);
+    await app.expectNoHorizontalOverflow(`train at ${width}px`);
     await page.screenshot({ path: info.outputPath(`train-zero-snr-${width}.png`), fullPage: true });
 
     await page.getByRole('tab', { name: /Sample/ }).click();
@@ -62,8 +47,7 @@ for (const width of WIDTHS) {
     await expect(page.getByTestId('quality-progress')).toContainText('sampling', {
       timeout: 60_000,
     });
-    o = await overflow(page);
-    expect(o.scroll, `sample at ${width}: ${o.wide.join('; ')}`).toBeLessThanOrEqual(o.client);
+    await app.expectNoHorizontalOverflow(`sample at ${width}px`);
     await page
       .getByRole('region', { name: 'Quality meter' })
       .screenshot({ path: info.outputPath(`sample-quality-${width}.png`) });
