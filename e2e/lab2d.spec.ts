@@ -190,3 +190,16 @@ test('2-D lab: a shared link opens the lab with its settings', async ({ page }) 
   await page.getByLabel('Data set').selectOption('rings');
   await expect.poll(() => new URL(page.url()).searchParams.get('lab.data')).toBe('rings');
 });
+
+test('2-D lab: no horizontal overflow from a phone to a wide screen', async ({ app, page }) => {
+  await openLab(page);
+  await page.getByLabel('Denoiser', { exact: true }).selectOption('exact');
+  await page.getByRole('spinbutton', { name: 'Particles' }).fill('20');
+  await page.getByRole('button', { name: 'Sample', exact: true }).click();
+  await expect(page.getByTestId('lab2d-traj-flow')).toBeVisible();
+  await page.getByLabel('Show fields').check();
+  for (const width of [390, 768, 1366, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await app.expectNoHorizontalOverflow(`2-D lab at ${width}px`);
+  }
+});
