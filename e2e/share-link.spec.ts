@@ -46,6 +46,9 @@ test('a copied link opens the same tab and settings in a fresh browser', async (
   await expect(page.getByTestId('share-status')).toHaveText('Link copied.');
   const link = await page.evaluate(() => navigator.clipboard.readText());
   expect(new URL(link).searchParams.get('tab')).toBe('sample');
+  // The Train form's changes from the model on screen, not the model's own recipe.
+  expect(new URL(link).searchParams.get('train.batchSize')).toBe('32');
+  expect(link).not.toContain('train.preset');
 
   const other = await openElsewhere(browser, link);
   await expect(other.getByRole('tab', { name: /Sample/ })).toHaveAttribute('aria-selected', 'true');

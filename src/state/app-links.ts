@@ -4,8 +4,13 @@
  */
 import { forwardLinkFields } from '../shared/forward-link-fields';
 import { SAMPLE_LINK_FIELDS } from '../shared/sample-settings-spec';
-import { readTrainTarget, trainLinkFields, writeTrainTarget } from '../shared/train-link-fields';
-import type { TrainSettings } from '../shared/train-protocol';
+import {
+  readTrainTarget,
+  trainLinkFields,
+  writeTrainTarget,
+  type TrainLinkTarget,
+} from '../shared/train-link-fields';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../shared/train-protocol';
 import { bind, registerLinkPart, type LinkBinding } from './link-sync';
 import { useAppStore } from './store';
 
@@ -55,10 +60,19 @@ export function registerForwardLink(): void {
 export function registerTrainLink(): void {
   const fields = trainLinkFields();
   const fromLink = new Map<string, unknown>();
+  // In the link: what the form changes from the model on screen (or, before any, the recipe).
+  // The model itself is not in the link, so the recipient's form starts from theirs.
+  const read = (target: TrainLinkTarget) => {
+    const s = get();
+    const value = readTrainTarget(s.trainSettings, target);
+    const base = readTrainTarget(s.model?.settings ?? DEFAULT_TRAIN_SETTINGS, target);
+    return value === base ? undefined : value;
+  };
   const bindings: LinkBinding[] = fields.map(({ target, field }) =>
     bind(
-      field,
-      () => readTrainTarget(get().trainSettings, target),
+      // Written whenever read() gives a value, even one equal to the recipe's default.
+      { ...field, equals: () => false },
+      () => read(target),
       (v) => {
         fromLink.set(field.key, v);
         get().setTrainSettings(writeTrainTarget(get().trainSettings, target, v));
