@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Denoiser } from '../ml/sample';
+import { sampleAll, type Denoiser } from '../ml/sample';
 import type { Prediction } from '../ml/samplers';
 import { makeSchedule } from '../ml/schedule';
 import type { FromWorker } from '../shared/protocol';
 import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-protocol';
-import { SampleJob, type SamplingModel } from './sample-job';
+import { SampleJob, sampleOptions, type SamplingModel } from './sample-job';
 
 const T = 40;
 const schedule = makeSchedule('linear', T);
@@ -20,7 +20,11 @@ const denoise: Denoiser = (xt, t, labels) =>
   });
 
 /** Runs one setting through the worker's job exactly as the worker does: start and play. */
-async function runToEnd(settings: SampleSettings, prediction: Prediction) {
+async function runToEnd(
+  settings: SampleSettings,
+  prediction: Prediction,
+  model: SamplingModel = { denoise, schedule, prediction, step: 1 },
+) {
   const messages: FromWorker[] = [];
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
@@ -28,7 +32,6 @@ async function runToEnd(settings: SampleSettings, prediction: Prediction) {
     messages.push(m);
     if (m.type === 'sample/state' && (m.state === 'done' || m.state === 'cancelled')) finish();
   };
-  const model: SamplingModel = { denoise, schedule, prediction, step: 1 };
   const job = new SampleJob(post, () => model);
   job.start(1, settings, true);
   await ended;
@@ -150,4 +153,62 @@ describe('sampling job: every sampler × spacing × steps × prediction × guida
         message: expect.stringContaining('model exploded') as unknown,
       });
   });
+});
+
+/**
+ * Zero terminal SNR (ᾱ_{T−1} = 0): x̂0 from an ε-prediction divides by √ᾱ = 0 at the first step
+ * of trailing and linspace spacing. Every sampler × spacing × steps × prediction × clipping runs to
+ * the end through the job, every x the network sees is finite, and so is the final image
+ * (sampleAll, the quality meter's path, with the same settings).
+ */
+describe('sampling with zero terminal SNR never yields NaN or Infinity', () => {
+  const zeroSnr = makeSchedule('linear', T, true);
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('starts from pure noise: ᾱ at T−1 is exactly 0', () => {
+    expect(zeroSnr.alphasCumprod[T - 1]).toBe(0);
+  });
+
+  const samplers = [
+    { sampler: 'ddpm', variance: 'fixed-small' },
+    { sampler: 'ddpm', variance: 'fixed-large' },
+    { sampler: 'ddim', eta: 0 },
+    { sampler: 'ddim', eta: 1 },
+  ] as const;
+  for (const s of samplers)
+    for (const spacing of ['leading', 'trailing', 'linspace'] as const)
+      it(`${s.sampler} ${'variance' in s ? s.variance : `η=${s.eta}`} ${spacing}`, async () => {
+        const before = tf.memory().numTensors;
+        for (const steps of [1, 2, 5, 20, T])
+          for (const prediction of ['epsilon', 'v', 'x0'] as const)
+            for (const clip of [false, true]) {
+              const where = `${steps} steps, ${prediction}, clip ${clip}`;
+              const settings: SampleSettings = {
+                ...DEFAULT_SAMPLE_SETTINGS,
+                ...s,
+                spacing,
+                steps,
+                clip,
+                label: 3,
+                guidance: 2,
+                count: 2,
+              };
+              let nonFinite = 0;
+              const checked: Denoiser = (xt, t, labels) => {
+                if (!xt.dataSync().every(Number.isFinite)) nonFinite += 1;
+                return denoise(xt, t, labels);
+              };
+              const model = { denoise: checked, schedule: zeroSnr, prediction, step: 1 };
+              const { frames, last } = await runToEnd(settings, prediction, model);
+              expect(last, where).toMatchObject({ type: 'sample/state', state: 'done' });
+              expect(frames, where).toHaveLength(steps);
+              const images = await sampleAll(checked, zeroSnr, sampleOptions(settings, prediction));
+              expect(nonFinite, where).toBe(0);
+              expect(images.every(Number.isFinite), where).toBe(true);
+            }
+        expect(tf.memory().numTensors).toBe(before);
+      });
 });
