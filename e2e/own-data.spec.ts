@@ -93,6 +93,9 @@ test('a zip of images and IDX files become data sets that train and sample', asy
   await expect(page.getByTestId('x0-source')).toContainText('shapes.zip');
   await page.getByRole('tab', { name: /Train/ }).click();
   await trainAndSample(app, page, 'shapes.zip', ['0 · discs', '1 · squares']);
+  await expect(page.getByRole('region', { name: 'Preview samples' })).toContainText(
+    '“shapes.zip” has 0 discs, 1 squares',
+  );
 
   const { images, labels } = idxPair(30);
   await page.getByTestId('dataset-idx').setInputFiles([

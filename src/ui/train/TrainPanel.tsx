@@ -6,6 +6,7 @@ import { Term } from '../help/Term';
 import { lazyPart } from '../components/lazy-part';
 import { PartBoundary } from '../components/PartBoundary';
 import { DataSetPanel } from '../data/DataSetPanel';
+import { useModelClasses } from '../data/model-classes';
 import { TrainControls } from './TrainControls';
 import { TrainSettingsForm } from './TrainSettingsForm';
 import { TrainQuality } from './TrainQuality';
@@ -18,10 +19,15 @@ const PREVIEW_HEIGHT = 2 * 28 + 2;
 function Preview() {
   const step = useAppStore((s) => s.previewStep);
   const every = useAppStore((s) => s.trainSettings.previewEvery);
+  const trainedOn = useAppStore((s) => s.model?.settings.dataset ?? null);
+  const classes = useModelClasses();
+  // The learner's set's class names, when they are more than the indices.
+  const named = trainedOn !== null && classes.some((c, i) => c !== String(i));
   return (
     <section className="card" aria-label="Preview samples">
       <h4>
-        Samples from the EMA weights (DDIM, 20 steps, fixed noise; columns are classes 0–9)
+        Samples from the EMA weights (DDIM, 20 steps, fixed noise; columns are classes 0–9
+        {named ? `; “${trainedOn}” has ${classes.map((c, i) => `${i} ${c}`).join(', ')}` : ''})
         {step !== null && <span className="muted"> · step {step}</span>}
       </h4>
       {step === null && (
