@@ -17,7 +17,7 @@ import { modelToPixels, pixelsToModel } from '../src/ml/forward';
 import { argmaxRows, classify, loadClassifier } from '../src/ml/metrics/classifier';
 import { splitIndices } from '../src/ml/mnist';
 import { defaultResampling } from '../src/ml/repaint-schedule';
-import type { Stepper } from '../src/ml/sample';
+import { runToEnd } from '../src/ml/sample';
 import type { NodeBackendName } from '../src/node/backends';
 import { runMain } from '../src/node/run-main';
 import { presetMask } from '../src/shared/masks';
@@ -27,19 +27,6 @@ import type { SamplingModel } from '../src/worker/sample-job';
 import { scribbles } from './scribbles';
 
 const STRENGTH = 0.6;
-
-async function finish(stepper: Stepper): Promise<Float32Array> {
-  try {
-    while (!stepper.done) {
-      const s = stepper.step();
-      s.x.dispose();
-      s.predX0.dispose();
-    }
-    return (await stepper.current.data()) as Float32Array;
-  } finally {
-    stepper.dispose();
-  }
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -80,7 +67,7 @@ async function main(): Promise<void> {
     for (let seed = 1; seed <= seeds; seed++) {
       const settings = { ...base, label: s.label, seed };
       const task = { kind: 'sdedit', image: s.pixels, strength: STRENGTH } as const;
-      edited.push(await finish(createStepper(model, settings, task).stepper));
+      edited.push(await runToEnd(createStepper(model, settings, task).stepper));
       wanted.push(s.label);
     }
   const sdeditS = (performance.now() - started) / 1000;
@@ -122,7 +109,7 @@ async function main(): Promise<void> {
       const task = { kind: 'inpaint', image: pixels, mask, ...resampling } as const;
       const label = classGiven ? labels[k]! : null;
       const settings = { ...base, label, seed: k + 1 };
-      const x = await finish(createStepper(model, settings, task).stepper);
+      const x = await runToEnd(createStepper(model, settings, task).stepper);
       painted.push(x);
       const out = modelToPixels(x);
       for (let i = 0; i < 784; i++)

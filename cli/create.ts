@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import UPNG from 'upng-js';
 import { cropTile, hstackImages, tileGrid, type GridImage } from '../src/ml/grid';
-import type { Stepper } from '../src/ml/sample';
+import { runToEnd, type Stepper } from '../src/ml/sample';
 import type { NodeBackendName } from '../src/node/backends';
 import type { CreateTask } from '../src/shared/create-protocol';
 import { isMaskPreset, presetMask } from '../src/shared/masks';
@@ -115,29 +115,18 @@ function built<T>(make: () => T): T {
 }
 
 /** Runs to the end; returns the final grid and, when asked, x_t after every step. */
-async function runToEnd(
+async function finish(
   stepper: Stepper,
   columns: number,
   animate: boolean,
 ): Promise<{ final: GridImage; frames: GridImage[] }> {
-  const grid = async (x: { data(): Promise<unknown> }) =>
-    tileGrid((await x.data()) as Float32Array, IMAGE_SIZE, columns);
+  const grid = (x: Float32Array) => tileGrid(x, IMAGE_SIZE, columns);
   const frames: GridImage[] = [];
-  try {
-    if (animate) frames.push(await grid(stepper.current));
-    while (!stepper.done) {
-      const s = stepper.step();
-      try {
-        if (animate) frames.push(await grid(s.x));
-      } finally {
-        s.x.dispose();
-        s.predX0.dispose();
-      }
-    }
-    return { final: await grid(stepper.current), frames };
-  } finally {
-    stepper.dispose();
-  }
+  if (animate) frames.push(grid((await stepper.current.data()) as Float32Array));
+  const final = await runToEnd(stepper, async (s) => {
+    if (animate) frames.push(grid((await s.x.data()) as Float32Array));
+  });
+  return { final: grid(final), frames };
 }
 
 function write(args: CreateArgs, image: GridImage | GridImage[]): { file: string; frames: number } {
@@ -190,12 +179,12 @@ export async function sdeditCommand(args: SdeditArgs): Promise<{ file: string; f
       if (args.strengths.length === 1) {
         const task: CreateTask = { kind: 'sdedit', image, strength: args.strengths[0]! };
         const { stepper, columns } = built(() => createStepper(model, settings, task));
-        const { final, frames } = await runToEnd(stepper, columns, args.animate);
+        const { final, frames } = await finish(stepper, columns, args.animate);
         return write(args, args.animate ? frames : final);
       }
       const makers = built(() => strengthSteppers(model, settings, image, args.strengths));
       const results: GridImage[] = [];
-      for (const make of makers) results.push((await runToEnd(make(), 1, false)).final);
+      for (const make of makers) results.push((await finish(make(), 1, false)).final);
       return write(args, hstackImages(results));
     },
   );
@@ -223,7 +212,7 @@ export async function inpaintCommand(args: InpaintArgs): Promise<{ file: string;
         jumpCount: args.jumpCount,
       };
       const { stepper, columns } = built(() => createStepper(model, settingsOf(args), task));
-      const { final, frames } = await runToEnd(stepper, columns, args.animate);
+      const { final, frames } = await finish(stepper, columns, args.animate);
       return write(args, args.animate ? frames : final);
     },
   );
@@ -262,7 +251,7 @@ export async function interpolateCommand(
       : `interpolating from seed ${args.seed} to ${task.seedB}`;
   return withModel(args, `${what} in ${args.frames} frames (DDIM, η = 0)`, async (model) => {
     const { stepper, columns } = built(() => createStepper(model, settingsOf(args), task));
-    const { final } = await runToEnd(stepper, columns, false);
+    const { final } = await finish(stepper, columns, false);
     if (args.strip) return write(args, final);
     // One frame per interpolation step: the strip cut into its tiles.
     const tiles = Array.from({ length: args.frames }, (_, k) =>

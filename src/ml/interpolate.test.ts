@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classInterpolation, seedInterpolation, slerp } from './interpolate';
-import { ReverseProcess, type SampleOptions } from './sample';
+import { ReverseProcess, runToEnd, type SampleOptions } from './sample';
 import { makeSchedule } from './schedule';
 import { standInDenoiser } from './stand-in-denoiser';
 
@@ -20,19 +20,8 @@ const base: SampleOptions = {
   size: SIZE,
 };
 
-async function sample(opts: SampleOptions): Promise<Float32Array> {
-  const p = new ReverseProcess(standInDenoiser, schedule, opts);
-  try {
-    while (!p.done) {
-      const s = p.step();
-      s.x.dispose();
-      s.predX0.dispose();
-    }
-    return (await p.current.data()) as Float32Array;
-  } finally {
-    p.dispose();
-  }
-}
+const sample = (opts: SampleOptions) =>
+  runToEnd(new ReverseProcess(standInDenoiser, schedule, opts));
 
 const frame = (x: Float32Array, k: number) => Array.from(x.subarray(k * PER, (k + 1) * PER));
 

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Inpainting } from './repaint';
 import { defaultResampling, repaintMoves } from './repaint-schedule';
-import { ReverseProcess, type SampleOptions, type Stepper } from './sample';
+import { ReverseProcess, runToEnd, type SampleOptions, type Stepper } from './sample';
 import { makeSchedule } from './schedule';
 import { standInDenoiser } from './stand-in-denoiser';
 
@@ -23,19 +23,10 @@ const base: SampleOptions = {
   size: SIZE,
 };
 
-async function runToEnd(p: Stepper): Promise<{ x: Float32Array; frames: number }> {
+async function finish(p: Stepper): Promise<{ x: Float32Array; frames: number }> {
   let frames = 0;
-  try {
-    while (!p.done) {
-      const s = p.step();
-      frames += 1;
-      s.x.dispose();
-      s.predX0.dispose();
-    }
-    return { x: (await p.current.data()) as Float32Array, frames };
-  } finally {
-    p.dispose();
-  }
+  const x = await runToEnd(p, () => void (frames += 1));
+  return { x, frames };
 }
 
 describe('RePaint', () => {
@@ -63,7 +54,7 @@ describe('RePaint', () => {
       jumpLength: 2,
       jumpCount: 3,
     });
-    const { x, frames } = await runToEnd(p);
+    const { x, frames } = await finish(p);
     expect(frames).toBe(repaintMoves(20, { jumpLength: 2, jumpCount: 3 }).length);
     expect(Array.from(x)).toEqual(Array.from(image));
     expect(tf.memory().numTensors).toBe(before);
@@ -75,8 +66,8 @@ describe('RePaint', () => {
       { kind: 'ddim', steps: 10, spacing: 'leading', eta: 1 } as const,
     ]) {
       const opts = { ...base, sampler };
-      const plain = await runToEnd(new ReverseProcess(standInDenoiser, schedule, opts));
-      const painted = await runToEnd(
+      const plain = await finish(new ReverseProcess(standInDenoiser, schedule, opts));
+      const painted = await finish(
         new Inpainting(standInDenoiser, schedule, opts, image, zeros, {
           jumpLength: 1,
           jumpCount: 1,

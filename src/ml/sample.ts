@@ -259,6 +259,30 @@ export class ReverseProcess implements Stepper {
   }
 }
 
+/**
+ * Takes every remaining step, hands each to `onStep` (its tensors are disposed after), and
+ * returns the final x; the stepper is disposed in any case.
+ */
+export async function runToEnd(
+  stepper: Stepper,
+  onStep: (s: SampleStep) => Promise<void> | void = () => undefined,
+): Promise<Float32Array> {
+  try {
+    while (!stepper.done) {
+      const s = stepper.step();
+      try {
+        await onStep(s);
+      } finally {
+        s.x.dispose();
+        s.predX0.dispose();
+      }
+    }
+    return (await stepper.current.data()) as Float32Array;
+  } finally {
+    stepper.dispose();
+  }
+}
+
 /** Runs all steps and returns the final images in [−1, 1], [n, size, size, 1]. */
 export async function sampleAll(
   denoise: Denoiser,

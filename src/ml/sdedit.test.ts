@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qSample } from './forward';
 import { gaussian } from './random';
-import { ReverseProcess, type SampleOptions } from './sample';
+import { ReverseProcess, runToEnd, type SampleOptions } from './sample';
 import { makeSchedule } from './schedule';
 import { sdeditOptions, sdeditStartIndex } from './sdedit';
 import { standInDenoiser } from './stand-in-denoiser';
@@ -22,19 +22,8 @@ const base: SampleOptions = {
   size: SIZE,
 };
 
-async function runToEnd(opts: SampleOptions): Promise<Float32Array> {
-  const p = new ReverseProcess(standInDenoiser, schedule, opts);
-  try {
-    while (!p.done) {
-      const s = p.step();
-      s.x.dispose();
-      s.predX0.dispose();
-    }
-    return (await p.current.data()) as Float32Array;
-  } finally {
-    p.dispose();
-  }
-}
+const finish = (opts: SampleOptions) =>
+  runToEnd(new ReverseProcess(standInDenoiser, schedule, opts));
 
 describe('SDEdit', () => {
   beforeAll(async () => {
@@ -60,11 +49,11 @@ describe('SDEdit', () => {
   });
 
   it('with s = 1 equals sampling from noise with the same seed and settings', async () => {
-    const plain = await runToEnd(base);
-    expect(Array.from(await runToEnd(sdeditOptions(base, image, 1)))).toEqual(Array.from(plain));
+    const plain = await finish(base);
+    expect(Array.from(await finish(sdeditOptions(base, image, 1)))).toEqual(Array.from(plain));
     // And a different image at s = 1 changes nothing.
     expect(
-      await runToEnd(
+      await finish(
         sdeditOptions(
           base,
           image.map((v) => -v),
