@@ -93,11 +93,20 @@ test('a zip of images and IDX files become data sets that train and sample', asy
   await expect(page.getByTestId('x0-source')).toContainText('shapes.zip');
   await page.getByRole('tab', { name: /Train/ }).click();
   await trainAndSample(app, page, 'shapes.zip', ['0 · discs', '1 · squares']);
+  // Too few images to hold some out: the quality meter says so.
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  await page.getByLabel('Samples to score').fill('10');
+  await page.getByRole('button', { name: 'Measure quality' }).click();
+  await expect(page.getByTestId('notice')).toContainText(
+    'this data set has 0, and it needs at least 20',
+    { timeout: 60_000 },
+  );
+  await page.getByRole('tab', { name: /Train/ }).click();
   await expect(page.getByRole('region', { name: 'Preview samples' })).toContainText(
     '“shapes.zip” has 0 discs, 1 squares',
   );
 
-  const { images, labels } = idxPair(30);
+  const { images, labels } = idxPair(300);
   await page.getByTestId('dataset-idx').setInputFiles([
     { name: 'bars-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: images },
     { name: 'bars-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: labels },
@@ -105,13 +114,21 @@ test('a zip of images and IDX files become data sets that train and sample', asy
   await expect(page.getByTestId('dataset-name')).toHaveText('bars-images-idx3-ubyte', {
     timeout: 60_000,
   });
-  await expect(page.getByTestId('dataset-summary')).toHaveText('30 images · 0: 10 · 1: 10 · 2: 10');
+  await expect(page.getByTestId('dataset-summary')).toHaveText(
+    '300 images · 0: 100 · 1: 100 · 2: 100',
+  );
   // A model of one set is not trained further on another.
   await page.getByRole('button', { name: 'Train more' }).click();
   await expect(page.getByTestId('notice')).toContainText(
     'This model was trained on “shapes.zip” and the data set in use is “bars-images-idx3-ubyte”',
   );
   await trainAndSample(app, page, 'bars-images-idx3-ubyte', ['0', '1', '2']);
+  // Enough held-out images: KID against this set and the memorised share are measured.
+  await page.getByRole('tab', { name: /Sample/ }).click();
+  await page.getByLabel('Samples to score').fill('10');
+  await page.getByRole('button', { name: 'Measure quality' }).click();
+  await expect(page.getByTestId('quality-kid')).toHaveText(/\d/, { timeout: 120_000 });
+  await page.getByRole('tab', { name: /Train/ }).click();
 
   // Kept in this browser: a reload comes back to the same set, and both are listed.
   await page.reload();

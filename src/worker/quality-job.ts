@@ -17,6 +17,9 @@ import type { Dataset } from './dataset';
 import { QualityCancelled, sampleForQuality } from './quality-sampling';
 import type { SamplingModel } from './sample-job';
 
+/** Held-out real images KID and its real-vs-real floor need at the least. */
+const MIN_HELD_OUT = 20;
+
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 export interface Scorer {
@@ -38,6 +41,12 @@ async function fetchScorer(dataset: () => Promise<Dataset>): Promise<Scorer> {
   const { params, config } = loadClassifier(new Uint8Array(await response.arrayBuffer()));
   const set = (await dataset()).set;
   const { train, heldOut } = splitIndices(set);
+  // A learner's small data set (worker/data-set-job.ts) may hold too few to compare with.
+  if (heldOut.length < MIN_HELD_OUT) {
+    throw new Error(
+      `the quality meter compares samples with held-out images (every 10th of each label); this data set has ${heldOut.length}, and it needs at least ${MIN_HELD_OUT}, so about ${MIN_HELD_OUT * 10} images`,
+    );
+  }
   const realHeldOut = batchFrom(set, heldOut).x0;
   const trainSet = batchFrom(set, train).x0;
   const reference = await qualityReference(params, realHeldOut, trainSet, 0);
