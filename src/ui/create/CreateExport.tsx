@@ -3,8 +3,8 @@ import { currentFrame, encodeAnimation, recordedFrames } from '../../client/samp
 import { cropTile } from '../../ml/grid';
 import { useCreateStore } from '../../state/create-store';
 import { useAppStore } from '../../state/store';
+import type { GrayFrame } from '../../shared/protocol';
 import { downloadBlob } from '../export/download';
-import { downloadPng, upscale } from '../export/png';
 
 const SCALE = 8;
 
@@ -21,13 +21,24 @@ export function CreateExport() {
   const name = `${runKind ?? 'create'}_seed${seed}`;
   const walk = runKind === 'interpolate';
 
+  /** Encoded in the worker (one frame is a plain PNG), so the page stays responsive. */
+  const savePng = (images: GrayFrame[], scale: number, delayMs: number, file: string) => {
+    setBusy(true);
+    encodeAnimation(images, scale, delayMs)
+      .then((bytes) => downloadBlob(new Blob([bytes as BlobPart], { type: 'image/png' }), file))
+      .catch(fail)
+      .finally(() => setBusy(false));
+  };
+
   const exportFrame = (kind: 'xt' | 'x0') => {
     const frame = currentFrame();
     if (!frame) return;
-    downloadPng(
-      upscale(frame[kind], walk ? 4 : SCALE),
+    savePng(
+      [frame[kind]],
+      walk ? 4 : SCALE,
+      0,
       `${kind}_${name}_step${frame.index + 1}of${frame.total}.png`,
-    ).catch(fail);
+    );
   };
 
   /** Interpolation: one animation frame per image of the walk; otherwise x_t at every recorded step. */
@@ -38,16 +49,7 @@ export function CreateExport() {
     const images = walk
       ? Array.from({ length: columns }, (_, k) => cropTile(last.xt, k, 28, columns))
       : frames.map((f) => f.xt);
-    setBusy(true);
-    encodeAnimation(images, SCALE, walk ? 250 : 80)
-      .then((bytes) =>
-        downloadBlob(
-          new Blob([bytes as BlobPart], { type: 'image/png' }),
-          `${name}_${images.length}frames.png`,
-        ),
-      )
-      .catch(fail)
-      .finally(() => setBusy(false));
+    savePng(images, SCALE, walk ? 250 : 80, `${name}_${images.length}frames.png`);
   };
 
   return (

@@ -4,7 +4,8 @@ import { STRIP_STRENGTHS, useCreateStore } from '../../state/create-store';
 import { useAppStore } from '../../state/store';
 import type { GrayFrame } from '../../shared/protocol';
 import { drawGray } from '../components/draw-gray';
-import { downloadPng, upscale } from '../export/png';
+import { encodeAnimation } from '../../client/sample-client';
+import { downloadBlob } from '../export/download';
 
 function Tile({ frame, strength }: { frame: GrayFrame | null; strength: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -48,10 +49,15 @@ export function StrengthStrip() {
         title="Download the strip as one PNG, weakest strength on the left"
         onClick={() => {
           const frames = strip.filter((f): f is GrayFrame => f !== null);
-          downloadPng(
-            upscale(hstackImages(frames), 8),
-            `sdedit_strengths_${STRIP_STRENGTHS.join('-')}.png`,
-          ).catch((e: unknown) => notify('error', e instanceof Error ? e.message : String(e)));
+          // One frame: a plain PNG, encoded in the worker.
+          encodeAnimation([hstackImages(frames)], 8, 0)
+            .then((bytes) =>
+              downloadBlob(
+                new Blob([bytes as BlobPart], { type: 'image/png' }),
+                `sdedit_strengths_${STRIP_STRENGTHS.join('-')}.png`,
+              ),
+            )
+            .catch((e: unknown) => notify('error', e instanceof Error ? e.message : String(e)));
         }}
       >
         PNG of the strip
