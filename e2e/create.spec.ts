@@ -65,6 +65,8 @@ test('Create: SDEdit a drawing step by step, inpaint under a mask, interpolate a
   await page.getByRole('button', { name: 'Play' }).click();
   await expect(state).toHaveText('done', { timeout: 120_000 });
   await expect(progress).toContainText('step 10 of 10 · t = 99 → -1');
+  // The canvas draws on the next display frame: wait until it shows the last step.
+  await expect(page.getByTestId('create-xt')).toHaveAttribute('data-frame', '9');
   const edited = await app.pixels('create-xt');
   expect(edited.filter((v) => v > 128).length).toBeGreaterThan(30);
   const png = await download(app, 'create-export-xt');
@@ -109,10 +111,14 @@ test('Create: SDEdit a drawing step by step, inpaint under a mask, interpolate a
   await expect(page.getByTestId('create-message')).toHaveCount(0);
   await expect(state).toHaveText('done', { timeout: 120_000 });
   await expect(page.getByTestId('mask-outline').first()).toBeVisible();
+  // 10 steps and 9 stretches of 1 taken again (a jump back and a step each): 28 moves.
+  await expect(progress).toContainText('step 28 of 28');
+  await expect(page.getByTestId('create-xt')).toHaveAttribute('data-frame', '27');
   const painted = await app.pixels('create-xt');
   // The start frame shows what is kept of the input beside pure noise: its top half is the digit.
   await page.getByTestId('sample-scrub').fill('0');
   await expect(progress).toContainText('start · x at t = 999');
+  await expect(page.getByTestId('create-x0')).toHaveAttribute('data-frame', '-1');
   const kept = await app.pixels('create-x0');
   expect(kept.slice(0, 14 * 28).filter((v) => v > 128).length).toBeGreaterThan(5);
   expect(Math.max(...kept.slice(14 * 28))).toBe(0);
@@ -199,6 +205,7 @@ test('Create runs on WebGL too: SDEdit, inpainting with resampling, class interp
   await page.getByLabel('Frames', { exact: true }).fill('3');
   await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
   await expect(state).toHaveText('done', { timeout: 120_000 });
+  await expect(page.getByTestId('create-xt')).toHaveAttribute('data-frame', '3');
   const row = await app.pixels('create-xt');
   expect(row).toHaveLength(28 * (3 * 28 + 2 * 2));
   expect(row.filter((v) => v > 128).length).toBeGreaterThan(30);
