@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
 // A fresh browser: the tour is not marked as seen, so it must start on its own.
 test.use({ tourSeen: false });
 
-const STEPS = 9;
+const STEPS = 10;
 
 test('the first visit starts the tour, which walks forward → sample → train live', async ({
   app,
@@ -70,6 +70,10 @@ test('the first visit starts the tour, which walks forward → sample → train 
   await next.click();
   await expect(page.getByRole('dialog', { name: 'Create with the model' })).toBeVisible();
   await expect(page.getByRole('tab', { name: /Create/ })).toHaveAttribute('aria-selected', 'true');
+  await next.click();
+  await expect(page.getByRole('dialog', { name: 'The 2-D lab' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: /2-D lab/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('heading', { name: 'Train a denoiser' })).toBeVisible();
   await next.click();
   await expect(page.getByTestId('tour-count')).toContainText(`Step ${STEPS} of ${STEPS}`);
   await tour.getByRole('button', { name: 'Finish' }).click();

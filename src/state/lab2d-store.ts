@@ -75,7 +75,7 @@ export interface Lab2dState {
 
 export const DEFAULT_SAMPLE_2D: SampleSettings2d = {
   source: 'learned',
-  steps: 50,
+  steps: 200,
   particles: 500,
   solver: 'euler',
   seed: 1,

@@ -7,7 +7,7 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { epsilonFromOutput, scoreFromEpsilon, travelFromVelocity } from '../ml/lab2d/field';
-import { learnedPredict } from '../ml/lab2d/learned';
+import { labelsInProportion, learnedPredict } from '../ml/lab2d/learned';
 import { diffusionLevel } from '../ml/lab2d/mixture';
 import type { Mlp } from '../ml/lab2d/mlp';
 import type { PointSet } from '../ml/lab2d/points';
@@ -130,20 +130,22 @@ export class Lab2dModels {
     const { guideClass, scale } = request;
     const noise = gaussian(request.seed, 2 * request.particles);
     const ideal = { data: data.xy, labels: data.labels, guideClass, scale };
+    // Unguided particles each take a label in the data's proportions (see learnedPredict).
+    const labels = labelsInProportion(data.labels, request.particles, request.seed + 2);
     const trajectories: TrajectoryMessage[] = request.methods.map((method) => {
       let traj: Trajectory;
       if (method === 'flow') {
         const predict: Predict =
           request.source === 'exact'
             ? idealFlow(ideal)
-            : learnedPredict(this.learned('flow').model, spec.T, guideClass, scale);
+            : learnedPredict(this.learned('flow').model, spec.T, guideClass, scale, labels);
         traj = runFlow(request.solver, request.steps, noise, predict);
       } else {
         const exact = request.source === 'exact';
         const trained = exact ? null : this.learned('diffusion');
         const schedule = trained?.schedule ?? scheduleOf(spec);
         const predict = trained
-          ? learnedPredict(trained.model, schedule.T, guideClass, scale)
+          ? learnedPredict(trained.model, schedule.T, guideClass, scale, labels)
           : idealDiffusion(ideal, schedule);
         const prediction: Prediction = trained
           ? (trained.model.config.objective as Prediction)

@@ -25,8 +25,8 @@ export interface Lab2dTrainSettings {
 export const DEFAULT_LAB2D_TRAIN: Lab2dTrainSettings = {
   objective: 'epsilon',
   steps: 1500,
-  batchSize: 256,
-  learningRate: 3e-3,
+  batchSize: 128,
+  learningRate: 1e-2,
   hidden: 64,
   layers: 3,
   activation: 'silu',

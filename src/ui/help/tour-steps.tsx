@@ -4,7 +4,7 @@ import { useAppStore } from '../../state/store';
 import { Term } from './Term';
 import { LiveMix, LiveSample, SamplerInUse } from './TourLive';
 
-export type TourTab = 'forward' | 'train' | 'sample' | 'create';
+export type TourTab = 'forward' | 'train' | 'sample' | 'create' | 'lab2d';
 
 export interface TourStep {
   readonly title: string;
@@ -59,9 +59,10 @@ export const TOUR_STEPS: readonly TourStep[] = [
     anchor: ['[role="tablist"]'],
     body: () => (
       <p>
-        A diffusion model makes digits out of noise. This tour walks the three tabs in order: how
-        noise destroys a digit, how a network learns to undo it, and how that network draws new
-        digits. It takes a minute; skip it at any time with Escape.
+        A diffusion model makes digits out of noise. This tour walks the tabs in order: how noise
+        destroys a digit, how a network learns to undo it, how that network draws new digits, what
+        else it can make, and the same ideas on points in a plane. It takes a minute; skip it at any
+        time with Escape.
       </p>
     ),
   },
@@ -156,9 +157,22 @@ export const TOUR_STEPS: readonly TourStep[] = [
     anchor: ['[role="tablist"][aria-label="What to create"]'],
     body: () => (
       <p>
-        The last tab puts the model to work on your own images, step by step like sampling: SDEdit
+        The Create tab puts the model to work on your own images, step by step like sampling: SDEdit
         turns a rough drawing into a clean digit, inpainting fills in what you erase, and
         interpolation walks from one sample to another.
+      </p>
+    ),
+  },
+  {
+    title: 'The 2-D lab',
+    tab: 'lab2d',
+    anchor: ['[aria-labelledby="lab2d-train-h"]', '.lab2d'],
+    body: () => (
+      <p>
+        The same diffusion on points in a plane, where a whole distribution fits on screen: pick or
+        draw data, train a small network in seconds (ε, v, x₀ or flow matching), then watch
+        particles travel from noise to the data — DDPM, DDIM and flow matching side by side — beside
+        the exact denoiser, which only ever lands on training points.
       </p>
     ),
   },

@@ -25,7 +25,14 @@ export function TrainCard() {
           − √(1−ᾱ)·x₀, with x₀ the clean point. Flow matching instead moves points on straight
           lines, x_t = (1−t)·x₀ + t·ε, and learns the velocity ε − x₀. The lab keeps one diffusion
           model and one flow-matching model, so both can be compared below. Labels are hidden 10 %
-          of the time, so one network learns both p(x) and p(x | label).
+          of the time, so one network learns both p(x) and p(x | label); unguided samples each take
+          a label in the data's proportions.
+        </p>
+        <p>
+          x₀ usually does worst here: near t = 0 the network must reproduce its input exactly (x̂₀ ≈
+          x_t), which a small MLP only approximates, and that error lands in the samples unshrunk at
+          every late step; ε and v get the near-identity for free from the sampler's formula, which
+          scales their error by √(1−ᾱ), small there.
         </p>
       </Explainer>
       <div className="row wrap">
@@ -39,7 +46,7 @@ export function TrainCard() {
         />
         <NumberInput
           label="Steps"
-          description="Training steps of 256 noised points each"
+          description={`Training steps of ${s.trainSettings.batchSize} noised points each`}
           value={s.trainSettings.steps}
           min={LAB2D_LIMITS.trainSteps.min}
           max={LAB2D_LIMITS.trainSteps.max}
