@@ -1,6 +1,6 @@
 /** `train --data`: the learner's own images from the command line, spawned like cli.test.ts. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,47 @@ describe('cli train --data', () => {
     expect(r.stderr).toContain('data: bars.zip, 2 images');
     expect(r.status).toBe(0);
     expect(datasetOf(join(dir, 'zip', 'model.dpmodel'))).toBe('bars.zip');
+  });
+
+  it('trains on a folder of PNGs, labelled by sub-folder, through the zip’s code', () => {
+    const folder = join(dir, 'strokes');
+    for (const [label, row] of [
+      ['high', 2],
+      ['low', 9],
+    ] as const) {
+      mkdirSync(join(folder, label), { recursive: true });
+      for (let i = 0; i < 2; i++) writeFileSync(join(folder, label, `${i}.png`), png(row + i));
+    }
+    writeFileSync(join(folder, 'notes.txt'), 'not an image');
+    writeFileSync(join(folder, '.DS_Store'), 'hidden');
+    const r = train('folder', folder);
+    expect(r.stderr).toContain('data: strokes, 4 images');
+    expect(r.stderr).toContain('1 files that are not images were skipped');
+    expect(r.status).toBe(0);
+    expect(datasetOf(join(dir, 'folder', 'model.dpmodel'))).toBe('strokes');
+  });
+
+  it('says when a folder is empty or has no PNG', () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    let r = train('empty', empty);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('“empty” has no images (PNG, JPEG, GIF, WebP or BMP).');
+    const texts = join(dir, 'texts');
+    mkdirSync(join(texts, 'a'), { recursive: true });
+    writeFileSync(join(texts, 'a', 'one.txt'), '1');
+    writeFileSync(join(texts, 'two.csv'), '2');
+    r = train('texts', texts);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(
+      '“texts” has no images (PNG, JPEG, GIF, WebP or BMP); its 2 other files were skipped.',
+    );
+    const photos = join(dir, 'photos');
+    mkdirSync(photos);
+    writeFileSync(join(photos, 'cat.jpg'), new Uint8Array([1]));
+    r = train('photos', photos);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('“photos/cat.jpg” in “photos” is not a PNG');
   });
 
   it('says what is wrong with bad files', () => {

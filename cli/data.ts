@@ -1,16 +1,21 @@
 /**
  * `train --data`: the learner's own images instead of the shipped digits, as the app imports
- * them (src/worker/data-set-job.ts): a zip of PNG images (labels from sub-folder names) or IDX
+ * them (src/worker/data-set-job.ts): a zip or a folder of PNG images (labels from sub-folder names) or IDX
  * files (images and, optionally, labels; .gz too). JPEG and the other formats the app decodes
  * with the browser need a browser: the CLI reads PNG.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
 import UPNG from 'upng-js';
 import { idxDataSet } from '../src/ml/data/idx';
 import {
+  checkImageFiles,
+  labelledImages,
+  skippedNote,
+  type ImageFiles,
+} from '../src/ml/data/image-files';
+import {
   buildImageSet,
-  checkImageCount,
   DataSetError,
   FIT_NOTE,
   fitToDigit,
@@ -39,9 +44,34 @@ function read(path: string): Uint8Array {
 
 function fromZip(path: string): CliDataSet {
   const name = basename(path);
-  const { images, skipped } = zipImages(read(path), name);
+  return decodePngs(zipImages(read(path), name), name);
+}
+
+/** A folder's files by their path from the folder's own name on, as a browser lists them. */
+function fromFolder(path: string): CliDataSet {
+  const name = basename(resolve(path));
+  let entries: string[];
+  try {
+    entries = readdirSync(path, { recursive: true, encoding: 'utf8' });
+  } catch (error) {
+    throw new CliError(
+      `cannot read the folder ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const files = entries
+    .filter((entry) => statSync(join(path, entry)).isFile())
+    .map((entry) => ({ path: `${name}/${entry.split(sep).join('/')}`, data: join(path, entry) }));
+  const found = labelledImages(files);
+  // Only the images are read.
+  const images = found.images.map((i) => ({ ...i, data: read(i.data) }));
+  return decodePngs({ images, skipped: found.skipped }, name);
+}
+
+/** A zip's or a folder's PNGs decoded as the app decodes them (fitToDigit), into a set. */
+function decodePngs(found: ImageFiles<Uint8Array>, name: string): CliDataSet {
   const source = `“${name}”`;
-  checkImageCount(images.length, source);
+  checkImageFiles(found, source);
+  const { images } = found;
   const pixels = new Uint8Array(images.length * IMAGE_AREA);
   images.forEach((image, i) => {
     if (image.mime !== 'image/png') {
@@ -52,14 +82,13 @@ function fromZip(path: string): CliDataSet {
     let rgba: Uint8Array;
     let png: UPNG.Image;
     try {
-      png = UPNG.decode(image.bytes.slice().buffer);
+      png = UPNG.decode(image.data.slice().buffer);
       rgba = new Uint8Array(UPNG.toRGBA8(png)[0] ?? new ArrayBuffer(0));
     } catch {
       throw new DataSetError(`Could not read “${image.path}” in ${source} as a PNG image.`);
     }
     pixels.set(fitToDigit(rgba, png.width, png.height), i * IMAGE_AREA);
   });
-  const skippedNote = skipped > 0 ? ` ${skipped} files that are not images were skipped.` : '';
   return {
     name,
     data: buildImageSet(
@@ -67,7 +96,7 @@ function fromZip(path: string): CliDataSet {
       images.map((i) => i.label),
       source,
     ),
-    note: FIT_NOTE + skippedNote,
+    note: FIT_NOTE + skippedNote(found.skipped),
   };
 }
 
@@ -75,7 +104,11 @@ function fromZip(path: string): CliDataSet {
 export async function loadDataSet(paths: readonly string[]): Promise<CliDataSet> {
   try {
     const [first] = paths;
-    if (!first) throw new CliError('--data needs a zip of images or IDX files');
+    if (!first) throw new CliError('--data needs a zip or a folder of images, or IDX files');
+    if (isFolder(first)) {
+      if (paths.length > 1) throw new CliError('--data takes one folder (or IDX files)');
+      return fromFolder(first);
+    }
     if (first.toLowerCase().endsWith('.zip')) {
       if (paths.length > 1) throw new CliError('--data takes one zip file (or IDX files)');
       return fromZip(first);
@@ -85,5 +118,14 @@ export async function loadDataSet(paths: readonly string[]): Promise<CliDataSet>
   } catch (error) {
     if (error instanceof DataSetError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    // A missing path is reported where it is read.
+    return false;
   }
 }

@@ -109,7 +109,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--data <files...>',
-      'train on your own images: a zip of PNG images (labels from sub-folder names) or IDX files (images, labels; .gz too) instead of the shipped MNIST digits',
+      'train on your own images: a zip or a folder of PNG images (labels from sub-folder names) or IDX files (images, labels; .gz too) instead of the shipped MNIST digits',
     )
     .action(async (opts: TrainOpts & { data?: string[] }, cmd: Command) => {
       const { train } = await import('./train');

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import UPNG from 'upng-js';
 import type { Page } from '@playwright/test';
@@ -141,6 +144,45 @@ test('a zip of images and IDX files become data sets that train and sample', asy
     'bars-images-idx3-ubyte',
     'shapes.zip',
   ]);
+});
+
+test('a folder of images, labelled by its sub-folders, becomes a data set that trains and samples', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const root = mkdtempSync(join(tmpdir(), 'dp-folder-'));
+  try {
+    const folder = join(root, 'blobs');
+    for (const [label, kind, n] of [
+      ['rings', 'disc', 5],
+      ['tiles', 'square', 3],
+    ] as const) {
+      mkdirSync(join(folder, label), { recursive: true });
+      for (let i = 0; i < n; i++)
+        writeFileSync(join(folder, label, `${i}.png`), shapePng(kind, i - 2));
+    }
+    writeFileSync(join(folder, 'about.txt'), 'shapes drawn for a test');
+    writeFileSync(join(folder, 'tiles', 'list.csv'), '0,1,2');
+    await app.openTrainTab('wasm');
+    await page.getByTestId('dataset-folder').setInputFiles(folder);
+    await expect(page.getByTestId('dataset-name')).toHaveText('blobs', { timeout: 60_000 });
+    await expect(page.getByTestId('dataset-summary')).toHaveText('8 images · rings: 5 · tiles: 3');
+    await expect(page.getByText('2 files that are not images were skipped')).toBeVisible();
+    await trainAndSample(app, page, 'blobs', ['0 · rings', '1 · tiles']);
+
+    // A folder without images is refused in words, and the set in use stays.
+    const texts = join(root, 'texts');
+    mkdirSync(texts);
+    writeFileSync(join(texts, 'a.txt'), 'a');
+    await page.getByTestId('dataset-folder').setInputFiles(texts);
+    await expect(page.getByTestId('dataset-error')).toHaveText(
+      '“texts” has no images (PNG, JPEG, GIF, WebP or BMP); its 1 other files were skipped. Nothing was changed.',
+    );
+    await expect(page.getByTestId('dataset-name')).toHaveText('blobs');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('bad data files are refused in words and change nothing', async ({ app, page }) => {

@@ -2,7 +2,7 @@
  * The page side of the learner's data sets (worker/data-set-job.ts): import, choose, browse and
  * delete; the set in use updates the store, and the forward tab's digit comes from it.
  */
-import { MNIST_NAME, type DataSetInfo } from '../shared/dataset-protocol';
+import { MNIST_NAME, type DataSetInfo, type ImportKind } from '../shared/dataset-protocol';
 import type { FromWorkerOf, GrayFrame } from '../shared/protocol';
 import { useDataSetStore } from '../state/dataset-store';
 import { useAppStore } from '../state/store';
@@ -39,7 +39,7 @@ export async function refreshDataSets(): Promise<void> {
 
 /** Decodes and keeps the files as a data set, now in use; `onProgress` hears images decoded. */
 export async function importDataSet(
-  kind: 'zip' | 'idx',
+  kind: ImportKind,
   files: readonly File[],
   onProgress: (done: number, total: number) => void,
 ): Promise<DataSetInfo> {
@@ -50,7 +50,11 @@ export async function importDataSet(
     const pending = c.request<FromWorkerOf<'dataset/done'>>({
       type: 'dataset/import',
       kind,
-      files: files.map((f) => ({ name: f.name, blob: f })),
+      // A folder's files by their path from the folder on: sub-folders are the labels.
+      files: files.map((f) => ({
+        name: kind === 'folder' ? f.webkitRelativePath || f.name : f.name,
+        blob: f,
+      })),
     });
     requestId = c.lastRequestId();
     return (await pending).info;

@@ -7,7 +7,7 @@ export const MNIST_NAME = 'MNIST digits';
 export interface DataSetInfo {
   /** Unique among the stored sets; the shipped one is MNIST_NAME. */
   readonly name: string;
-  readonly source: 'mnist' | 'zip' | 'idx' | 'drawn';
+  readonly source: 'mnist' | 'zip' | 'folder' | 'idx' | 'drawn';
   readonly count: number;
   /** Images per class index. */
   readonly perClass: readonly number[];
@@ -16,6 +16,9 @@ export interface DataSetInfo {
   /** What was done to the images, in words. */
   readonly note: string;
 }
+
+/** How imported files are read: a zip of images, a folder of them, or IDX files. */
+export type ImportKind = 'zip' | 'folder' | 'idx';
 
 /** The set the pad's drawings are added to. */
 export const DRAWN_NAME = 'My drawings';
@@ -28,8 +31,11 @@ export type DataSetToWorker =
   | {
       readonly type: 'dataset/import';
       readonly requestId: number;
-      readonly kind: 'zip' | 'idx';
-      /** zip: one file; idx: the images file, then the labels file if any. */
+      readonly kind: ImportKind;
+      /**
+       * zip: one file; folder: every file, named by its path from the chosen folder's name on
+       * (webkitRelativePath); idx: the images file, then the labels file if any.
+       */
       readonly files: readonly { readonly name: string; readonly blob: Blob }[];
     }
   | { readonly type: 'dataset/use'; readonly requestId: number; readonly name: string }

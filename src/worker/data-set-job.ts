@@ -1,5 +1,5 @@
 /**
- * The learner's own data sets: imported from a zip of images or IDX files, decoded here (never on
+ * The learner's own data sets: imported from a zip or a folder of images or IDX files, decoded here (never on
  * the page), kept in IndexedDB, and chosen as the set that training, the forward tab's digit
  * picker and the quality meter read instead of the shipped MNIST digits. The choice survives a
  * reload. Without IndexedDB a set lives until the tab closes.
@@ -8,8 +8,13 @@ import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import { batchFrom } from '../ml/mnist';
 import { tileGrid } from '../ml/grid';
 import {
+  checkImageFiles,
+  labelledImages,
+  skippedNote,
+  type ImageFiles,
+} from '../ml/data/image-files';
+import {
   buildImageSet,
-  checkImageCount,
   DataSetError,
   FIT_NOTE,
   IMAGE_AREA,
@@ -26,6 +31,7 @@ import {
   type DataSetFromWorker,
   type DataSetInfo,
   type DataSetToWorker,
+  type ImportKind,
 } from '../shared/dataset-protocol';
 import type { TrainSettings } from '../shared/train-protocol';
 import { Dataset } from './dataset';
@@ -227,14 +233,25 @@ export class DataSetJob {
   }
 
   private async importFiles(
-    kind: 'zip' | 'idx',
+    kind: ImportKind,
     files: readonly { name: string; blob: Blob }[],
     progress: (done: number, total: number) => void,
   ): Promise<DataSetInfo> {
     const first = files[0];
     if (!first) throw new DataSetError('Choose a file first.');
-    const built = kind === 'zip' ? await fromZip(first, progress) : await fromIdx(files);
-    const name = await this.freeName(first.name);
+    // A folder is named as the learner named it: the first part of each file's path.
+    const base = kind === 'folder' ? (first.name.split('/')[0] ?? first.name) : first.name;
+    const built =
+      kind === 'zip'
+        ? await fromZip(first, progress)
+        : kind === 'folder'
+          ? await decodeImages(
+              labelledImages(files.map((f) => ({ path: f.name, data: f.blob }))),
+              `“${base}”`,
+              progress,
+            )
+          : await fromIdx(files);
+    const name = await this.freeName(base);
     const info: DataSetInfo = {
       name,
       source: kind,
@@ -322,22 +339,33 @@ async function fromZip(
   file: { name: string; blob: Blob },
   progress: (done: number, total: number) => void,
 ): Promise<Built> {
-  const { images, skipped } = zipImages(new Uint8Array(await file.blob.arrayBuffer()), file.name);
-  const source = `“${file.name}”`;
-  if (images.length === 0) {
-    throw new DataSetError(
-      `${source} has no images (PNG, JPEG, GIF, WebP or BMP)${skipped > 0 ? `; its ${skipped} other files were skipped` : ''}.`,
-    );
-  }
-  // Checked before decoding: 100k decodes would take minutes only to be refused.
-  checkImageCount(images.length, source);
+  const found = zipImages(new Uint8Array(await file.blob.arrayBuffer()), file.name);
+  return decodeImages(
+    {
+      images: found.images.map((i) => ({
+        ...i,
+        data: new Blob([i.data as BlobPart]),
+      })),
+      skipped: found.skipped,
+    },
+    `“${file.name}”`,
+    progress,
+  );
+}
+
+/** A zip's or a folder's images decoded into a set, with progress as they go. */
+async function decodeImages(
+  found: ImageFiles<Blob>,
+  source: string,
+  progress: (done: number, total: number) => void,
+): Promise<Built> {
+  checkImageFiles(found, source);
+  const { images } = found;
   const pixels = new Uint8Array(images.length * IMAGE_AREA);
   for (const [i, image] of images.entries()) {
-    const digit = await decodeToDigit(
-      new Blob([image.bytes as BlobPart], { type: image.mime }),
-      image.path,
-    );
-    pixels.set(digit, i * IMAGE_AREA);
+    // A folder's File has the type the system guessed (maybe none); the name says what it is.
+    const blob = new Blob([image.data], { type: image.mime });
+    pixels.set(await decodeToDigit(blob, image.path), i * IMAGE_AREA);
     if ((i + 1) % PROGRESS_EVERY === 0) progress(i + 1, images.length);
   }
   const set = buildImageSet(
@@ -345,8 +373,7 @@ async function fromZip(
     images.map((i) => i.label),
     source,
   );
-  const skippedNote = skipped > 0 ? ` ${skipped} files that are not images were skipped.` : '';
-  return { set, note: `${FIT_NOTE}${skippedNote}` };
+  return { set, note: `${FIT_NOTE}${skippedNote(found.skipped)}` };
 }
 
 async function fromIdx(files: readonly { name: string; blob: Blob }[]): Promise<Built> {

@@ -5,7 +5,7 @@ import {
   importDataSet,
   refreshDataSets,
 } from '../../client/dataset-client';
-import { MNIST_NAME } from '../../shared/dataset-protocol';
+import { MNIST_NAME, type ImportKind } from '../../shared/dataset-protocol';
 import { useDataSetStore } from '../../state/dataset-store';
 import { useAppStore } from '../../state/store';
 import { DataSetGrid } from './DataSetGrid';
@@ -13,8 +13,8 @@ import { DataSetGrid } from './DataSetGrid';
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Which images the model learns from: the shipped MNIST digits, or the learner's own (a zip of
- * images, labelled by sub-folder; IDX files as MNIST, Fashion-MNIST, KMNIST and EMNIST come).
+ * Which images the model learns from: the shipped MNIST digits, or the learner's own (a zip or a
+ * folder of images, labelled by sub-folder; IDX files as MNIST, Fashion-MNIST, KMNIST and EMNIST come).
  */
 export function DataSetPanel() {
   const active = useDataSetStore((s) => s.active);
@@ -35,10 +35,17 @@ export function DataSetPanel() {
       .catch((e: unknown) => setProblem(message(e)))
       .finally(() => setBusy(null));
   };
-  const upload = (kind: 'zip' | 'idx', files: FileList | null) => {
+  const upload = (kind: ImportKind, files: FileList | null) => {
     const list = files ? Array.from(files) : [];
-    if (list.length === 0) return;
-    const names = list.map((f) => `“${f.name}”`).join(' and ');
+    if (list.length === 0) {
+      // A browser lists no files for an empty folder (a cancelled file dialog fires no change).
+      if (kind === 'folder' && files) setProblem('The chosen folder has no files.');
+      return;
+    }
+    const names =
+      kind === 'folder'
+        ? `“${list[0]?.webkitRelativePath.split('/')[0] ?? 'folder'}” (${list.length.toLocaleString('en')} files)`
+        : list.map((f) => `“${f.name}”`).join(' and ');
     run(`Reading ${names}…`, () =>
       importDataSet(kind, list, (done, total) =>
         setBusy(
@@ -102,6 +109,25 @@ export function DataSetPanel() {
             disabled={busy !== null || training}
             onChange={(e) => {
               upload('zip', e.target.files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <label
+          className="file-button"
+          title="A folder of PNG, JPEG, GIF, WebP or BMP images; images in sub-folders take the folder's name as their label (at most 10); other files are skipped"
+        >
+          Folder of images
+          <input
+            type="file"
+            multiple
+            // Not in React's types: the browser's folder picker (Chrome, Edge, Firefox, Safari).
+            ref={(el) => el?.setAttribute('webkitdirectory', '')}
+            data-testid="dataset-folder"
+            title="Add a data set from a folder of images; sub-folder names become the labels"
+            disabled={busy !== null || training}
+            onChange={(e) => {
+              upload('folder', e.target.files);
               e.target.value = '';
             }}
           />
