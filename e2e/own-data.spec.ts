@@ -180,6 +180,24 @@ test('a folder of images, labelled by its sub-folders, becomes a data set that t
       '“texts” has no images (PNG, JPEG, GIF, WebP or BMP); its 1 other files were skipped. Nothing was changed.',
     );
     await expect(page.getByTestId('dataset-name')).toHaveText('blobs');
+
+    // A zip dropped on the card is imported as the zip button does.
+    const zip = Buffer.from(
+      zipSync({
+        'dropped/rings/0.png': shapePng('disc', 0),
+        'dropped/tiles/0.png': shapePng('square', 0),
+      }),
+    ).toString('base64');
+    const drop = await page.evaluateHandle((bytes) => {
+      const dt = new DataTransfer();
+      const data = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+      dt.items.add(new File([data], 'dropped.zip', { type: 'application/zip' }));
+      return dt;
+    }, zip);
+    const card = page.getByRole('region', { name: 'Data set' });
+    await card.dispatchEvent('drop', { dataTransfer: drop });
+    await expect(page.getByTestId('dataset-name')).toHaveText('dropped.zip', { timeout: 60_000 });
+    await expect(page.getByTestId('dataset-summary')).toHaveText('2 images · rings: 1 · tiles: 1');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

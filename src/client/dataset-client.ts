@@ -37,10 +37,13 @@ export async function refreshDataSets(): Promise<void> {
   useDataSetStore.getState().setSets(m.sets);
 }
 
-/** Decodes and keeps the files as a data set, now in use; `onProgress` hears images decoded. */
+/**
+ * Decodes and keeps the files as a data set, now in use; `onProgress` hears images decoded. A
+ * folder's files are named by their path from the folder's name on: sub-folders are the labels.
+ */
 export async function importDataSet(
   kind: ImportKind,
-  files: readonly File[],
+  files: readonly { readonly name: string; readonly blob: Blob }[],
   onProgress: (done: number, total: number) => void,
 ): Promise<DataSetInfo> {
   const c = need();
@@ -50,11 +53,7 @@ export async function importDataSet(
     const pending = c.request<FromWorkerOf<'dataset/done'>>({
       type: 'dataset/import',
       kind,
-      // A folder's files by their path from the folder on: sub-folders are the labels.
-      files: files.map((f) => ({
-        name: kind === 'folder' ? f.webkitRelativePath || f.name : f.name,
-        blob: f,
-      })),
+      files,
     });
     requestId = c.lastRequestId();
     return (await pending).info;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import {
   chooseDataSet,
   deleteDataSet,
@@ -9,6 +9,7 @@ import { MNIST_NAME, type ImportKind } from '../../shared/dataset-protocol';
 import { useDataSetStore } from '../../state/dataset-store';
 import { useAppStore } from '../../state/store';
 import { DataSetGrid } from './DataSetGrid';
+import { droppedFiles, type NamedFile } from './dropped-files';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -23,6 +24,7 @@ export function DataSetPanel() {
   const trainedOn = useAppStore((s) => s.model?.settings.dataset ?? (s.model ? MNIST_NAME : null));
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
   useEffect(() => {
     refreshDataSets().catch(() => undefined);
   }, []);
@@ -35,41 +37,69 @@ export function DataSetPanel() {
       .catch((e: unknown) => setProblem(message(e)))
       .finally(() => setBusy(null));
   };
-  const upload = (kind: ImportKind, files: FileList | null) => {
-    const list = files ? Array.from(files) : [];
-    if (list.length === 0) {
-      // A browser lists no files for an empty folder (a cancelled file dialog fires no change).
-      if (kind === 'folder' && files) setProblem('The chosen folder has no files.');
-      return;
-    }
+  const upload = (kind: ImportKind, files: readonly NamedFile[]) => {
+    const first = files[0];
+    if (!first) return;
     const names =
       kind === 'folder'
-        ? `“${list[0]?.webkitRelativePath.split('/')[0] ?? 'folder'}” (${list.length.toLocaleString('en')} files)`
-        : list.map((f) => `“${f.name}”`).join(' and ');
+        ? `“${first.name.split('/')[0] ?? ''}” (${files.length.toLocaleString('en')} files)`
+        : files.map((f) => `“${f.name}”`).join(' and ');
     run(`Reading ${names}…`, () =>
-      importDataSet(kind, list, (done, total) =>
+      importDataSet(kind, files, (done, total) =>
         setBusy(
           `Decoding ${names}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} images…`,
         ),
       ),
     );
   };
+  const pick = (kind: ImportKind, input: HTMLInputElement) => {
+    const list = Array.from(input.files ?? []);
+    input.value = '';
+    // A browser lists no files for an empty folder (a cancelled dialog fires no change).
+    if (kind === 'folder' && list.length === 0) setProblem('The chosen folder has no files.');
+    // A folder's files carry their path from the chosen folder's name on.
+    upload(
+      kind,
+      list.map((f) => ({ name: (kind === 'folder' && f.webkitRelativePath) || f.name, blob: f })),
+    );
+  };
+  const locked = busy !== null || training;
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    if (locked) return;
+    // Taken now: the browser empties the list once the event is over.
+    const entries = Array.from(e.dataTransfer.items, (item) => item.webkitGetAsEntry());
+    droppedFiles(entries, Array.from(e.dataTransfer.files))
+      .then((d) => (d.kind === 'other' ? setProblem(d.problem) : upload(d.kind, d.files)))
+      .catch((error: unknown) => setProblem(message(error)));
+  };
 
   return (
-    <section className="card data-set" aria-label="Data set">
+    <section
+      className={dragging ? 'card data-set dragging' : 'card data-set'}
+      aria-label="Data set"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <h3>
         Data set: <span data-testid="dataset-name">{name}</span>
       </h3>
       <p className="muted">
         The images the model learns from and the forward tab shows. Your own are decoded in this tab
-        and kept in this browser; nothing is uploaded.
+        and kept in this browser; nothing is uploaded. A folder or a zip can also be dropped on this
+        card.
       </p>
       <div className="row wrap">
         <label title="The data set training and the forward tab use">
           Train on
           <select
             value={name}
-            disabled={busy !== null || training}
+            disabled={locked}
             aria-label="Train on"
             title="Which images training, the forward tab and the quality meter use"
             onChange={(e) => {
@@ -87,7 +117,7 @@ export function DataSetPanel() {
         {name !== MNIST_NAME && (
           <button
             type="button"
-            disabled={busy !== null || training}
+            disabled={locked}
             title="Remove this data set from this browser"
             onClick={() => run(`Deleting “${name}”…`, () => deleteDataSet(name))}
           >
@@ -106,11 +136,8 @@ export function DataSetPanel() {
             accept=".zip,application/zip"
             data-testid="dataset-zip"
             title="Add a data set from a zip of images; sub-folder names become the labels"
-            disabled={busy !== null || training}
-            onChange={(e) => {
-              upload('zip', e.target.files);
-              e.target.value = '';
-            }}
+            disabled={locked}
+            onChange={(e) => pick('zip', e.target)}
           />
         </label>
         <label
@@ -125,11 +152,8 @@ export function DataSetPanel() {
             ref={(el) => el?.setAttribute('webkitdirectory', '')}
             data-testid="dataset-folder"
             title="Add a data set from a folder of images; sub-folder names become the labels"
-            disabled={busy !== null || training}
-            onChange={(e) => {
-              upload('folder', e.target.files);
-              e.target.value = '';
-            }}
+            disabled={locked}
+            onChange={(e) => pick('folder', e.target)}
           />
         </label>
         <label
@@ -142,11 +166,8 @@ export function DataSetPanel() {
             multiple
             data-testid="dataset-idx"
             title="Add a data set from IDX files (the MNIST format: images and labels, gzip too)"
-            disabled={busy !== null || training}
-            onChange={(e) => {
-              upload('idx', e.target.files);
-              e.target.value = '';
-            }}
+            disabled={locked}
+            onChange={(e) => pick('idx', e.target)}
           />
         </label>
       </div>
