@@ -105,3 +105,32 @@ test('a link with values out of range says which and shows the defaults', async 
   await expect(form.getByLabel('Seed')).toHaveValue('1');
   await page.context().close();
 });
+
+test('the Create tab’s mode and settings travel in a link, and a change is written back', async ({
+  browser,
+}) => {
+  const page = await openElsewhere(
+    browser,
+    new URL(
+      '/?backend=wasm&tab=create&create.mode=interpolate&create.between=classes&create.from=2&create.to=5&create.frames=5&create.strength=7',
+      test.info().project.use.baseURL,
+    ).href,
+  );
+  await expect(page.getByRole('tab', { name: /Create/ })).toHaveAttribute('aria-selected', 'true');
+  const settings = page.getByRole('region', { name: 'Interpolation settings' });
+  await expect(settings.getByLabel('Interpolate between')).toHaveValue('classes');
+  await expect(settings.getByLabel('From class')).toHaveValue('2');
+  await expect(settings.getByLabel('To class')).toHaveValue('5');
+  await expect(settings.getByLabel('Frames')).toHaveValue('5');
+  // A strength out of range is named, and SDEdit keeps its default.
+  await expect(page.getByTestId('notice')).toContainText(
+    'Create · Strength = “7”: must be a number from 0.05 to 1',
+  );
+  await settings.getByLabel('Frames').fill('9');
+  await settings.getByLabel('Frames').press('Enter');
+  await expect.poll(() => new URL(page.url()).searchParams.get('create.frames')).toBe('9');
+  await page.getByRole('tab', { name: 'SDEdit' }).click();
+  await expect(page.getByLabel('Strength', { exact: true })).toHaveValue('0.6');
+  await expect.poll(() => new URL(page.url()).searchParams.get('create.mode')).toBe(null);
+  await page.context().close();
+});

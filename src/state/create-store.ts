@@ -6,8 +6,9 @@ import { create } from 'zustand';
 import { invertMask } from '../shared/masks';
 import { IMAGE_PIXELS, type GrayFrame } from '../shared/protocol';
 
-export type CreateMode = 'sdedit' | 'inpaint' | 'interpolate';
-export type InterpolationKind = 'seeds' | 'classes';
+import type { CreateMode, InterpolationKind } from '../shared/create-link-fields';
+
+export type { CreateMode, InterpolationKind };
 
 export const STRIP_STRENGTHS = [0.2, 0.4, 0.6, 0.8, 1] as const;
 

@@ -1,4 +1,5 @@
 import { resamplingFor } from '../../client/create-client';
+import { CREATE_LIMITS } from '../../shared/create-link-fields';
 import { repaintMoves } from '../../ml/repaint-schedule';
 import { useCreateStore } from '../../state/create-store';
 import { useAppStore } from '../../state/store';
@@ -28,8 +29,8 @@ export function InpaintControls() {
         />
         <NumberInput
           label="Resample count"
-          min={1}
-          max={20}
+          min={CREATE_LIMITS.jumpCount.min}
+          max={CREATE_LIMITS.jumpCount.max}
           value={jumpCount}
           integer
           description="How many times each stretch is taken: 1 is no resampling; the paper uses 10"

@@ -1,6 +1,6 @@
 import { useCreateStore, type InterpolationKind } from '../../state/create-store';
 import { useAppStore } from '../../state/store';
-import { MAX_FRAMES, MIN_FRAMES } from '../../shared/create-protocol';
+import { CREATE_LIMITS } from '../../shared/create-link-fields';
 import { NumberInput } from '../components/NumberInput';
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => d);
@@ -57,8 +57,8 @@ export function InterpolateControls() {
       {c.interpolation === 'seeds' ? (
         <NumberInput
           label="Seed B"
-          min={0}
-          max={2 ** 31 - 1}
+          min={CREATE_LIMITS.seed.min}
+          max={CREATE_LIMITS.seed.max}
           integer
           value={c.seedB}
           description={`The walk goes from the noise of seed ${seed} (the settings' seed) to this seed's`}
@@ -72,8 +72,8 @@ export function InterpolateControls() {
       )}
       <NumberInput
         label="Frames"
-        min={MIN_FRAMES}
-        max={MAX_FRAMES}
+        min={CREATE_LIMITS.frames.min}
+        max={CREATE_LIMITS.frames.max}
         integer
         value={c.frames}
         description="How many images along the walk, both ends included"

@@ -1,4 +1,5 @@
 import { startStrengthStrip } from '../../client/create-client';
+import { CREATE_LIMITS } from '../../shared/create-link-fields';
 import { sdeditStartIndex } from '../../ml/sdedit';
 import { STRIP_STRENGTHS, useCreateStore } from '../../state/create-store';
 import { useAppStore } from '../../state/store';
@@ -16,8 +17,8 @@ export function SdeditControls() {
     <section className="card" aria-label="SDEdit settings">
       <NumberInput
         label="Strength"
-        min={0.05}
-        max={1}
+        min={CREATE_LIMITS.strength.min}
+        max={CREATE_LIMITS.strength.max}
         step={0.05}
         value={strength}
         description="How far the image is noised before denoising: 0 keeps it, 1 starts from pure noise"
