@@ -26,6 +26,9 @@ test('a copied link opens the same tab and settings in a fresh browser', async (
   await T.press('Enter');
   await page.getByTestId('t-slider').fill('42');
   await page.getByLabel('Digit class').selectOption('3');
+  // The digit follows the class at once, and the fields follow the digit on screen: wait for it,
+  // or its arrival would reset the index typed next.
+  await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 3, #0');
   await page.getByLabel('Digit index').fill('5');
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 3, #5');
