@@ -91,6 +91,16 @@ describe('Create runs through the sampling job', () => {
     [{ kind: 'sdedit', image: digit, strength: 0.05 }, /keeps no step/],
     [{ kind: 'sdedit', image: digit, strength: 1.5 }, /at most 1/],
     [{ kind: 'interpolate-seeds', seedB: 2, frames: 1 }, /Frames must be/],
+    [
+      {
+        kind: 'inpaint',
+        image: digit,
+        mask: new Uint8Array(784).fill(1),
+        jumpLength: 1,
+        jumpCount: 21,
+      },
+      /Resample count must be a whole number from 1 to 20; got 21/,
+    ],
     [{ kind: 'interpolate-classes', classA: 1, classB: 11, frames: 4 }, /digits 0–9/],
   ] as [CreateTask, RegExp][])('refuses %j in words, with no frame', async (task, message) => {
     const { frames, last } = await run(task);

@@ -8,12 +8,8 @@ import { classInterpolation, seedInterpolation } from '../ml/interpolate';
 import { Inpainting } from '../ml/repaint';
 import { ReverseProcess, type SampleOptions, type Stepper } from '../ml/sample';
 import { sdeditOptions, sdeditStartIndex } from '../ml/sdedit';
-import {
-  MAX_FRAMES,
-  MIN_FRAMES,
-  type CreateTask,
-  type CreateToWorker,
-} from '../shared/create-protocol';
+import type { CreateTask, CreateToWorker } from '../shared/create-protocol';
+import { CREATE_LIMITS } from '../shared/create-link-fields';
 import { IMAGE_PIXELS, IMAGE_SIZE, type FromWorker } from '../shared/protocol';
 import type { SampleSettings } from '../shared/sample-protocol';
 import { sampleOptions, type Built, type SampleJob, type SamplingModel } from './sample-job';
@@ -38,11 +34,16 @@ function checkStrength(strength: number, steps: number): void {
     );
 }
 
-function checkFrames(frames: number): void {
-  if (!Number.isInteger(frames) || frames < MIN_FRAMES || frames > MAX_FRAMES)
+/** A whole-number setting inside the range the form and the shared link use. */
+function checkWhole(value: number, range: { min: number; max: number }, label: string): void {
+  if (!Number.isInteger(value) || value < range.min || value > range.max)
     throw new CreateInputError(
-      `Frames must be a whole number from ${MIN_FRAMES} to ${MAX_FRAMES}; got ${frames}.`,
+      `${label} must be a whole number from ${range.min} to ${range.max}; got ${value}.`,
     );
+}
+
+function checkFrames(frames: number): void {
+  checkWhole(frames, CREATE_LIMITS.frames, 'Frames');
 }
 
 /** One image, or `count` of them, with the settings' sampler, class and guidance. */
@@ -89,8 +90,7 @@ export function createStepper(
         );
       if (!Number.isInteger(task.jumpLength) || task.jumpLength < 1)
         throw new CreateInputError(`Jump length must be a whole number of steps, at least 1.`);
-      if (!Number.isInteger(task.jumpCount) || task.jumpCount < 1 || task.jumpCount > 20)
-        throw new CreateInputError(`Resample count must be a whole number from 1 to 20.`);
+      checkWhole(task.jumpCount, CREATE_LIMITS.jumpCount, 'Resample count');
       const known = Float32Array.from(task.mask, (m) => (m === 0 ? 1 : 0));
       const stepper = new Inpainting(
         model.denoise,
