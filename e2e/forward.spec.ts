@@ -140,6 +140,37 @@ test('picking another digit by class and index @key', async ({ app, page }) => {
   await expect(page.getByTestId('x0-source')).toHaveText(/MNIST digit \d, #\d+/);
 });
 
+test("an index typed while the class's digit is still arriving is kept", async ({ page, app }) => {
+  // Hold every digit reply from the worker for 1.5 s, so the reply to the class change lands
+  // after the learner has typed an index (a slow worker, or a busy one, does the same).
+  await page.addInitScript(() => {
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      override set onmessage(fn: ((e: MessageEvent) => void) | null) {
+        super.onmessage = fn
+          ? (e: MessageEvent) => {
+              const late = (e.data as { type?: string } | null)?.type === 'data/digit';
+              if (late) setTimeout(() => fn.call(this, e), 1500);
+              else fn.call(this, e);
+            }
+          : null;
+      }
+      override get onmessage() {
+        return super.onmessage;
+      }
+    };
+  });
+  await app.open();
+  await expect(page.getByTestId('x0-source')).toHaveText(/MNIST digit/);
+  await page.getByLabel('Digit class').selectOption('4');
+  await page.getByLabel('Digit index').fill('9');
+  // The class's first digit arrives now; the typed index must survive it.
+  await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 4, #0');
+  await expect(page.getByLabel('Digit index')).toHaveValue('9');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await expect(page.getByTestId('x0-source')).toHaveText('MNIST digit 4, #9');
+});
+
 test('a digit drawn on the pad becomes x0 @key', async ({ app, page }) => {
   await page.getByRole('tab', { name: 'Draw' }).click();
   const pad = page.getByTestId('draw-pad');

@@ -39,15 +39,22 @@ export function X0Picker() {
   const data = useAppStore((s) => s.data);
   const [label, setLabel] = useState(source?.kind === 'mnist' ? source.label : 7);
   const [index, setIndex] = useState(source?.kind === 'mnist' ? source.index : 0);
+  // Set by typing an index, cleared by asking for a digit: a reply to an earlier request for the
+  // same class must not overwrite an index typed after it.
+  const [typed, setTyped] = useState(false);
   // The fields follow the digit on screen (a random pick, a shared link), not only typing.
   const [shown, setShown] = useState(source);
   if (source !== shown) {
     setShown(source);
-    if (source?.kind === 'mnist') {
+    if (source?.kind === 'mnist' && !(typed && source.label === label)) {
       setLabel(source.label);
       setIndex(source.index);
     }
   }
+  const show = (l: number | null, i: number | null) => {
+    setTyped(false);
+    void pickDigit(l, i);
+  };
   const count = data.status === 'ready' ? (data.perClass[label] ?? 1) : 1;
 
   return (
@@ -82,7 +89,7 @@ export function X0Picker() {
                 const at = Math.min(index, per - 1);
                 setLabel(next);
                 setIndex(at);
-                if (data.status === 'ready') void pickDigit(next, at);
+                if (data.status === 'ready') show(next, at);
               }}
               aria-label="Digit class"
               title="Which digit to show; it changes at once"
@@ -103,11 +110,12 @@ export function X0Picker() {
               value={index}
               aria-label="Digit index"
               title="Which example of that digit (Enter or Show to display it)"
-              onChange={(e) =>
-                setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))))
-              }
+              onChange={(e) => {
+                setTyped(true);
+                setIndex(Math.max(0, Math.min(count - 1, Math.floor(Number(e.target.value) || 0))));
+              }}
               onKeyDown={(e) => {
-                if (e.key === 'Enter' && data.status === 'ready') void pickDigit(label, index);
+                if (e.key === 'Enter' && data.status === 'ready') show(label, index);
               }}
             />
           </label>
@@ -116,7 +124,7 @@ export function X0Picker() {
             type="button"
             disabled={data.status !== 'ready'}
             title="Show the digit of this class and index"
-            onClick={() => void pickDigit(label, index)}
+            onClick={() => show(label, index)}
           >
             Show
           </button>
@@ -124,7 +132,7 @@ export function X0Picker() {
             type="button"
             disabled={data.status !== 'ready'}
             title="Show any digit picked at random"
-            onClick={() => void pickDigit(null, null)}
+            onClick={() => show(null, null)}
           >
             Random digit
           </button>
