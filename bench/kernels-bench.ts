@@ -7,8 +7,8 @@
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { setCustomKernels } from '../src/ml/kernels/register';
-import type { ReplayCounts } from '../src/ml/kernels/recorded-step-webgpu';
-import type { ProgramTime } from '../src/ml/kernels/replay-profile-webgpu';
+import type { ReplayCounts } from '../src/ml/replay/recorded-step';
+import type { ProgramTime } from '../src/ml/replay/replay-profile';
 import { trainerOptions } from '../src/ml/train/from-settings';
 import { type Trainer, createTrainer } from '../src/ml/train/step';
 import type { NodeBackendName, Tf } from '../src/node/backends';

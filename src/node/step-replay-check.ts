@@ -16,9 +16,9 @@
  * "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import type { RecordedStep } from '../ml/kernels/recorded-step-webgpu';
-import type { ProgramTime } from '../ml/kernels/replay-profile-webgpu';
-import { RecordingFailed, StepRecorder } from '../ml/kernels/step-recording-webgpu';
+import type { RecordedStep } from '../ml/replay/recorded-step';
+import type { ProgramTime } from '../ml/replay/replay-profile';
+import { RecordingFailed, StepRecorder } from '../ml/replay/recorder';
 import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
 import { MICRO } from '../ml/unet/micro-config';

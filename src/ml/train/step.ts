@@ -16,13 +16,13 @@ import { NULL_LABEL, type UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
 import { type InitOptions, type UNetParams, disposeParams, initParams } from '../unet/params';
 import { ADAM_KERNEL, hasKernel } from '../kernels/register';
-import type { RecordedStep, ReplayCounts, ReplayInputs } from '../kernels/recorded-step-webgpu';
-import type { ProgramTime } from '../kernels/replay-profile-webgpu';
+import type { RecordedStep, ReplayCounts, ReplayInputs } from '../replay/recorded-step';
+import type { ProgramTime } from '../replay/replay-profile';
 import {
   type RecordingSession,
   recorderRefusal,
   StepRecorder,
-} from '../kernels/step-recording-webgpu';
+} from '../replay/recorder';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
 import { type LrOptions, learningRate, validateLr } from './lr';

@@ -8,7 +8,7 @@
  * conservative, so a step this does not understand keeps both copies. The fresh buffer stays
  * the recording's: earlier in the step it served as other tensors (the pool reuses buffers).
  */
-import type { Command, Segment, StateSlot } from './recorded-step-webgpu';
+import type { Command, Segment, StateSlot } from './recorded-step';
 
 interface Touch {
   readonly segment: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Command, Segment } from './recorded-step-webgpu';
-import { ReplayProfiler, byProgram } from './replay-profile-webgpu';
+import type { Command, Segment } from './recorded-step';
+import { ReplayProfiler, byProgram } from './replay-profile';
 
 // Stand-ins: the profiler only hands these objects back to the encoder it is given.
 const named = <T>(name: string) => ({ name }) as unknown as T;

@@ -14,7 +14,7 @@ import {
   resolveTimestamps,
   timestampBuffers,
 } from './gpu-flags';
-import type { Command, Segment } from './recorded-step-webgpu';
+import type { Command, Segment } from './recorded-step';
 
 /** WebGPU's limit on a query set's size. */
 const MAX_QUERIES = 4096;

@@ -4,10 +4,10 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { FLAG_USAGE, MAP_MODE_READ } from './gpu-flags';
-import { GpuStepTimer } from './gpu-step-timer-webgpu';
-import { override } from './method-patch';
-import { type ProgramTime, ReplayProfiler } from './replay-profile-webgpu';
-import type { StepRecorder } from './step-recording-webgpu';
+import { GpuStepTimer } from './gpu-step-timer';
+import { override } from './patch';
+import { type ProgramTime, ReplayProfiler } from './replay-profile';
+import type { StepRecorder } from './recorder';
 
 export interface BufferManagerLike {
   acquireBuffer(

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { RECORDER_TFJS_VERSION, StepRecorder, recorderRefusal } from './step-recording-webgpu';
+import { RECORDER_TFJS_VERSION, StepRecorder, recorderRefusal } from './recorder';
 
 describe('the recorded step is tied to one tfjs version', () => {
   it('is the installed tfjs (package.json pins it exactly)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stepMs } from './gpu-step-timer-webgpu';
+import { stepMs } from './gpu-step-timer';
 
 const ns = (...values: number[]): BigUint64Array => BigUint64Array.from(values.map(BigInt));
 

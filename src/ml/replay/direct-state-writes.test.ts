@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redirectStateWrites } from './direct-state-writes';
-import type { Command, Segment, StateSlot } from './recorded-step-webgpu';
+import type { Command, Segment, StateSlot } from './recorded-step';
 
 // The function only compares buffers and reads their size: plain objects stand in for them.
 const buffer = (size: number, name: string) => ({ size, name }) as unknown as GPUBuffer;

@@ -30,7 +30,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { redirectStateWrites } from './direct-state-writes';
-import { override, tap } from './method-patch';
+import { override, tap } from './patch';
 import { FLAG_USAGE } from './gpu-flags';
 import {
   type Command,
@@ -40,7 +40,7 @@ import {
   type StateSlot,
   isBuffer,
   uncachedIds,
-} from './recorded-step-webgpu';
+} from './recorded-step';
 
 export class RecordingFailed extends Error {}
 
