@@ -3,6 +3,7 @@ import { currentFrame, encodeAnimation, recordedFrames } from '../../client/samp
 import { cropTile, hstackImages, withMargin } from '../../ml/grid';
 import { useAppStore } from '../../state/store';
 import { gridColumns, type SampleSettings } from '../../shared/sample-protocol';
+import { NumberInput } from '../components/NumberInput';
 import { downloadBlob } from '../export/download';
 import { downloadPng, upscale } from '../export/png';
 
@@ -89,19 +90,16 @@ export function SampleExport() {
           ))}
         </select>
       </label>
-      <label>
-        Margin
-        <input
-          type="number"
-          min={0}
-          max={16}
-          value={margin}
-          aria-label="Margin"
-          title="Empty pixels around each exported digit"
-          onChange={(e) => setMargin(Math.max(0, Math.min(16, Number(e.target.value) || 0)))}
-        />
-        px
-      </label>
+      <NumberInput
+        label="Margin (px)"
+        ariaLabel="Margin"
+        value={margin}
+        min={0}
+        max={16}
+        integer
+        description="Empty pixels around each exported digit"
+        onChange={setMargin}
+      />
       <button
         type="button"
         disabled={recorded === 0}
