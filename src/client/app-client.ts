@@ -40,16 +40,8 @@ export function startApp(): void {
   c.on('backend/ready', (m) => {
     performance.mark('dp:backend-ready', { detail: m.backend });
     if (m.decision && !m.fromMemory) saveDecision(m.decision);
-    store.setBackend({
-      status: 'ready',
-      backend: m.backend,
-      forced: m.forced,
-      attempts: m.attempts,
-      ms: m.ms,
-      ...(m.wasmThreads ? { wasmThreads: m.wasmThreads } : {}),
-      decision: m.decision,
-      fromMemory: m.fromMemory,
-    });
+    const { type: _type, ...ready } = m;
+    store.setBackend({ status: 'ready', ...ready });
   });
   c.on('backend/failed', (m) => store.setBackend({ status: 'failed', attempts: m.attempts }));
   c.on('backend/lost', (m) => {

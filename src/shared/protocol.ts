@@ -119,24 +119,26 @@ export type ToWorker =
   | CreateToWorker
   | QualityToWorker;
 
+/** The backend the worker computes on, and how it was chosen. */
+export interface BackendReady {
+  readonly backend: BackendName;
+  readonly forced: BackendName | null;
+  readonly attempts: readonly BackendAttempt[];
+  readonly ms: number;
+  /** On wasm: the threads it computes on and, when one, why. */
+  readonly wasmThreads?: { readonly threads: number; readonly note: string | null };
+  /** Why this backend, with the figures; null when one was forced. */
+  readonly decision: BackendDecision | null;
+  readonly fromMemory: boolean;
+}
+
 export type FromWorker =
   /** Whether this tab autosaves, and why not. */
   | { readonly type: 'storage/status'; readonly status: StorageStatus }
   | { readonly type: 'backend/loading'; readonly attempts: readonly BackendAttempt[] }
   /** The speed probe is timing this backend. */
   | { readonly type: 'backend/measuring'; readonly backend: BackendName }
-  | {
-      readonly type: 'backend/ready';
-      readonly backend: BackendName;
-      readonly forced: BackendName | null;
-      readonly attempts: readonly BackendAttempt[];
-      readonly ms: number;
-      /** On wasm: the threads it computes on and, when one, why. */
-      readonly wasmThreads?: { readonly threads: number; readonly note: string | null };
-      /** Why this backend, with the figures; null when one was forced. */
-      readonly decision: BackendDecision | null;
-      readonly fromMemory: boolean;
-    }
+  | ({ readonly type: 'backend/ready' } & BackendReady)
   | { readonly type: 'backend/failed'; readonly attempts: readonly BackendAttempt[] }
   | { readonly type: 'backend/lost'; readonly backend: BackendName; readonly message: string }
   | {

@@ -3,8 +3,7 @@
  * here; see client/frame-bus.ts.
  */
 import { create, type StateCreator } from 'zustand';
-import type { BackendDecision } from '../shared/backend-choice';
-import type { BackendAttempt, BackendName, StorageStatus } from '../shared/protocol';
+import type { BackendAttempt, BackendName, BackendReady, StorageStatus } from '../shared/protocol';
 import { T_MAX, T_MIN, type ScheduleKind } from '../ml/schedule';
 import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-protocol';
 import {
@@ -23,18 +22,7 @@ export type BackendState =
       /** The speed probe is timing this backend. */
       readonly measuring?: BackendName;
     }
-  | {
-      readonly status: 'ready';
-      readonly backend: BackendName;
-      readonly forced: BackendName | null;
-      readonly attempts: readonly BackendAttempt[];
-      readonly ms: number;
-      /** On wasm: the threads it computes on and, when one, why. */
-      readonly wasmThreads?: { readonly threads: number; readonly note: string | null };
-      /** Why this one, with the measured figures; null when forced. */
-      readonly decision: BackendDecision | null;
-      readonly fromMemory: boolean;
-    }
+  | ({ readonly status: 'ready' } & BackendReady)
   | { readonly status: 'failed'; readonly attempts: readonly BackendAttempt[] };
 
 export type DataState =
