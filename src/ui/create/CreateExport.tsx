@@ -5,6 +5,7 @@ import { useCreateStore } from '../../state/create-store';
 import { useAppStore } from '../../state/store';
 import type { GrayFrame } from '../../shared/protocol';
 import { downloadBlob } from '../export/download';
+import { FramePngButtons } from '../export/FramePngButtons';
 
 const SCALE = 8;
 
@@ -54,23 +55,7 @@ export function CreateExport() {
 
   return (
     <section className="card row wrap" aria-label="Export the Create run">
-      <button
-        type="button"
-        disabled={recorded === 0}
-        title="Download x_t of the step on screen as a PNG"
-        onClick={() => exportFrame('xt')}
-        data-testid="create-export-xt"
-      >
-        PNG of x<sub>t</sub>
-      </button>
-      <button
-        type="button"
-        disabled={recorded === 0}
-        title="Download the model's guess x̂₀ of the step on screen as a PNG"
-        onClick={() => exportFrame('x0')}
-      >
-        PNG of x̂<sub>0</sub>
-      </button>
+      <FramePngButtons disabled={recorded === 0} onExport={exportFrame} testId="create-export-xt" />
       <button
         type="button"
         disabled={busy || (walk ? state !== 'done' : recorded < 2)}

@@ -5,6 +5,7 @@ import { useAppStore } from '../../state/store';
 import { gridColumns, type SampleSettings } from '../../shared/sample-protocol';
 import { NumberInput } from '../components/NumberInput';
 import { downloadBlob } from '../export/download';
+import { FramePngButtons } from '../export/FramePngButtons';
 import { downloadPng, upscale } from '../export/png';
 
 const SCALE = 8;
@@ -100,23 +101,7 @@ export function SampleExport() {
         description="Empty pixels around each exported digit"
         onChange={setMargin}
       />
-      <button
-        type="button"
-        disabled={recorded === 0}
-        title="Download the x_t shown now as a PNG"
-        onClick={() => exportFrame('xt')}
-        data-testid="export-sample-xt"
-      >
-        PNG of x<sub>t</sub>
-      </button>
-      <button
-        type="button"
-        disabled={recorded === 0}
-        title="Download the model’s guess x̂₀ shown now as a PNG"
-        onClick={() => exportFrame('x0')}
-      >
-        PNG of x̂<sub>0</sub>
-      </button>
+      <FramePngButtons disabled={recorded === 0} onExport={exportFrame} testId="export-sample-xt" />
       <button
         type="button"
         disabled={recorded < 2}
