@@ -28,7 +28,7 @@ from unet_step import PRESETS, UNet
 from diffusion_playground.data import load_train_digits
 from diffusion_playground.sampling import sample as reverse_process
 from diffusion_playground.schedule import learning_rate, schedule_from_settings
-from diffusion_playground.train import ema_decay, make_step
+from diffusion_playground.train import make_step, update
 from diffusion_playground.unet import init_like_tfjs
 
 SAMPLES = 100
@@ -104,15 +104,7 @@ def main():
             group["lr"] = lr
         ids = torch.randint(0, len(x_train), (batch,))
         loss = loss_of(x_train[ids], y_train[ids])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if s.get("clipNorm", 1) > 0:
-            torch.nn.utils.clip_grad_norm_(params, s.get("clipNorm", 1))
-        opt.step()
-        with torch.no_grad():
-            d = ema_decay(step, s["emaDecay"])
-            torch._foreach_mul_(ema, d)
-            torch._foreach_add_(ema, params, alpha=1 - d)
+        update(opt, params, ema, loss, s, step)
         loss_sum += loss.item()
         loss_n += 1
         train_s += time.perf_counter() - t0

@@ -23,8 +23,16 @@ def target_and_weight(prediction, x0, eps, sa, s1, snr, gamma):
         target = eps
     elif prediction == "v":
         target = sa * eps - s1 * x0
-    else:
+    elif prediction == "x0":
         target = x0
+    elif prediction == "flow":
+        # Flow matching (src/ml/flow-matching.ts): the velocity of x_τ = (1−τ)x0 + τε, with
+        # sa = 1 − τ and s1 = τ; min-SNR-γ weighs it min((1−τ)², γτ²), min(SNR, γ) in x0 terms.
+        target = eps - x0
+        tau = s1.flatten()
+        return target, (torch.minimum((1 - tau) ** 2, gamma * tau**2) if gamma > 0 else None)
+    else:
+        raise ValueError(f"unknown prediction {prediction!r}")
     if gamma <= 0:
         return target, None
     clipped = torch.clamp(snr, max=gamma)
@@ -39,6 +47,19 @@ def target_and_weight(prediction, x0, eps, sa, s1, snr, gamma):
 def ema_decay(k, decay):
     """src/ml/train/ema.ts: 0 on the first update, then min(decay, k / (k + 9))."""
     return 0.0 if k <= 1 else min(decay, k / (k + 9))
+
+
+def update(opt, params, ema, loss, settings, ema_step):
+    """One optimiser update from `loss`: backward, clip, Adam, then the EMA (as the app's step)."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if settings.get("clipNorm", 1) > 0:
+        torch.nn.utils.clip_grad_norm_(params, settings.get("clipNorm", 1))
+    opt.step()
+    with torch.no_grad():
+        d = ema_decay(ema_step, settings["emaDecay"])
+        torch._foreach_mul_(ema, d)
+        torch._foreach_add_(ema, params, alpha=1 - d)
 
 
 def distributed():
@@ -72,8 +93,13 @@ def make_step(model, settings, alphas_cumprod, device):
         )
         t = torch.randint(0, T, (b,), device=device)
         eps = torch.randn_like(x0)
-        sa = ab[t].sqrt()[:, None, None, None]
-        s1 = (1 - ab[t]).sqrt()[:, None, None, None]
+        if settings["prediction"] == "flow":
+            # Step t of T is flow time τ = (t + 1)/T; the schedule's ᾱ is not used.
+            tau = ((t + 1).double() / T).float()
+            sa, s1 = (1 - tau)[:, None, None, None], tau[:, None, None, None]
+        else:
+            sa = ab[t].sqrt()[:, None, None, None]
+            s1 = (1 - ab[t]).sqrt()[:, None, None, None]
         target, w = target_and_weight(settings["prediction"], x0, eps, sa, s1, snr_all[t], gamma)
         per_sample = ((model(sa * x0 + s1 * eps, t, labels) - target) ** 2).mean(dim=(1, 2, 3))
         return (per_sample * w).mean() if w is not None else per_sample.mean()
@@ -126,16 +152,8 @@ def train(ckpt, digits, *, steps, device="cpu", batch=None, seed=None, log=print
             group["lr"] = lr
         ids = torch.randint(0, len(x_all), (batch,), device=device)
         loss = loss_of(x_all[ids], y_all[ids])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if settings.get("clipNorm", 1) > 0:
-            torch.nn.utils.clip_grad_norm_(params, settings.get("clipNorm", 1))
-        opt.step()
-        with torch.no_grad():
-            ema_updates += 1
-            d = ema_decay(ema_updates, settings["emaDecay"])
-            torch._foreach_mul_(ema, d)
-            torch._foreach_add_(ema, params, alpha=1 - d)
+        ema_updates += 1
+        update(opt, params, ema, loss, settings, ema_updates)
         value = loss.item()
         history["steps"].append(step)
         history["losses"].append(value if math.isfinite(value) else None)
