@@ -3,12 +3,13 @@
  * process: a training step of the tiny preset, steps alternating between the paths so load
  * changes hit all alike. Prints median ms/step, the ratio and kernels per step; on webgpu also
  * programs per step, the JavaScript it takes to enqueue them, and a third path: the step
- * recorded once and replayed (what the app runs there; step-recording-webgpu.ts).
+ * recorded once and replayed (what the app runs there; src/ml/replay).
  */
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { setCustomKernels } from '../src/ml/kernels/register';
-import type { ReplayCounts } from '../src/ml/replay/recorded-step';
-import type { ProgramTime } from '../src/ml/replay/replay-profile';
+import type { ProgramTime, ReplayCounts } from '../src/ml/replay';
+import { tap } from '../src/ml/replay/patch';
+import { programRunner } from '../src/ml/replay/tfjs-internals';
 import { trainerOptions } from '../src/ml/train/from-settings';
 import { type Trainer, createTrainer } from '../src/ml/train/step';
 import type { NodeBackendName, Tf } from '../src/node/backends';
@@ -52,26 +53,15 @@ const FREE = new Set(['Reshape', 'Identity', 'Cast']);
 const isScope = (name: string): boolean => name === 'unnamed scope' || name.endsWith('__op');
 const SUBMIT_FLAG = 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE';
 
-interface ProgramRunner {
-  runWebGPUProgram: (...args: unknown[]) => unknown;
-}
-
 /** Counts the webgpu backend's program dispatches (null elsewhere). */
 function programCounter(tf: Tf): { count: () => number; restore: () => void } | null {
-  const backend = tf.backend() as unknown as Partial<ProgramRunner>;
-  const original = backend.runWebGPUProgram;
-  if (typeof original !== 'function') return null;
+  const runner = programRunner(tf.backend());
+  if (!runner) return null;
   let n = 0;
-  backend.runWebGPUProgram = (...args: unknown[]) => {
+  const restore = tap(runner, 'runWebGPUProgram', () => {
     n++;
-    return original.apply(backend, args);
-  };
-  return {
-    count: () => n,
-    restore: () => {
-      backend.runWebGPUProgram = original;
-    },
-  };
+  });
+  return { count: () => n, restore };
 }
 
 export async function runKernelsBench(

@@ -26,7 +26,7 @@ test('training runs on WebGPU and survives a lost device on WebGL', async ({ app
 });
 
 // After its first step, a WebGPU run replays that step's recorded GPU commands with new inputs
-// (ml/kernels/step-recording-webgpu.ts): the page says so, and the steps train as before.
+// (ml/replay): the page says so, and the steps train as before.
 test('WebGPU steps after the first are replayed from a recording', async ({ app, page }) => {
   test.setTimeout(600_000);
   await app.openTrainTab('webgpu');
@@ -36,7 +36,7 @@ test('WebGPU steps after the first are replayed from a recording', async ({ app,
   await expect(page.getByTestId('train-step')).toHaveText('3 / 3', { timeout: 500_000 });
   await expect(page.getByTestId('train-status')).toHaveText('finished');
   await expect(page.getByTestId('train-replay')).toHaveText(
-    // GPU/step: timestamp queries, which Chromium has here (gpu-step-timer-webgpu.ts).
+    // GPU/step: timestamp queries, which Chromium has here (ml/replay/gpu-step-timer.ts).
     /^replayed from a recording \(\d+ programs, \d+ copies\) · [\d.]+ ms JS\/step · [\d.]+ ms GPU\/step$/,
   );
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '3');

@@ -1,7 +1,7 @@
 /**
  * Recorded-and-replayed training steps against steps run through tfjs, on webgpu through Dawn
  * (SwiftShader here, a real GPU where there is one). Run by
- * src/ml/kernels/step-recording-webgpu.test.ts in its own process (Dawn needs its library path
+ * src/ml/replay/step-replay.test.ts in its own process (Dawn needs its library path
  * at process start).
  *
  * Two micro-UNet trainers with the same seed, one replaying (the default) and one with replay
@@ -16,9 +16,8 @@
  * "leakedBytes"} or {"unavailable": reason}.
  */
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import type { RecordedStep } from '../ml/replay/recorded-step';
-import type { ProgramTime } from '../ml/replay/replay-profile';
-import { RecordingFailed, StepRecorder } from '../ml/replay/recorder';
+import { type ProgramTime, StepReplay } from '../ml/replay';
+import { webgpuInternals } from '../ml/replay/tfjs-internals';
 import { makeSchedule } from '../ml/schedule';
 import { type Trainer, createTrainer } from '../ml/train/step';
 import { MICRO } from '../ml/unet/micro-config';
@@ -34,7 +33,8 @@ const STEPS = 7;
 async function main(): Promise<void> {
   const tf = await webgpuForCheck();
   if (!tf) return;
-  const backend = tf.backend() as unknown as { bufferManager: { numBytesUsed: number } };
+  const gpu = webgpuInternals(tf.backend());
+  const bytesUsed = (): number => gpu?.bytesInUse() ?? NaN;
   // Freed buffers return to the pool at the next submit: read something to get there.
   const settle = async (): Promise<void> => {
     const t = tf.scalar(1);
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   };
   await settle();
   const tensorsBefore = tf.memory().numTensors;
-  const bytesBefore = backend.bufferManager.numBytesUsed;
+  const bytesBefore = bytesUsed();
 
   const make = (replay: boolean): Trainer =>
     createTrainer({
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       params,
       recorder,
       leakedTensors: tf.memory().numTensors - tensorsBefore,
-      leakedBytes: backend.bufferManager.numBytesUsed - bytesBefore,
+      leakedBytes: bytesUsed() - bytesBefore,
     })}\n`,
   );
 }
@@ -137,39 +137,42 @@ async function tensorsErr(ours: readonly Tensor[], ref: readonly Tensor[]): Prom
 }
 
 /**
- * The recorder on its own: a one-segment "step" v ← v + x replayed with new x, and two recordings
+ * The engine on its own: a one-segment "step" v ← v + x replayed with new x, and two recordings
  * it must refuse (a buffer of a tensor that outlives the step; a read-back it was not told of).
  */
 async function checkRecorder(tf: Tf) {
-  const recorder = StepRecorder.for(tf.backend(), tf.version_core);
-  if (!recorder) return { available: false };
+  const step = StepReplay.for(tf.backend());
+  if (!step.serves(tf.backend())) return { available: false };
   const init = tf.tensor1d([1, 2, 3]);
   const v = tf.variable(init);
   init.dispose();
-  const record = async (body: (x: Tensor) => Promise<void>): Promise<RecordedStep | string> => {
-    const session = recorder.start([v]);
-    const x = tf.tensor1d([0.5, 0.5, 0.5]);
-    session.input('x', x);
-    session.resume();
-    try {
-      await body(x);
-      x.dispose();
-      return session.finish([v]);
-    } catch (error) {
-      session.abort();
-      return error instanceof RecordingFailed ? error.message : String(error);
-    }
+  /** 'ok', or why the recording was refused. */
+  const record = async (body: (x: Tensor) => Promise<void>): Promise<string> => {
+    const recorded = step.info.recorded;
+    await step.record(
+      [v],
+      'v + x',
+      async (rec) => {
+        const x = tf.tensor1d([0.5, 0.5, 0.5]);
+        rec.input('x', x);
+        rec.resume();
+        await body(x);
+        x.dispose();
+      },
+      () => true,
+    );
+    return step.info.recorded > recorded ? 'ok' : (step.info.lastFailure ?? '?');
   };
   const addX = (x: Tensor): void => {
     const next = tf.add(v, x) as typeof v;
     v.assign(next);
     next.dispose();
   };
-  const step = await record(async (x) => addX(x));
+  const recorded = await record(async (x) => addX(x));
   let gpuMs: number | null | 'no timestamp-query' = null;
   let profile: [string, number][] | 'no timestamp-query' | null = null;
   const values: number[][] = [Array.from(await v.data())];
-  if (typeof step !== 'string') {
+  if (recorded === 'ok') {
     for (const x of [
       [10, 20, 30],
       [100, 200, 300],
@@ -177,9 +180,7 @@ async function checkRecorder(tf: Tf) {
       await step.run(0, { x: Float32Array.from(x) });
       values.push(Array.from(await v.data()));
     }
-    gpuMs = recorder.backend.device.features.has('timestamp-query')
-      ? await step.settledGpuMs()
-      : 'no timestamp-query';
+    gpuMs = step.canTime ? await step.settledGpuMs() : 'no timestamp-query';
     // A profiled replay (the dispatch in a timed pass of its own) computes the same.
     const timed = step.profileNext();
     await step.run(0, { x: Float32Array.of(1000, 2000, 3000) });
@@ -194,15 +195,17 @@ async function checkRecorder(tf: Tf) {
     addX(x);
     await v.data();
   });
+  // Gives back a recording that should have been refused, if one was kept.
+  step.dispose();
   v.dispose();
   return {
     available: true,
-    recorded: typeof step === 'string' ? step : 'ok',
+    recorded,
     values,
     gpuMs,
     profile,
-    heldOutside: typeof heldOutside === 'string' ? heldOutside : 'accepted',
-    unmarkedRead: typeof unmarkedRead === 'string' ? unmarkedRead : 'accepted',
+    heldOutside: heldOutside === 'ok' ? 'accepted' : heldOutside,
+    unmarkedRead: unmarkedRead === 'ok' ? 'accepted' : unmarkedRead,
   };
 }
 

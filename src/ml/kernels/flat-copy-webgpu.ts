@@ -7,82 +7,12 @@
  * buffer and bind group. copyBufferToBuffer on the backend's command encoder needs neither: no
  * pipeline, no bind group, no uniforms, just a recorded copy.
  *
- * The backend is reached through the fields tfjs-backend-webgpu 4.x has (duck typing, as ml/
- * imports no backend package); `copyBackend` returns null when they are missing, and the
- * callers then keep Concat/SplitV.
+ * The backend's command encoder and tensor buffers are tfjs' private members, reached through
+ * ml/replay/tfjs-internals.ts (`bufferCopies`), which hands out nothing on another tfjs version;
+ * the callers then keep Concat/SplitV.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-
-interface GPUBufferLike {
-  readonly size: number;
-}
-
-interface CommandEncoderLike {
-  copyBufferToBuffer(
-    src: GPUBufferLike,
-    srcOffset: number,
-    dst: GPUBufferLike,
-    dstOffset: number,
-    size: number,
-  ): void;
-}
-
-/** The parts of tfjs-backend-webgpu's WebGPUBackend that a buffer copy needs. */
-export interface WebGPUCopyBackend {
-  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  /** Allocates the tensor's buffer (uploading values still held on the CPU). */
-  uploadToGPU(dataId: tf.DataId): void;
-  readonly tensorMap: { get(dataId: tf.DataId): { resource?: unknown } | undefined };
-  ensureCommandEncoderReady(): void;
-  /** A copy cannot be recorded inside an open compute pass. */
-  endComputePassEncoder(): void;
-  readonly commandEncoder: CommandEncoderLike | null;
-  /**
-   * Tensors used by commands not yet submitted: the backend defers freeing their buffers until
-   * the submit, so a freed buffer is not handed out (and written by an upload) before the copy ran.
-   */
-  readonly commandQueueOwnedIds: WeakSet<tf.DataId>;
-}
-
-const METHODS = [
-  'makeTensorInfo',
-  'uploadToGPU',
-  'ensureCommandEncoderReady',
-  'endComputePassEncoder',
-] as const;
-
-/** The backend as a copy backend, or null when it lacks what copies need. */
-export function copyBackend(backend: unknown): WebGPUCopyBackend | null {
-  if (typeof backend !== 'object' || backend === null) return null;
-  const b = backend as Record<string, unknown>;
-  if (!METHODS.every((m) => typeof b[m] === 'function')) return null;
-  if (
-    !(b.tensorMap instanceof Object) ||
-    typeof (b.tensorMap as Map<unknown, unknown>).get !== 'function'
-  ) {
-    return null;
-  }
-  if (!(b.commandQueueOwnedIds instanceof WeakSet)) return null;
-  return backend as WebGPUCopyBackend;
-}
-
-function bufferOf(backend: WebGPUCopyBackend, t: tf.TensorInfo): GPUBufferLike {
-  backend.uploadToGPU(t.dataId);
-  const resource = backend.tensorMap.get(t.dataId)?.resource;
-  if (typeof resource !== 'object' || resource === null || !('size' in resource)) {
-    throw new Error('webgpu copy: tensor has no GPU buffer');
-  }
-  backend.commandQueueOwnedIds.add(t.dataId);
-  return resource as GPUBufferLike;
-}
-
-function encoder(backend: WebGPUCopyBackend): CommandEncoderLike {
-  backend.ensureCommandEncoderReady();
-  backend.endComputePassEncoder();
-  const enc = backend.commandEncoder;
-  if (!enc) throw new Error('webgpu copy: no command encoder');
-  return enc;
-}
+import type { BufferCopies } from '../replay/tfjs-internals';
 
 const BYTES = 4;
 
@@ -91,10 +21,7 @@ function checkFloat32(t: tf.TensorInfo, what: string): void {
 }
 
 /** One flat float32 tensor holding `parts` one after another (row-major each). */
-export function packCopy(
-  backend: WebGPUCopyBackend,
-  parts: readonly tf.TensorInfo[],
-): tf.TensorInfo {
+export function packCopy(backend: BufferCopies, parts: readonly tf.TensorInfo[]): tf.TensorInfo {
   const sizes = parts.map((p) => {
     checkFloat32(p, 'pack');
     return p.shape.reduce((a, d) => a * d, 1);
@@ -102,9 +29,9 @@ export function packCopy(
   const total = sizes.reduce((a, n) => a + n, 0);
   const out = backend.makeTensorInfo([total], 'float32');
   if (total === 0) return out;
-  const dst = bufferOf(backend, out);
-  const sources = parts.map((p, i) => (sizes[i] ? bufferOf(backend, p) : null));
-  const enc = encoder(backend);
+  const dst = backend.bufferFor(out);
+  const sources = parts.map((p, i) => (sizes[i] ? backend.bufferFor(p) : null));
+  const enc = backend.encoder();
   let offset = 0;
   sources.forEach((src, i) => {
     const n = sizes[i] ?? 0;
@@ -116,7 +43,7 @@ export function packCopy(
 
 /** `flat` cut into consecutive 1-D pieces of `sizes` values (which must add up to its size). */
 export function unpackCopy(
-  backend: WebGPUCopyBackend,
+  backend: BufferCopies,
   flat: tf.TensorInfo,
   sizes: readonly number[],
 ): tf.TensorInfo[] {
@@ -127,9 +54,9 @@ export function unpackCopy(
   }
   const outs = sizes.map((n) => backend.makeTensorInfo([n], 'float32'));
   if (total === 0) return outs;
-  const src = bufferOf(backend, flat);
-  const targets = outs.map((o, i) => (sizes[i] ? bufferOf(backend, o) : null));
-  const enc = encoder(backend);
+  const src = backend.bufferFor(flat);
+  const targets = outs.map((o, i) => (sizes[i] ? backend.bufferFor(o) : null));
+  const enc = backend.encoder();
   let offset = 0;
   targets.forEach((dst, i) => {
     const n = sizes[i] ?? 0;

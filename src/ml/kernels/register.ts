@@ -1,8 +1,10 @@
 /**
  * Our own tfjs kernels, registered on first use for the backend in use: loops over CPU memory on
  * wasm and cpu, WGSL programs on webgpu. `ml/` imports no backend package, so backends are reached
- * through the few methods each has (duck typing). A backend without an implementation here (webgl)
- * keeps the tfjs-ops formulation (see hasKernel).
+ * through the few methods each has (duck typing; webgpu's through ml/replay/tfjs-internals.ts,
+ * which hands out nothing on a tfjs version it was not written for). A backend without an
+ * implementation here (webgl, or webgpu on such a version) keeps the tfjs-ops formulation (see
+ * hasKernel).
  *
  * DPGroupNorm: x [B,H,W,C], gamma, beta [C] → y [B,H,W,C] (SiLU applied when attr act), stats
  *   [B,G,2] = (mean, 1/√(var + eps)).
@@ -27,8 +29,9 @@ import { HOST_IO, type HostIO } from './host-io';
 import { geometry, im2colHost, im2colProgram, im2colUniforms, patchShape } from './im2col';
 import { type AdamAttrs, adamPrograms, adamUniforms } from './adam-webgpu';
 import { channelSumProgram, channelSumUniforms } from './channel-sum-webgpu';
-import { copyBackend, packCopy, unpackCopy } from './flat-copy-webgpu';
-import { type Program, type WebGPULike, inputsFor } from './webgpu-program';
+import { packCopy, unpackCopy } from './flat-copy-webgpu';
+import { type Program, inputsFor } from './webgpu-program';
+import { type ProgramRunner, bufferCopies, programRunner } from '../replay/tfjs-internals';
 
 export const GROUP_NORM_KERNEL = 'DPGroupNorm';
 export const GROUP_NORM_GRAD_KERNEL = 'DPGroupNormGrad';
@@ -145,9 +148,9 @@ function registerHost(backendName: string, io: (backend: unknown) => HostIO): vo
 }
 
 function registerWebGPUCopies(): void {
-  if (!copyBackend(tf.backend())) return;
+  if (!bufferCopies(tf.backend())) return;
   const gpu = (backend: unknown) => {
-    const b = copyBackend(backend);
+    const b = bufferCopies(backend);
     if (!b) throw new Error('webgpu backend without buffer copies');
     return b;
   };
@@ -179,7 +182,15 @@ function registerWebGPUCopies(): void {
  */
 const NAIVE_TRANSPOSED_CONV_FLAG = 'WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE';
 
+/** `backend` as a runner of our programs (a kernel runs only where registerWebGPU found one). */
+function runner(backend: unknown): ProgramRunner {
+  const gpu = programRunner(backend);
+  if (!gpu) throw new Error('webgpu backend cannot run our programs');
+  return gpu;
+}
+
 function registerWebGPU(): void {
+  if (!programRunner(tf.backend())) return;
   registerWebGPUCopies();
   tf.env().set(NAIVE_TRANSPOSED_CONV_FLAG, false);
   tf.registerKernel({
@@ -193,7 +204,7 @@ function registerWebGPU(): void {
         tf.TensorInfo,
         tf.TensorInfo,
       ];
-      const gpu = backend as unknown as WebGPULike;
+      const gpu = runner(backend);
       const u = adamUniforms(attrs as unknown as AdamAttrs);
       const [mProgram, vProgram, pProgram] = adamPrograms(p.shape[0] ?? 0);
       const m2 = gpu.runWebGPUProgram(mProgram, [g, m, c], 'float32', u);
@@ -208,7 +219,7 @@ function registerWebGPU(): void {
     kernelFunc: ({ inputs, backend }) => {
       const [x] = named(inputs, ['x'], CHANNEL_SUM_KERNEL) as [tf.TensorInfo];
       const c = x.shape[x.shape.length - 1] ?? 1;
-      const gpu = backend as unknown as WebGPULike;
+      const gpu = runner(backend);
       return gpu.runWebGPUProgram(
         channelSumProgram(c),
         [x],
@@ -223,7 +234,7 @@ function registerWebGPU(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const [x] = named(inputs, ['x'], IM2COL_KERNEL) as [tf.TensorInfo];
       const g = im2colGeometry(x, attrs);
-      const gpu = backend as unknown as WebGPULike;
+      const gpu = runner(backend);
       return gpu.runWebGPUProgram(im2colProgram(g), [x], 'float32', im2colUniforms(g));
     },
   });
@@ -231,7 +242,7 @@ function registerWebGPU(): void {
     kernelName: GROUP_NORM_KERNEL,
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const gpu = backend as unknown as WebGPULike;
+      const gpu = runner(backend);
       const [x, gamma, beta] = named(inputs, ['x', 'gamma', 'beta'], GROUP_NORM_KERNEL);
       const { groups, eps, act } = attrsOf(attrs);
       const dims = dimsOf(x!, groups);
@@ -250,7 +261,7 @@ function registerWebGPU(): void {
     kernelName: GROUP_NORM_GRAD_KERNEL,
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const gpu = backend as unknown as WebGPULike & { disposeData(id: tf.DataId): void };
+      const gpu = runner(backend);
       // σ is recomputed in the shaders, where exp costs nothing next to a dispatch.
       const [dy, x, gamma, beta, stats] = named(
         inputs,
@@ -266,7 +277,7 @@ function registerWebGPU(): void {
       byName.gstats = run(gradStatsProgram(dims.b, groups, act));
       const dx = run(gradInputProgram([...x.shape], act));
       gpu.disposeData(byName.gstats.dataId);
-      const copies = groupNormCopies ? copyBackend(backend) : null;
+      const copies = groupNormCopies ? bufferCopies(backend) : null;
       if (copies) {
         // Both sums in one program, then the halves cut apart by copies (no programs).
         const both = run(gradAffineProgram(dims.c, act, true));

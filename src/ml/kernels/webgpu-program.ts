@@ -21,15 +21,6 @@ export interface Program {
 
 export type Uniform = { type: 'int32' | 'float32'; data: number[] };
 
-export interface WebGPULike {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tf.TensorInfo[],
-    dtype: tf.DataType,
-    uniforms?: Uniform[],
-  ): tf.TensorInfo;
-}
-
 /** Threads per workgroup in all our programs. */
 export const WG = 64;
 const MAX_GROUPS_PER_DIM = 65535;

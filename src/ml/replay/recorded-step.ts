@@ -1,46 +1,13 @@
 /**
- * The replay half of a recorded training step (step-recording-webgpu.ts records it): the recorded
+ * The replay half of a recorded training step (recorder.ts records it): the recorded
  * commands, re-encoded with new inputs, and the shapes both halves share.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { FLAG_USAGE, MAP_MODE_READ } from './gpu-flags';
 import { GpuStepTimer } from './gpu-step-timer';
-import { override } from './patch';
+import type { Undo } from './patch';
 import { type ProgramTime, ReplayProfiler } from './replay-profile';
-import type { StepRecorder } from './recorder';
-
-export interface BufferManagerLike {
-  acquireBuffer(
-    size: number,
-    usage: number,
-    mappedAtCreation?: boolean,
-    reuse?: boolean,
-  ): GPUBuffer;
-  releaseBuffer(buffer: GPUBuffer, reuse?: boolean): void;
-}
-
-export interface TensorDataLike {
-  resource?: unknown;
-  /** Values kept on the CPU: after an upload, or after a read (tfjs caches what it read). */
-  values?: unknown;
-}
-
-export interface RecorderBackend {
-  readonly device: GPUDevice;
-  readonly queue: GPUQueue;
-  readonly bufferManager: BufferManagerLike;
-  readonly tensorMap: { get(dataId: tf.DataId): TensorDataLike | undefined };
-  readonly commandEncoder: GPUCommandEncoder | null;
-  uploadToGPU(dataId: tf.DataId): void;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-  /** Where a read stores what it read, for later reads of the same tensor. */
-  convertAndCacheOnCPU(dataId: tf.DataId, data: unknown): unknown;
-}
-
-export function isBuffer(x: unknown): x is GPUBuffer {
-  return typeof x === 'object' && x !== null && 'size' in x && 'usage' in x && 'mapAsync' in x;
-}
+import type { WebGPUInternals } from './tfjs-internals';
 
 export type Command =
   | { readonly kind: 'pass' }
@@ -92,37 +59,19 @@ export interface ReplayCounts {
   readonly directWrites: number;
 }
 
-/**
- * Tensors whose values change under the same tensor (replayed state), per backend: reads of them
- * are not kept on the CPU, or a later read would answer from an older step — even a read that was
- * in flight while a replay ran. One hook per backend, installed once.
- */
-const uncached = new WeakMap<RecorderBackend, Set<tf.DataId>>();
-
-export function uncachedIds(backend: RecorderBackend): Set<tf.DataId> {
-  let ids = uncached.get(backend);
-  if (!ids) {
-    const set = new Set<tf.DataId>();
-    ids = set;
-    uncached.set(backend, set);
-    override(backend, 'convertAndCacheOnCPU', (cache) => (dataId, data) => {
-      return set.has(dataId) ? data : cache(dataId, data);
-    });
-  }
-  return ids;
-}
-
 export class RecordedStep {
   private readonly staging: GPUBuffer | null;
   private readonly timer: GpuStepTimer | null;
   private profiler: ReplayProfiler | null = null;
   private disposed = false;
+  /** Lets tfjs cache reads of the state on the CPU again (see keepOffCpuCache). */
+  private readonly cacheAgain: Undo;
   /** JavaScript time of the last replay: writing inputs, encoding and submitting its segments. */
   encodeMs = 0;
   readonly counts: ReplayCounts;
 
   constructor(
-    private readonly recorder: StepRecorder,
+    private readonly gpu: WebGPUInternals,
     private readonly segments: readonly Segment[],
     private readonly state: readonly StateSlot[],
     /** The slots whose new values a replay's last commands copy into place (the rest it writes directly). */
@@ -138,12 +87,13 @@ export class RecordedStep {
     const bytes = Math.max(0, ...segments.map((s) => s.readback?.size ?? 0));
     this.staging =
       bytes > 0
-        ? recorder.backend.device.createBuffer({
+        ? gpu.device.createBuffer({
             size: bytes,
             usage: FLAG_USAGE.MAP_READ | FLAG_USAGE.COPY_DST,
           })
         : null;
-    this.timer = GpuStepTimer.for(recorder.backend.device, segments.length);
+    this.timer = GpuStepTimer.for(gpu.device, segments.length);
+    this.cacheAgain = gpu.keepOffCpuCache(new Set(state.map((s) => s.dataId)));
   }
 
   /**
@@ -160,13 +110,13 @@ export class RecordedStep {
   }
 
   /**
-   * Times each program of the next replay on the GPU (a pass of its own each: replay-profile-
-   * webgpu.ts); resolves once every segment has run. Null where the device cannot time.
+   * Times each program of the next replay on the GPU (a pass of its own each: replay-profile.ts);
+   * resolves once every segment has run. Null where the device cannot time.
    */
   profileNext(): Promise<ProgramTime[]> | null {
     if (this.disposed) return null;
     this.profiler?.destroy();
-    this.profiler = ReplayProfiler.for(this.recorder.backend.device, this.segments);
+    this.profiler = ReplayProfiler.for(this.gpu.device, this.segments);
     return this.profiler?.result ?? null;
   }
 
@@ -177,7 +127,7 @@ export class RecordedStep {
       state.length === this.state.length &&
       state.every((t, i) => {
         const s = this.state[i];
-        return s?.dataId === t.dataId && this.recorder.bufferOf(t) === s.read;
+        return s?.dataId === t.dataId && this.gpu.bufferOf(t.dataId) === s.read;
       })
     );
   }
@@ -190,17 +140,17 @@ export class RecordedStep {
     if (this.disposed) throw new Error('recorded step is disposed');
     const segment = this.segments[index];
     if (!segment) throw new RangeError(`no segment ${index}`);
-    const { backend } = this.recorder;
+    const { gpu } = this;
     const t0 = performance.now();
-    this.recorder.flush();
+    gpu.flush();
     for (const [name, buffer] of segment.inputs) {
       const v = inputs[name];
       if (!v || v.byteLength !== buffer.size) {
         throw new Error(`replay: input ${name} must be ${buffer.size} bytes`);
       }
-      backend.queue.writeBuffer(buffer, 0, v.buffer, v.byteOffset, v.byteLength);
+      gpu.queue.writeBuffer(buffer, 0, v.buffer, v.byteOffset, v.byteLength);
     }
-    const enc = backend.device.createCommandEncoder();
+    const enc = gpu.device.createCommandEncoder();
     this.timer?.begin(enc, index);
     const profiler = this.profiler?.wants(index) ? this.profiler : null;
     if (profiler) profiler.encode(enc, index, segment.commands);
@@ -214,7 +164,7 @@ export class RecordedStep {
     const staging = this.staging;
     const rb = segment.readback;
     if (rb && staging) enc.copyBufferToBuffer(rb, 0, staging, 0, rb.size);
-    backend.queue.submit([enc.finish()]);
+    gpu.queue.submit([enc.finish()]);
     if (timed) this.timer?.read();
     profiler?.submitted(index);
     this.encodeMs = (index === 0 ? 0 : this.encodeMs) + (performance.now() - t0);
@@ -231,11 +181,9 @@ export class RecordedStep {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const { backend } = this.recorder;
-    for (const [b, reuse] of this.owned) backend.bufferManager.releaseBuffer(b, reuse);
+    for (const [b, reuse] of this.owned) this.gpu.releaseBuffer(b, reuse);
     this.owned.clear();
-    const ids = uncachedIds(backend);
-    for (const s of this.state) ids.delete(s.dataId);
+    this.cacheAgain();
     this.staging?.destroy();
     this.timer?.destroy();
     this.profiler?.destroy();

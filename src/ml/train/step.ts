@@ -16,13 +16,13 @@ import { NULL_LABEL, type UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
 import { type InitOptions, type UNetParams, disposeParams, initParams } from '../unet/params';
 import { ADAM_KERNEL, hasKernel } from '../kernels/register';
-import type { RecordedStep, ReplayCounts, ReplayInputs } from '../replay/recorded-step';
-import type { ProgramTime } from '../replay/replay-profile';
 import {
-  type RecordingSession,
-  recorderRefusal,
-  StepRecorder,
-} from '../replay/recorder';
+  type ProgramTime,
+  type Recording,
+  type ReplayInfo,
+  type ReplayInputs,
+  StepReplay,
+} from '../replay';
 import { Adam, clipScale, squaredNorm } from './adam';
 import { Ema } from './ema';
 import { type LrOptions, learningRate, validateLr } from './lr';
@@ -55,26 +55,14 @@ export interface TrainerOptions {
   readonly init?: InitOptions;
   /**
    * On webgpu, record one step's GPU commands and replay them for the next steps (the same
-   * programs on the same buffers, ~10× less JavaScript a step; step-recording-webgpu.ts).
+   * programs on the same buffers, ~10× less JavaScript a step; ml/replay).
    * Default true; false sends every step through tfjs.
    */
   readonly replay?: boolean;
 }
 
 /** How the recorded-step shortcut has fared (webgpu; all zero elsewhere). */
-export interface ReplayInfo {
-  /** Steps recorded (again after new weights were assigned or the batch size changed). */
-  readonly recorded: number;
-  readonly replayed: number;
-  /** Why the last recording could not be used, if one could not. */
-  readonly lastFailure: string | null;
-  /** JavaScript time of the last replayed step, ms (writing inputs, encoding, submitting). */
-  readonly encodeMs: number | null;
-  /** What a replay sends to the GPU, while there is a recording. */
-  readonly counts: ReplayCounts | null;
-  /** GPU time of a recent replayed step, ms, where the device has timestamp queries. */
-  readonly gpuMs: number | null;
-}
+export type { ReplayInfo } from '../replay';
 
 export interface StepResult {
   /** Mean MSE over the batch (NaN or ±∞ when nonFinite). */
@@ -100,7 +88,7 @@ export interface Trainer {
   readonly replay: ReplayInfo;
   /**
    * On webgpu with timestamp queries, while steps are replayed: times each GPU program of the next
-   * step (replay-profile-webgpu.ts; the kernels bench prints it). Null otherwise.
+   * step (ml/replay; the kernels bench prints it). Null otherwise.
    */
   profileNextStep(): Promise<ProgramTime[]> | null;
   /**
@@ -305,9 +293,6 @@ function isNonFinite(data: Float32Array): boolean {
   return !Number.isFinite(data[0] ?? NaN) || !Number.isFinite(data[1] ?? NaN);
 }
 
-/** Recording failures after which a trainer stops trying (each still trained its step). */
-const MAX_RECORDING_FAILURES = 3;
-
 export function createTrainer(opts: TrainerOptions): Trainer {
   validate(opts);
   const params = initParams(opts.config, opts.seed, opts.init);
@@ -315,15 +300,8 @@ export function createTrainer(opts: TrainerOptions): Trainer {
   const ema = new Ema(params, { decay: opts.emaDecay });
   const vars = [...params.values()];
   const names = [...params.keys()];
-  const recorder = opts.replay === false ? null : StepRecorder.for(tf.backend(), tf.version_core);
-  const replay = {
-    recorded: 0,
-    replayed: 0,
-    failures: 0,
-    // Said in the Train tab ("through tfjs (…)") when the tfjs version rules recording out.
-    lastFailure: opts.replay === false ? null : recorderRefusal(tf.version_core),
-  };
-  let recording: { step: RecordedStep; shape: string } | null = null;
+  // Its info says in the Train tab ("through tfjs (…)") when the tfjs version rules recording out.
+  const replay = opts.replay === false ? null : StepReplay.for(tf.backend());
   let busy = false;
   let disposed = false;
 
@@ -347,9 +325,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       const k = optimizer.step + 1;
       const lr = learningRate(k, opts.lr);
       const d = drawStep(opts, k, labels, x0.size);
-      if (recorder && recorder.backend === (tf.backend() as unknown)) {
-        return await stepOnRecording(recorder, x0, d, lr);
-      }
+      if (replay?.serves(tf.backend())) return await stepOnRecording(replay, x0, d, lr);
       return await tfjsStep(inputTensors(x0, d, opts), d, lr, null);
     } finally {
       busy = false;
@@ -358,53 +334,36 @@ export function createTrainer(opts: TrainerOptions): Trainer {
 
   /** Replays the recorded step when it still fits, else records this one (webgpu). */
   async function stepOnRecording(
-    rec: StepRecorder,
+    rep: StepReplay,
     x0: tf.Tensor4D,
     d: Draws,
     lr: number,
   ): Promise<StepResult> {
     const shape = x0.shape.join('×');
     const state = stateTensors();
-    if (recording && !(recording.shape === shape && recording.step.matches(state))) {
-      // New weights were assigned (a restore, a loaded checkpoint) or the batch changed shape.
-      recording.step.dispose();
-      recording = null;
-    }
-    if (recording) {
+    // Not when new weights were assigned (a restore, a loaded checkpoint) or the batch changed shape.
+    if (rep.fits(state, shape)) {
       const x0v = (await x0.data()) as Float32Array;
-      return await replayStep(recording.step, inputValues(x0v, d, opts), lr, d);
+      return await replayStep(rep, inputValues(x0v, d, opts), lr, d);
     }
     // The tfjs-ops Adam bakes its scalars into the commands; only ours takes them as an input.
-    const canRecord = replay.failures < MAX_RECORDING_FAILURES && hasKernel(ADAM_KERNEL);
-    if (!canRecord) return await tfjsStep(inputTensors(x0, d, opts), d, lr, null);
+    if (!rep.canRecord || !hasKernel(ADAM_KERNEL)) {
+      return await tfjsStep(inputTensors(x0, d, opts), d, lr, null);
+    }
     // The recording's own copy of x0, which each replay rewrites.
     const x0v = (await x0.data()) as Float32Array;
-    const session = rec.start(state);
-    let result: StepResult;
-    try {
-      const own = tf.tensor4d(x0v, x0.shape);
-      result = await tfjsStep(inputTensors(own, d, opts), d, lr, session);
-    } catch (error) {
-      session.abort();
-      throw error;
-    }
-    if (result.nonFinite) {
-      session.abort();
-      return result;
-    }
-    try {
-      recording = { step: session.finish(state), shape };
-      replay.recorded += 1;
-    } catch (error) {
-      // The step itself was done normally; only later steps lose the shortcut.
-      replay.failures += 1;
-      replay.lastFailure = error instanceof Error ? error.message : String(error);
-    }
-    return result;
+    // A NaN step changed nothing: not one to replay. A recording that fails its checks still
+    // trained its step; only later steps lose the shortcut.
+    return await rep.record(
+      state,
+      shape,
+      (rec) => tfjsStep(inputTensors(tf.tensor4d(x0v, x0.shape), d, opts), d, lr, rec),
+      (result) => !result.nonFinite,
+    );
   }
 
   async function replayStep(
-    rec: RecordedStep,
+    rec: StepReplay,
     inputs: ReplayInputs,
     lr: number,
     d: Draws,
@@ -419,7 +378,6 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       optimizer.markApplied();
       ema.markUpdated();
     }
-    replay.replayed += 1;
     return readStats(data, d, lr, optimizer.step, nonFinite);
   }
 
@@ -432,7 +390,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     inputs: StepInputs,
     d: Draws,
     lr: number,
-    rec: RecordingSession | null,
+    rec: Recording | null,
   ): Promise<StepResult> {
     const owned: tf.Tensor[] = [inputs.eps, inputs.sa, inputs.s1, inputs.t, inputs.labels];
     if (inputs.w) owned.push(inputs.w);
@@ -534,29 +492,33 @@ export function createTrainer(opts: TrainerOptions): Trainer {
     optimizer,
     options: opts,
     get replay(): ReplayInfo {
-      const { recorded, replayed, lastFailure } = replay;
-      const encodeMs = replayed > 0 && recording ? recording.step.encodeMs : null;
-      const counts = recording?.step.counts ?? null;
-      const gpuMs = recording?.step.gpuMs ?? null;
-      return { recorded, replayed, lastFailure, encodeMs, counts, gpuMs };
+      return replay?.info ?? NO_REPLAY;
     },
     profileNextStep() {
-      return recording?.step.profileNext() ?? null;
+      return replay?.profileNext() ?? null;
     },
     async settledGpuMs() {
-      return (await recording?.step.settledGpuMs()) ?? null;
+      return (await replay?.settledGpuMs()) ?? null;
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      recording?.step.dispose();
-      recording = null;
+      replay?.dispose();
       optimizer.dispose();
       ema.dispose();
       disposeParams(params);
     },
   };
 }
+
+const NO_REPLAY: ReplayInfo = {
+  recorded: 0,
+  replayed: 0,
+  lastFailure: null,
+  encodeMs: null,
+  counts: null,
+  gpuMs: null,
+};
 
 /** a + b (both freed, the sum tracked in `owned`), or b when there is no a yet. */
 function accumulate<T extends tf.Tensor>(a: T | null, b: T, owned: tf.Tensor[]): T {
