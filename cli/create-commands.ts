@@ -1,14 +1,16 @@
 /** The options of `sdedit`, `inpaint` and `interpolate` (their work is in cli/create.ts, loaded lazily). */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command, type Option } from 'commander';
+import type { SamplerName } from '../src/ml/prediction';
 import { T_MAX } from '../src/ml/schedule';
 import type { NodeBackendName } from '../src/node/backends';
 import { defaultResampling } from '../src/ml/repaint-schedule';
 import { MAX_FRAMES, MIN_FRAMES } from '../src/shared/create-protocol';
+import { samplerOption } from './sampler-option';
 import { num } from './train-options';
 
 interface CommonOpts {
   model: string;
-  sampler: 'ddim' | 'ddpm';
+  sampler?: SamplerName;
   steps: number;
   eta: number;
   class: number | null;
@@ -36,7 +38,7 @@ function strengths(value: string): number[] {
 function common(cmd: Command, backendOption: () => Option, animate: boolean): Command {
   cmd
     .requiredOption('--model <path>', 'a model directory (with model.dpmodel) or a .dpmodel file')
-    .addOption(new Option('--sampler <kind>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
+    .addOption(samplerOption())
     .option('--steps <n>', 'sampling steps of a whole run (1–T)', num(1, T_MAX), 20)
     .option('--eta <x>', 'DDIM eta (0–1)', num(0, 1, false), 0)
     .option('--class <digit>', 'digit 0–9, or any', digitOrAny, null)
@@ -53,7 +55,7 @@ function common(cmd: Command, backendOption: () => Option, animate: boolean): Co
 
 const base = (o: CommonOpts) => ({
   model: o.model,
-  sampler: o.sampler,
+  ...(o.sampler === undefined ? {} : { sampler: o.sampler }),
   steps: o.steps,
   eta: o.eta,
   label: o.class,

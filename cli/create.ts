@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import UPNG from 'upng-js';
 import { cropTile, hstackImages, tileGrid, type GridImage } from '../src/ml/grid';
+import type { SamplerName } from '../src/ml/prediction';
 import { runToEnd, type Stepper } from '../src/ml/sample';
 import type { NodeBackendName } from '../src/node/backends';
 import type { CreateTask } from '../src/shared/create-protocol';
@@ -19,10 +20,12 @@ import type { SamplingModel } from '../src/worker/sample-job';
 import { CliError, describeBackend, log } from './common';
 import { openSamplingModel, type SamplingModelFile } from './model';
 import { encodePng } from './sample';
+import { pickSampler } from './sampler-option';
 
 export interface CreateArgs {
   readonly model: string;
-  readonly sampler: 'ddim' | 'ddpm';
+  /** Absent: the model's deterministic sampler (DDIM, or Euler for flow matching). */
+  readonly sampler?: SamplerName;
   readonly steps: number;
   readonly eta: number;
   /** null: any digit. */
@@ -39,14 +42,14 @@ export interface CreateArgs {
 }
 
 /** The Create tab's settings: its sampler with trailing spacing and fixed-small DDPM variance. */
-function settingsOf(args: CreateArgs): SampleSettings {
+function settingsOf(args: CreateArgs, model: SamplingModel): SampleSettings {
   return {
     ...DEFAULT_SAMPLE_SETTINGS,
     count: 1,
     seed: args.seed,
     label: args.label,
     guidance: args.guidance,
-    sampler: args.sampler,
+    sampler: pickSampler(model.prediction, args.sampler),
     steps: args.steps,
     eta: args.eta,
     clip: args.clip,
@@ -151,8 +154,9 @@ async function withModel<T>(
 ): Promise<T> {
   const m = await openSamplingModel(args.model, args.steps, args.backend);
   try {
+    const kind = pickSampler(m.prediction, args.sampler);
     log(
-      `${what} with ${m.path} (step ${m.meta.step}), ${args.sampler} ${args.steps} steps, ` +
+      `${what} with ${m.path} (step ${m.meta.step}), ${kind} ${args.steps} steps, ` +
         `${args.label === null ? 'any digit' : `digit ${args.label}`}, seed ${args.seed} on ${describeBackend(m.backend)}`,
     );
     return await work(samplingModel(m));
@@ -175,7 +179,7 @@ export async function sdeditCommand(args: SdeditArgs): Promise<{ file: string; f
     args,
     `SDEdit of ${args.input} at strength ${args.strengths.join(', ')}`,
     async (model) => {
-      const settings = settingsOf(args);
+      const settings = settingsOf(args, model);
       if (args.strengths.length === 1) {
         const task: CreateTask = { kind: 'sdedit', image, strength: args.strengths[0]! };
         const { stepper, columns } = built(() => createStepper(model, settings, task));
@@ -211,7 +215,7 @@ export async function inpaintCommand(args: InpaintArgs): Promise<{ file: string;
         jumpLength: args.jumpLength,
         jumpCount: args.jumpCount,
       };
-      const { stepper, columns } = built(() => createStepper(model, settingsOf(args), task));
+      const { stepper, columns } = built(() => createStepper(model, settingsOf(args, model), task));
       const { final, frames } = await finish(stepper, columns, args.animate);
       return write(args, args.animate ? frames : final);
     },
@@ -249,14 +253,18 @@ export async function interpolateCommand(
     task.kind === 'interpolate-classes'
       ? `interpolating from digit ${task.classA} to ${task.classB}`
       : `interpolating from seed ${args.seed} to ${task.seedB}`;
-  return withModel(args, `${what} in ${args.frames} frames (DDIM, η = 0)`, async (model) => {
-    const { stepper, columns } = built(() => createStepper(model, settingsOf(args), task));
-    const { final } = await finish(stepper, columns, false);
-    if (args.strip) return write(args, final);
-    // One frame per interpolation step: the strip cut into its tiles.
-    const tiles = Array.from({ length: args.frames }, (_, k) =>
-      cropTile(final, k, IMAGE_SIZE, columns),
-    );
-    return write(args, tiles);
-  });
+  return withModel(
+    args,
+    `${what} in ${args.frames} frames (deterministic: DDIM η = 0, or Euler for flow matching)`,
+    async (model) => {
+      const { stepper, columns } = built(() => createStepper(model, settingsOf(args, model), task));
+      const { final } = await finish(stepper, columns, false);
+      if (args.strip) return write(args, final);
+      // One frame per interpolation step: the strip cut into its tiles.
+      const tiles = Array.from({ length: args.frames }, (_, k) =>
+        cropTile(final, k, IMAGE_SIZE, columns),
+      );
+      return write(args, tiles);
+    },
+  );
 }

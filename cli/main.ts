@@ -6,12 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import type { SamplerName } from '../src/ml/prediction';
 import type { NodeBackendName } from '../src/node/backends';
 import { runMain } from '../src/node/run-main';
 import { DEFAULT_MEMORY_LIMIT_MB, type TrainSettings } from '../src/shared/train-protocol';
 import { T_MAX } from '../src/ml/schedule';
 import { CliError, ROOT } from './common';
 import { addCreateCommands } from './create-commands';
+import { samplerOption } from './sampler-option';
 import {
   TRAIN_KEYS,
   type TrainOpts,
@@ -36,7 +38,7 @@ const BACKEND_OPTION = (): Option =>
 
 interface SampleOpts {
   model: string;
-  sampler: 'ddim' | 'ddpm';
+  sampler?: SamplerName;
   steps: number;
   eta: number;
   n: number;
@@ -55,7 +57,7 @@ interface EvalOpts {
   model?: string;
   classifier: string;
   n: number;
-  sampler: 'ddim' | 'ddpm';
+  sampler?: SamplerName;
   steps: number;
   class: number | null | 'each';
   guidance: number;
@@ -135,7 +137,7 @@ export function buildProgram(): Command {
       '--model <path>',
       'a model directory (with model.dpmodel), a .dpmodel file, or a PyTorch export (.zip)',
     )
-    .addOption(new Option('--sampler <kind>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
+    .addOption(samplerOption())
     .option('--steps <n>', 'sampling steps (1–T)', num(1, T_MAX), 20)
     .option('--eta <x>', 'DDIM eta (0–1)', num(0, 1, false), 0)
     .option('--n <n>', 'number of digits (1–64)', num(1, 64), 16)
@@ -156,7 +158,7 @@ export function buildProgram(): Command {
       const { sample } = await import('./sample');
       await sample({
         model: opts.model,
-        sampler: opts.sampler,
+        ...(opts.sampler === undefined ? {} : { sampler: opts.sampler }),
         steps: opts.steps,
         eta: opts.eta,
         n: opts.n,
@@ -188,7 +190,7 @@ export function buildProgram(): Command {
       'public/models/classifier/classifier.dpmodel',
     )
     .option('--n <n>', 'samples to generate (2–10000)', num(2, 10_000), 200)
-    .addOption(new Option('--sampler <kind>', 'sampler').choices(['ddim', 'ddpm']).default('ddim'))
+    .addOption(samplerOption())
     .option('--steps <n>', 'sampling steps (1–T)', num(1, T_MAX), 20)
     .option(
       '--class <digit>',
@@ -216,7 +218,7 @@ export function buildProgram(): Command {
         model: path,
         classifier: opts.classifier,
         n: opts.n,
-        sampler: opts.sampler,
+        ...(opts.sampler === undefined ? {} : { sampler: opts.sampler }),
         steps: opts.steps,
         label: opts.class,
         guidance: opts.guidance,

@@ -15,7 +15,8 @@ import {
 } from '../src/ml/metrics/classifier';
 import { qualityReport, type QualityReport } from '../src/ml/metrics/quality';
 import { batchFrom, splitIndices, type MnistSet } from '../src/ml/mnist';
-import { NO_LABEL, sampleAll } from '../src/ml/sample';
+import type { SamplerName } from '../src/ml/prediction';
+import { NO_LABEL, sampleAll, samplerOf } from '../src/ml/sample';
 import { scheduleOf } from '../src/ml/schedule';
 import { unetForward } from '../src/ml/unet/model';
 import { disposeParams, initParams, loadParams } from '../src/ml/unet/params';
@@ -32,6 +33,7 @@ import {
   readModel,
   type Meta,
 } from './common';
+import { pickSampler } from './sampler-option';
 
 /** Where train-classifier writes and eval reads the classifier unless told otherwise. */
 export const DEFAULT_CLASSIFIER = join(
@@ -119,7 +121,8 @@ export interface EvalArgs {
   readonly model: string;
   readonly classifier: string;
   readonly n: number;
-  readonly sampler: 'ddim' | 'ddpm';
+  /** Absent: the model's deterministic sampler (DDIM, or Euler for flow matching). */
+  readonly sampler?: SamplerName;
   readonly steps: number;
   /** null: class-conditional, digits 0–9 in turn (class accuracy is reported); else that class. */
   readonly label: number | null | 'each';
@@ -159,6 +162,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
   const schedule = scheduleOf(settings.schedule);
   if (args.steps > schedule.T)
     throw new CliError(`this model has T = ${schedule.T}: use at most ${schedule.T} --steps`);
+  const kind = pickSampler(settings.prediction, args.sampler);
   const ema = new Map<string, Float32Array>();
   for (const [name, t] of ckpt.tensors)
     if (name.startsWith('ema/')) ema.set(name.slice('ema/'.length), t.values);
@@ -179,7 +183,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
         ? Int32Array.from({ length: args.n }, (_, i) => i % 10)
         : new Int32Array(args.n).fill(args.label ?? NO_LABEL);
     log(
-      `evaluating ${path} (step ${meta.step}): ${args.n} samples, ${args.sampler} ${args.steps} ` +
+      `evaluating ${path} (step ${meta.step}): ${args.n} samples, ${kind} ${args.steps} ` +
         `steps, guidance ${args.guidance}${args.clip ? ', x̂0 clipped' : ''} on ${describeBackend(backend)}`,
     );
     const started = performance.now();
@@ -187,10 +191,11 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
       (xt, t, l) => unetForward(params, config, xt, t, l),
       schedule,
       {
-        sampler:
-          args.sampler === 'ddim'
-            ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: 0 }
-            : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
+        sampler: samplerOf(kind, args.steps, {
+          spacing: 'trailing',
+          eta: 0,
+          variance: 'fixed-small',
+        }),
         prediction: settings.prediction,
         clip: args.clip ?? false,
         labels,
@@ -217,7 +222,7 @@ export async function evalCommand(args: EvalArgs): Promise<EvalResult> {
       settings,
       classifier: { file: classifierFile, heldOutAccuracy: classifier.config.heldOutAccuracy },
       sampling: {
-        sampler: args.sampler,
+        sampler: kind,
         steps: args.steps,
         n: args.n,
         label: args.label === null ? 'any' : args.label,

@@ -1,6 +1,6 @@
 /** A model file opened for sampling: its EMA weights on a backend, as the app samples from them. */
 import type { Denoiser } from '../src/ml/sample';
-import type { Prediction } from '../src/ml/samplers';
+import type { ModelPrediction } from '../src/ml/prediction';
 import { scheduleOf, type Schedule } from '../src/ml/schedule';
 import { unetForward } from '../src/ml/unet/model';
 import { disposeParams, initParams, loadParams } from '../src/ml/unet/params';
@@ -11,7 +11,7 @@ export interface SamplingModelFile {
   readonly path: string;
   readonly meta: Meta;
   readonly schedule: Schedule;
-  readonly prediction: Prediction;
+  readonly prediction: ModelPrediction;
   readonly denoise: Denoiser;
   readonly backend: NodeBackend;
   dispose(): void;

@@ -6,16 +6,19 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import UPNG from 'upng-js';
 import { tileGrid, type GridImage } from '../src/ml/grid';
-import { NO_LABEL, ReverseProcess } from '../src/ml/sample';
+import type { SamplerName } from '../src/ml/prediction';
+import { NO_LABEL, ReverseProcess, samplerOf } from '../src/ml/sample';
 import type { NodeBackendName } from '../src/node/backends';
 import { gridColumns } from '../src/shared/sample-protocol';
 import { encodeApng, grayToRgba } from '../src/worker/apng';
 import { describeBackend, log } from './common';
 import { openSamplingModel } from './model';
+import { pickSampler } from './sampler-option';
 
 export interface SampleArgs {
   readonly model: string;
-  readonly sampler: 'ddim' | 'ddpm';
+  /** Absent: the model's deterministic sampler (DDIM, or Euler for flow matching). */
+  readonly sampler?: SamplerName;
   readonly steps: number;
   readonly eta: number;
   readonly n: number;
@@ -43,15 +46,17 @@ export async function sample(
 ): Promise<{ file: string; width: number; height: number }> {
   const model = await openSamplingModel(args.model, args.steps, args.backend);
   try {
+    const kind = pickSampler(model.prediction, args.sampler);
     log(
       `sampling ${args.n} × ${args.label === null ? 'any digit' : `digit ${args.label}`} from ` +
-        `${model.path} (step ${model.meta.step}) with ${args.sampler} ${args.steps} steps on ${describeBackend(model.backend)}`,
+        `${model.path} (step ${model.meta.step}) with ${kind} ${args.steps} steps on ${describeBackend(model.backend)}`,
     );
     const rp = new ReverseProcess(model.denoise, model.schedule, {
-      sampler:
-        args.sampler === 'ddim'
-          ? { kind: 'ddim', steps: args.steps, spacing: 'trailing', eta: args.eta }
-          : { kind: 'ddpm', steps: args.steps, spacing: 'trailing', variance: 'fixed-small' },
+      sampler: samplerOf(kind, args.steps, {
+        spacing: 'trailing',
+        eta: args.eta,
+        variance: 'fixed-small',
+      }),
       prediction: model.prediction,
       clip: args.clip,
       labels: new Int32Array(args.n).fill(args.label ?? NO_LABEL),

@@ -83,7 +83,7 @@ test('a model file whose settings are outside the spec is refused naming the fie
     [
       'banana.dpmodel',
       (c) => ((c['settings'] as { prediction: string }).prediction = 'banana'),
-      '"prediction" (Predicts) must be one of epsilon, v, x0, not "banana"',
+      '"prediction" (Predicts) must be one of epsilon, v, x0, flow, not "banana"',
     ],
     ['no-history.dpmodel', (c) => (c['history'] = null), '"history" must hold two lists'],
   ];

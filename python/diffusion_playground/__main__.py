@@ -64,7 +64,7 @@ def cmd_sample(args):
         schedule_from_settings(settings),
         x,
         labels,
-        sampler=args.sampler,
+        sampler=args.sampler or ("euler" if settings["prediction"] == "flow" else "ddim"),
         steps=args.steps,
         spacing=args.spacing,
         eta=args.eta,
@@ -99,7 +99,11 @@ def main(argv=None):
     s.add_argument("--labels", default="", help="comma-separated digits, cycled (default 0-9; 'none' = unconditional)")
     s.add_argument("--noise", help="raw float32 file of starting noise [N*28*28] instead of --seed")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--sampler", choices=["ddim", "ddpm"], default="ddim")
+    s.add_argument(
+        "--sampler",
+        choices=["ddim", "ddpm", "euler", "heun"],
+        help="ddim (default) or ddpm; euler (default) or heun for a flow-matching model",
+    )
     s.add_argument("--steps", type=int, default=50)
     s.add_argument("--spacing", choices=["leading", "trailing", "linspace"], default="trailing")
     s.add_argument("--eta", type=float, default=0.0)

@@ -1,6 +1,7 @@
 """DDIM and DDPM as src/ml/sample.ts and src/ml/samplers.ts compute them (diffusers' DDIMScheduler
 and DDPMScheduler): float64 coefficients, x̂0 clipped to [-1, 1] when asked, ε̂ always from the
-unclipped x̂0, classifier-free guidance ε_u + s·(ε_c − ε_u) on the model output."""
+unclipped x̂0, classifier-free guidance ε_u + s·(ε_c − ε_u) on the model output. A flow-matching
+model (prediction "flow") is sampled with Euler or Heun as src/ml/flow-matching.ts does."""
 
 import math
 
@@ -42,6 +43,24 @@ def _model_output(model, x, t, labels, guidance):
     return uncond + (cond - uncond) * guidance
 
 
+def _flow_sample(model, x, labels, T, steps, sampler, guidance):
+    """dx/dτ = v from τ = 1 to 0 in `steps` even steps; the network reads τ·T − 1 (float between
+    grid points), and Heun's step onto τ = 0 stays Euler."""
+    if not 1 <= steps <= T:
+        raise ValueError(f"steps must be in 1..{T}")
+    for i in range(steps):
+        t, t_next = T * (steps - i) / steps - 1, T * (steps - i - 1) / steps - 1
+        tau, tau_next = (t + 1) / T, (t_next + 1) / T
+        v = _model_output(model, x, t, labels, guidance)
+        euler = x + v * (tau_next - tau)
+        if sampler == "heun" and tau_next > 0:
+            v2 = _model_output(model, euler, t_next, labels, guidance)
+            x = x + (v + v2) * (0.5 * (tau_next - tau))
+        else:
+            x = euler
+    return x
+
+
 @torch.no_grad()
 def sample(
     model,
@@ -63,8 +82,16 @@ def sample(
     and returns x_0 in about [-1, 1]. ᾱ is the float64 array of schedule.alphas_cumprod. DDIM with
     eta 0 is deterministic: the same weights and noise give the app's samples to float precision."""
     T = len(alphas_cumprod)
-    ts = inference_timesteps(T, steps, spacing)
     labels = labels.to(x.device)
+    if (prediction == "flow") != (sampler in ("euler", "heun")):
+        raise ValueError(
+            "a flow-matching model samples with euler or heun"
+            if prediction == "flow"
+            else f"euler and heun sample flow-matching models; this one predicts {prediction}: use ddim or ddpm"
+        )
+    if prediction == "flow":
+        return _flow_sample(model, x, labels, T, steps, sampler, guidance)
+    ts = inference_timesteps(T, steps, spacing)
     for i, t in enumerate(ts):
         prev = t - T // steps if sampler == "ddim" else (ts[i + 1] if i + 1 < len(ts) else -1)
         a = float(alphas_cumprod[t])

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { repaintMoves, type Resampling } from './repaint-schedule';
-import { alphaBarAt, type Schedule } from './schedule';
+import type { Schedule } from './schedule';
 import {
   ReverseProcess,
   type Denoiser,
@@ -46,10 +46,11 @@ export class Inpainting implements Stepper {
     this.process = new ReverseProcess(denoise, schedule, {
       ...opts,
       afterStep: (x, prevT, move) => {
-        const a = alphaBarAt(schedule, prevT);
+        // √ᾱ and √(1 − ᾱ), or 1 − τ and τ for a flow-matching model.
+        const { a, s } = this.process.levelScales(prevT);
         const noised = tf.add(
-          tf.mul(this.image, Math.sqrt(a)),
-          tf.mul(this.process.stepNoise(move, KNOWN_NOISE), Math.sqrt(1 - a)),
+          tf.mul(this.image, a),
+          tf.mul(this.process.stepNoise(move, KNOWN_NOISE), s),
         );
         return tf.add(tf.mul(this.known, noised), tf.mul(tf.sub(1, this.known), x)) as tf.Tensor4D;
       },

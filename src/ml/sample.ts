@@ -4,7 +4,16 @@
  * Randomness is ours (seeded Box–Muller uploaded as tensors), so a run is the same on every backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  flowEulerStep,
+  flowHeunStep,
+  flowScales,
+  flowTau,
+  flowTimesteps,
+  flowX0,
+} from './flow-matching';
 import { qSample } from './forward';
+import { isFlow, samplerRefusal, type ModelPrediction, type SamplerName } from './prediction';
 import { gaussian, mulberry32, randomInt } from './random';
 import {
   ddimStep,
@@ -12,7 +21,6 @@ import {
   guidedEpsilon,
   inferenceTimesteps,
   type DdpmVariance,
-  type Prediction,
   type Spacing,
 } from './samplers';
 import { alphaBarAt, type Schedule } from './schedule';
@@ -23,7 +31,10 @@ import { alphaBarAt, type Schedule } from './schedule';
  */
 export type Labels = tf.Tensor1D | tf.Tensor2D;
 
-/** Model output for x_t at timesteps t with labels: ε, v or x̂0 per `prediction`. */
+/**
+ * Model output for x_t at timesteps t with labels: ε, v, x̂0 or the flow velocity per
+ * `prediction` (a flow run's t may lie between grid points, as float32).
+ */
 export type Denoiser = (xt: tf.Tensor4D, t: tf.Tensor1D, labels: Labels) => tf.Tensor4D;
 
 export const NO_LABEL = 10;
@@ -40,11 +51,32 @@ export type SamplerSettings =
       readonly steps: number;
       readonly spacing: Spacing;
       readonly variance: DdpmVariance;
-    };
+    }
+  /** Flow matching: Euler or Heun from τ = 1 to 0 in even steps (ml/flow-matching.ts). */
+  | { readonly kind: 'euler'; readonly steps: number }
+  | { readonly kind: 'heun'; readonly steps: number };
+
+/** The settings of a sampler by name; DDPM and DDIM read their spacing, η or variance from `extra`. */
+export function samplerOf(
+  kind: SamplerName,
+  steps: number,
+  extra: { readonly spacing: Spacing; readonly eta: number; readonly variance: DdpmVariance },
+): SamplerSettings {
+  switch (kind) {
+    case 'ddim':
+      return { kind, steps, spacing: extra.spacing, eta: extra.eta };
+    case 'ddpm':
+      return { kind, steps, spacing: extra.spacing, variance: extra.variance };
+    case 'euler':
+    case 'heun':
+      return { kind, steps };
+  }
+}
 
 export interface SampleOptions {
   readonly sampler: SamplerSettings;
-  readonly prediction: Prediction;
+  readonly prediction: ModelPrediction;
+  /** Clip x̂0 to [−1, 1] in DDPM/DDIM steps (a flow step does not go through x̂0). */
   readonly clip: boolean;
   /** One label per sample, 0–9, or NO_LABEL for unconditional. */
   readonly labels: Int32Array;
@@ -103,17 +135,29 @@ export class ReverseProcess implements Stepper {
     private readonly schedule: Schedule,
     private readonly opts: SampleOptions,
   ) {
-    const { steps, spacing } = opts.sampler;
-    this.timesteps = inferenceTimesteps(schedule.T, steps, spacing);
+    const refusal = samplerRefusal(opts.prediction, opts.sampler.kind);
+    if (refusal) throw new Error(refusal);
+    const sampler = opts.sampler;
+    this.timesteps =
+      sampler.kind === 'euler' || sampler.kind === 'heun'
+        ? flowTimesteps(schedule.T, sampler.steps)
+        : inferenceTimesteps(schedule.T, sampler.steps, sampler.spacing);
     const n = opts.labels.length;
     const values = n * opts.size * opts.size;
     const start = opts.start;
     let x = start?.kind === 'noise' ? start.x : gaussian(opts.seed, values);
     if (start?.kind === 'image') {
-      if (!Number.isInteger(start.index) || start.index < 0 || start.index > steps)
-        throw new RangeError(`start index must be in 0..${steps}, got ${start.index}`);
+      if (!Number.isInteger(start.index) || start.index < 0 || start.index > sampler.steps)
+        throw new RangeError(`start index must be in 0..${sampler.steps}, got ${start.index}`);
       this.index = start.index;
-      if (start.index > 0) x = qSample(start.x0, x, alphaBarAt(schedule, this.levelT(start.index)));
+      if (start.index > 0) {
+        const eps = x;
+        const t = this.levelT(start.index);
+        if (this.flow) {
+          const { a, s } = flowScales(t, schedule.T);
+          x = start.x0.map((v, k) => a * v + s * (eps[k] ?? 0));
+        } else x = qSample(start.x0, eps, alphaBarAt(schedule, t));
+      }
     }
     if (x.length !== values)
       throw new RangeError(`start has ${x.length} values, expected ${values}`);
@@ -122,6 +166,20 @@ export class ReverseProcess implements Stepper {
 
   get done(): boolean {
     return this.index >= this.timesteps.length;
+  }
+
+  private get flow(): boolean {
+    return isFlow(this.opts.prediction);
+  }
+
+  /**
+   * x at timestep t (−1: the data) is a·x₀ + s·ε: √ᾱ_t and √(1 − ᾱ_t) for diffusion, 1 − τ and
+   * τ for flow matching (RePaint noises its known region to these).
+   */
+  levelScales(t: number): { a: number; s: number } {
+    if (this.flow) return flowScales(t, this.schedule.T);
+    const ab = alphaBarAt(this.schedule, t);
+    return { a: Math.sqrt(ab), s: Math.sqrt(1 - ab) };
   }
 
   get total(): number {
@@ -151,16 +209,18 @@ export class ReverseProcess implements Stepper {
     return this.timesteps[i + 1] ?? -1;
   }
 
-  private modelOutput(t: number): tf.Tensor4D {
+  private modelOutput(t: number, x: tf.Tensor4D = this.x): tf.Tensor4D {
     const { labels, guidance, labelWeights } = this.opts;
     const n = labels.length;
     const guided =
       guidance !== 1 && (labelWeights !== undefined || labels.some((l) => l !== NO_LABEL));
+    // Diffusion runs stay on the integer grid; a flow run may sit between grid points.
+    const dtype = this.flow ? 'float32' : 'int32';
     return tf.tidy(() => {
       const cond: Labels = labelWeights
         ? tf.tensor2d(labelWeights, [n, NO_LABEL + 1])
         : tf.tensor1d(labels, 'int32');
-      if (!guided) return this.denoise(this.x, tf.fill([n], t, 'int32') as tf.Tensor1D, cond);
+      if (!guided) return this.denoise(x, tf.fill([n], t, dtype) as tf.Tensor1D, cond);
       // Both passes in one batch: [conditional; unconditional].
       const none = new Array<number>(n).fill(NO_LABEL);
       const uncond: Labels =
@@ -168,8 +228,8 @@ export class ReverseProcess implements Stepper {
           ? tf.cast(tf.oneHot(tf.tensor1d(none, 'int32'), NO_LABEL + 1) as tf.Tensor2D, 'float32')
           : tf.tensor1d(none, 'int32');
       const both = this.denoise(
-        tf.concat([this.x, this.x]),
-        tf.fill([2 * n], t, 'int32') as tf.Tensor1D,
+        tf.concat([x, x]),
+        tf.fill([2 * n], t, dtype) as tf.Tensor1D,
         tf.concat<tf.Tensor>([cond, uncond]) as Labels,
       );
       const [withLabel, withoutLabel] = tf.split(both, 2);
@@ -194,13 +254,23 @@ export class ReverseProcess implements Stepper {
   back(levels: number): void {
     if (!Number.isInteger(levels) || levels < 1 || levels > this.index)
       throw new RangeError(`can go back 1..${this.index} steps, not ${levels}`);
-    const ratio =
-      alphaBarAt(this.schedule, this.levelT(this.index - levels)) /
-      alphaBarAt(this.schedule, this.levelT(this.index));
+    const to = this.levelT(this.index - levels);
+    const from = this.levelT(this.index);
     const z = this.stepNoise(this.moves, 0x5bd1e995);
-    const x = tf.tidy(() =>
-      tf.add(tf.mul(this.x, Math.sqrt(ratio)), tf.mul(z, Math.sqrt(1 - ratio))),
-    );
+    let keep: number;
+    let fresh: number;
+    if (this.flow) {
+      // From x = (1−τ)x₀ + τε to (1−τ')x₀ + τ'ε' with τ' > τ: scale by (1−τ')/(1−τ) and add
+      // the noise that brings the variance to τ'² (zero at τ' = 1, where only noise is left).
+      const [a, b] = [this.levelScales(from), this.levelScales(to)];
+      keep = b.a / a.a;
+      fresh = Math.sqrt(Math.max(0, b.s * b.s - keep * keep * a.s * a.s));
+    } else {
+      const ratio = alphaBarAt(this.schedule, to) / alphaBarAt(this.schedule, from);
+      keep = Math.sqrt(ratio);
+      fresh = Math.sqrt(1 - ratio);
+    }
+    const x = tf.tidy(() => tf.add(tf.mul(this.x, keep), tf.mul(z, fresh)));
     z.dispose();
     this.x.dispose();
     this.x = x as tf.Tensor4D;
@@ -217,6 +287,13 @@ export class ReverseProcess implements Stepper {
     const { sampler, prediction, clip, afterStep } = this.opts;
     const result = tf.tidy(() => {
       const out = this.modelOutput(t);
+      if (sampler.kind === 'euler' || sampler.kind === 'heun') {
+        const x = this.flowStep(sampler.kind, t, prevT, out);
+        const predX0 = flowX0(this.x, out, flowTau(t, this.schedule.T)) as tf.Tensor4D;
+        return { x: afterStep ? afterStep(x, prevT, move) : x, predX0 };
+      }
+      // The constructor refused a flow model with DDPM/DDIM; this only narrows the type.
+      if (isFlow(prediction)) throw new Error(samplerRefusal(prediction, sampler.kind) ?? '');
       // As diffusers: DDPM adds noise whenever t > 0 — also on a last step from t > 0 to −1
       // (trailing spacing), where fixed-small's variance is ~0 and fixed-large's is β'. DDIM's σ
       // is 0 once ᾱ_prev = 1.
@@ -252,6 +329,16 @@ export class ReverseProcess implements Stepper {
       x: tf.clone(result.x),
       predX0: result.predX0,
     };
+  }
+
+  /** x at prevT from the velocity `v` at t: Euler, or Heun's mean with the velocity at prevT. */
+  private flowStep(kind: 'euler' | 'heun', t: number, prevT: number, v: tf.Tensor4D): tf.Tensor4D {
+    const T = this.schedule.T;
+    const [tau, tauNext] = [flowTau(t, T), flowTau(prevT, T)];
+    const euler = flowEulerStep(this.x, v, tau, tauNext) as tf.Tensor4D;
+    if (kind === 'euler' || tauNext <= 0) return euler;
+    const v2 = this.modelOutput(prevT, euler);
+    return flowHeunStep(this.x, v, v2, tau, tauNext) as tf.Tensor4D;
   }
 
   dispose(): void {

@@ -1,7 +1,9 @@
 /** Settings and messages of the sampling job (page ⇄ worker). */
+import type { SamplerName } from '../ml/prediction';
 import type { GrayFrame } from './protocol';
 
-export type SamplerKind = 'ddim' | 'ddpm';
+/** DDIM and DDPM for ε/v/x₀ models, Euler and Heun for flow-matching ones (ml/prediction.ts). */
+export type SamplerKind = SamplerName;
 export type SpacingName = 'leading' | 'trailing' | 'linspace';
 
 export interface SampleSettings {

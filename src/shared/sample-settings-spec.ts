@@ -2,6 +2,7 @@
  * The sampling settings' ranges and what each does: the Sample form draws its number fields from
  * these, and a shared link checks its values against them (sample.<name>).
  */
+import { SAMPLER_NAMES } from '../ml/prediction';
 import { T_MAX } from '../ml/schedule';
 import {
   anyField,
@@ -109,7 +110,7 @@ export const SAMPLE_LINK_FIELDS: readonly {
       choiceField(
         'sample.sampler',
         'Sample · Sampler',
-        ['ddim', 'ddpm'],
+        SAMPLER_NAMES,
         DEFAULT_SAMPLE_SETTINGS.sampler,
       ),
     ),

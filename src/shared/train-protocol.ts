@@ -5,7 +5,7 @@ import type { RunCharts } from './run-charts';
 
 export const TRAIN_PRESETS = ['micro', 'tiny', 'small'] as const;
 export type PresetName = (typeof TRAIN_PRESETS)[number];
-export const PREDICTIONS = ['epsilon', 'v', 'x0'] as const;
+export const PREDICTIONS = ['epsilon', 'v', 'x0', 'flow'] as const;
 export type PredictionName = (typeof PREDICTIONS)[number];
 export const LOSS_WEIGHTINGS = ['none', 'min-snr'] as const;
 export type LossWeightingName = (typeof LOSS_WEIGHTINGS)[number];

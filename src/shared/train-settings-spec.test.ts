@@ -54,7 +54,7 @@ describe('training settings spec', () => {
       '“m.dpmodel”: "schedule.T" (T) must be a whole number from 10 to 1000, not 500000000.',
     );
     expect(bad({ prediction: 'banana' })).toThrow(
-      '"prediction" (Predicts) must be one of epsilon, v, x0, not "banana"',
+      '"prediction" (Predicts) must be one of epsilon, v, x0, flow, not "banana"',
     );
     expect(bad({ batchSize: 1e8 })).toThrow(
       '"batchSize" (Batch) must be a whole number from 1 to 256',

@@ -67,6 +67,7 @@ const PREDICTION_LABELS: Record<(typeof PREDICTIONS)[number], string> = {
   epsilon: 'ε (noise)',
   v: 'v (velocity)',
   x0: 'x₀ (clean image)',
+  flow: 'velocity (flow matching)',
 };
 
 /** Every setting but the schedule, which is two fields of its own (SCHEDULE_FIELDS). */
@@ -81,7 +82,7 @@ export const TRAIN_FIELDS = {
     kind: 'choice',
     label: 'Predicts',
     description:
-      'What the network outputs for a noisy x_t: the noise ε, the velocity v, or the clean x₀; all three give the same x̂₀.',
+      'What the network outputs for a noisy x_t: the noise ε, the velocity v, or the clean x₀ (all three give the same x̂₀); or flow matching’s velocity ε − x₀ on the straight path x_τ = (1−τ)x₀ + τε, sampled with Euler or Heun.',
     choices: PREDICTIONS.map((value) => ({ value, label: PREDICTION_LABELS[value] })),
   },
   batchSize: int('Batch', 'Images per training step.', 1, 256),

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from '../ml/checkpoint';
+import { encodeCheckpoint, type Checkpoint } from '../ml/checkpoint';
+import { decodeModelFile } from '../ml/model-file';
+import { encodeTorchExport } from '../ml/torch-export';
+import type { ModelMeta } from '../ml/train/snapshot';
+import { MICRO } from '../ml/unet/micro-config';
 import { DEFAULT_TRAIN_SETTINGS } from '../shared/train-protocol';
 import { checkedMeta } from './checked-meta';
 
@@ -36,5 +40,18 @@ describe('a model file’s meta at the boundary', () => {
     expect(bad({ step: -1 })).toThrow('"step"');
     expect(bad({ settings: null })).toThrow('not a diffusion model');
     expect(() => checkedMeta(file(null), name)).toThrow('not a diffusion model');
+  });
+
+  it('keeps a flow-matching model’s prediction through a .dpmodel and a PyTorch export', () => {
+    const flow = { ...good, settings: { ...DEFAULT_TRAIN_SETTINGS, prediction: 'flow' } };
+    const ckpt = file(flow) as Checkpoint<ModelMeta<unknown>>;
+    for (const [what, bytes] of [
+      ['dpmodel', encodeCheckpoint(ckpt)],
+      ['zip', encodeTorchExport(ckpt, MICRO)],
+    ] as const) {
+      const meta = checkedMeta(decodeModelFile(bytes, what), what);
+      expect(meta.settings.prediction).toBe('flow');
+      expect(meta.settings).toEqual(flow.settings);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * the worker's boundary, and refused in words a learner can act on.
  */
 import { modelToPixels, pixelsToModel } from '../ml/forward';
+import { deterministicSampler, samplerRefusal } from '../ml/prediction';
 import { classInterpolation, seedInterpolation } from '../ml/interpolate';
 import { Inpainting } from '../ml/repaint';
 import { ReverseProcess, type SampleOptions, type Stepper } from '../ml/sample';
@@ -52,11 +53,20 @@ function optionsFor(model: SamplingModel, settings: SampleSettings, count: numbe
     throw new CreateInputError(
       `This model has T = ${model.schedule.T}: use at most ${model.schedule.T} steps.`,
     );
+  const refusal = samplerRefusal(model.prediction, settings.sampler);
+  if (refusal) throw new CreateInputError(refusal);
   return sampleOptions({ ...settings, count }, model.prediction);
 }
 
-/** Interpolation walks a deterministic path: DDIM with η = 0 whatever the form says. */
-const deterministic = (s: SampleSettings): SampleSettings => ({ ...s, sampler: 'ddim', eta: 0 });
+/**
+ * Interpolation walks a deterministic path whatever the form says: DDIM with η = 0, or Euler for
+ * a flow-matching model (its ODE is deterministic too).
+ */
+const deterministic = (s: SampleSettings, model: SamplingModel): SampleSettings => ({
+  ...s,
+  sampler: deterministicSampler(model.prediction),
+  eta: 0,
+});
 
 export function createStepper(
   model: SamplingModel,
@@ -106,7 +116,7 @@ export function createStepper(
     }
     case 'interpolate-seeds': {
       checkFrames(task.frames);
-      const opts = optionsFor(model, deterministic(settings), 1);
+      const opts = optionsFor(model, deterministic(settings, model), 1);
       const walk = seedInterpolation(opts, settings.seed, task.seedB, task.frames);
       return { stepper: run(walk), columns: task.frames };
     }
@@ -115,7 +125,7 @@ export function createStepper(
       for (const c of [task.classA, task.classB])
         if (!Number.isInteger(c) || c < 0 || c > 9)
           throw new CreateInputError(`Classes are digits 0–9; got ${c}.`);
-      const opts = optionsFor(model, deterministic(settings), 1);
+      const opts = optionsFor(model, deterministic(settings, model), 1);
       const walk = classInterpolation(opts, task.classA, task.classB, task.frames);
       return { stepper: run(walk), columns: task.frames };
     }

@@ -2,6 +2,7 @@
  * The quality meter's sampling: class-conditional digits in chunks, with progress per step and a
  * stop that takes effect before the next network call (the player's cancel, for the meter).
  */
+import { deterministicSampler } from '../ml/prediction';
 import { sampleAll, type Denoiser } from '../ml/sample';
 import type { QualityProgress, QualitySettings } from '../shared/quality-protocol';
 import { DEFAULT_SAMPLE_SETTINGS } from '../shared/sample-protocol';
@@ -41,7 +42,13 @@ export async function sampleForQuality(
     model.schedule,
     {
       ...sampleOptions(
-        { ...DEFAULT_SAMPLE_SETTINGS, steps: settings.steps, guidance: settings.guidance },
+        {
+          ...DEFAULT_SAMPLE_SETTINGS,
+          // DDIM, or Euler for a flow-matching model: the meter's steps are deterministic ones.
+          sampler: deterministicSampler(model.prediction),
+          steps: settings.steps,
+          guidance: settings.guidance,
+        },
         model.prediction,
       ),
       labels,

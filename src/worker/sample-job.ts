@@ -9,12 +9,13 @@ import { tileGrid } from '../ml/grid';
 import {
   NO_LABEL,
   ReverseProcess,
+  samplerOf,
   type Denoiser,
   type SampleOptions,
   type SampleStep,
   type Stepper,
 } from '../ml/sample';
-import type { Prediction } from '../ml/samplers';
+import { samplerRefusal, type ModelPrediction } from '../ml/prediction';
 import type { Schedule } from '../ml/schedule';
 import type { FromWorker } from '../shared/protocol';
 import { gridColumns, type SampleFrame, type SampleSettings } from '../shared/sample-protocol';
@@ -24,7 +25,7 @@ type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 export interface SamplingModel {
   readonly denoise: Denoiser;
   readonly schedule: Schedule;
-  readonly prediction: Prediction;
+  readonly prediction: ModelPrediction;
   /** Training steps behind these weights. */
   readonly step: number;
 }
@@ -35,23 +36,12 @@ const COMPARE_FRAMES = 12;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function sampleOptions(settings: SampleSettings, prediction: Prediction): SampleOptions {
-  const sampler =
-    settings.sampler === 'ddim'
-      ? ({
-          kind: 'ddim',
-          steps: settings.steps,
-          spacing: settings.spacing,
-          eta: settings.eta,
-        } as const)
-      : ({
-          kind: 'ddpm',
-          steps: settings.steps,
-          spacing: settings.spacing,
-          variance: settings.variance,
-        } as const);
+export function sampleOptions(
+  settings: SampleSettings,
+  prediction: ModelPrediction,
+): SampleOptions {
   return {
-    sampler,
+    sampler: samplerOf(settings.sampler, settings.steps, settings),
     prediction,
     clip: settings.clip,
     labels: new Int32Array(settings.count).fill(settings.label ?? NO_LABEL),
@@ -298,6 +288,13 @@ export class SampleJob {
     const model = this.model();
     if (!model) {
       this.state('cancelled', NO_MODEL);
+      return;
+    }
+    const refusal = [a, b]
+      .map((x) => samplerRefusal(model.prediction, x.sampler))
+      .find((r) => r !== null);
+    if (refusal) {
+      this.state('cancelled', refusal);
       return;
     }
     this.state('playing');

@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tileGrid } from '../ml/grid';
 import { splitIndices, type MnistSet } from '../ml/mnist';
-import { ReverseProcess } from '../ml/sample';
+import { deterministicSampler } from '../ml/prediction';
+import { ReverseProcess, samplerOf } from '../ml/sample';
 import { trainOnNextBatch } from '../ml/train/from-settings';
 import type { StepResult, Trainer } from '../ml/train/step';
 import type { BackendName, FromWorker } from '../shared/protocol';
@@ -212,12 +213,12 @@ export class TrainLoop {
     const model = this.deps.model.samplingModel();
     if (!model) return;
     const process = new ReverseProcess(model.denoise, model.schedule, {
-      sampler: {
-        kind: 'ddim',
-        steps: Math.min(PREVIEW_STEPS, model.schedule.T),
-        spacing: 'trailing',
-        eta: 0,
-      },
+      // DDIM η = 0, or Euler for a flow-matching model.
+      sampler: samplerOf(
+        deterministicSampler(model.prediction),
+        Math.min(PREVIEW_STEPS, model.schedule.T),
+        { spacing: 'trailing', eta: 0, variance: 'fixed-small' },
+      ),
       prediction: model.prediction,
       clip: true,
       labels: PREVIEW_LABELS,

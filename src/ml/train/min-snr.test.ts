@@ -46,6 +46,12 @@ describe('min-SNR-γ weighting', () => {
       expect((v[i] ?? NaN) * (s + 1)).toBeCloseTo(target, 4);
       expect(x0[i] ?? NaN).toBeCloseTo(target, 4);
     });
+    // Flow matching: SNR = (1 − τ)²/τ² at τ = (t + 1)/T and the velocity loss is the x₀ loss / τ².
+    const flow = minSnrWeights(schedule, ts, 'flow', 5);
+    ts.forEach((t, i) => {
+      const tau = (t + 1) / 1000;
+      expect((flow[i] ?? NaN) / tau ** 2).toBeCloseTo(Math.min((1 - tau) ** 2 / tau ** 2, 5), 3);
+    });
     // Noisy timesteps (SNR < γ) keep an ε-loss weight of 1; clean ones are damped.
     expect(eps[4]).toBeCloseTo(1, 6);
     expect(eps[0] ?? 1).toBeLessThan(0.01);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gaussian } from '../random';
 import { makeSchedule } from '../schedule';
 import { readParams } from '../unet/params';
-import { type TrainerOptions, createTrainer, drawStep } from './step';
+import { type TrainerOptions, createTrainer, drawStep, noiseScales } from './step';
 import { MICRO } from '../unet/micro-config';
 
 const schedule = makeSchedule('linear', 1000);
@@ -60,6 +60,19 @@ describe('drawStep', () => {
   });
 });
 
+describe('noiseScales', () => {
+  it('gives x_t = sa·x₀ + s1·ε: √ᾱ and √(1 − ᾱ), or 1 − τ and τ at τ = (t + 1)/T for flow', () => {
+    const ts = Int32Array.from([0, 249, 999]);
+    const flow = noiseScales(schedule, ts, 'flow');
+    expect(Array.from(flow.sa)).toEqual([Math.fround(0.999), 0.75, 0]);
+    expect(Array.from(flow.s1)).toEqual([Math.fround(0.001), 0.25, 1]);
+    const eps = noiseScales(schedule, ts, 'epsilon');
+    const ab = schedule.alphasCumprod[249] ?? NaN;
+    expect(eps.sa[1]).toBe(Math.fround(Math.sqrt(ab)));
+    expect(eps.s1[1]).toBe(Math.fround(Math.sqrt(1 - ab)));
+  });
+});
+
 describe('createTrainer', () => {
   it('leaks no tensors across 20 steps', async () => {
     const trainer = createTrainer(options());
@@ -106,33 +119,42 @@ describe('createTrainer', () => {
     x0.dispose();
   });
 
-  it.each(['epsilon', 'v', 'x0'] as const)('regresses %s on the documented target', async (p) => {
-    // The zero-initialised output conv makes the first prediction exactly 0, so the first loss
-    // is the mean square of the target, which drawStep's t and ε let us rebuild in float64.
-    const opts = options({ prediction: p });
-    const x0 = images(2, 5);
-    const labels = Int32Array.from([1, 2]);
-    const trainer = createTrainer(opts);
-    const r = await trainer.step(x0, labels);
-    trainer.dispose();
-    const pixels = x0.dataSync();
-    const d = drawStep(opts, 1, labels, pixels.length);
-    expect(r.timesteps).toEqual(d.timesteps);
-    const n = SIZE * SIZE;
-    d.timesteps.forEach((t, i) => {
-      const ab = schedule.alphasCumprod[t] ?? NaN;
-      let sum = 0;
-      for (let j = i * n; j < (i + 1) * n; j++) {
-        const e = d.noise[j] ?? NaN;
-        const x = pixels[j] ?? NaN;
-        const target =
-          p === 'epsilon' ? e : p === 'v' ? Math.sqrt(ab) * e - Math.sqrt(1 - ab) * x : x;
-        sum += target * target;
-      }
-      expect(r.perSampleLoss[i]).toBeCloseTo(sum / n, 5);
-    });
-    x0.dispose();
-  });
+  it.each(['epsilon', 'v', 'x0', 'flow'] as const)(
+    'regresses %s on the documented target',
+    async (p) => {
+      // The zero-initialised output conv makes the first prediction exactly 0, so the first loss
+      // is the mean square of the target, which drawStep's t and ε let us rebuild in float64.
+      const opts = options({ prediction: p });
+      const x0 = images(2, 5);
+      const labels = Int32Array.from([1, 2]);
+      const trainer = createTrainer(opts);
+      const r = await trainer.step(x0, labels);
+      trainer.dispose();
+      const pixels = x0.dataSync();
+      const d = drawStep(opts, 1, labels, pixels.length);
+      expect(r.timesteps).toEqual(d.timesteps);
+      const n = SIZE * SIZE;
+      d.timesteps.forEach((t, i) => {
+        const ab = schedule.alphasCumprod[t] ?? NaN;
+        let sum = 0;
+        for (let j = i * n; j < (i + 1) * n; j++) {
+          const e = d.noise[j] ?? NaN;
+          const x = pixels[j] ?? NaN;
+          const target =
+            p === 'flow'
+              ? e - x
+              : p === 'epsilon'
+                ? e
+                : p === 'v'
+                  ? Math.sqrt(ab) * e - Math.sqrt(1 - ab) * x
+                  : x;
+          sum += target * target;
+        }
+        expect(r.perSampleLoss[i]).toBeCloseTo(sum / n, 5);
+      });
+      x0.dispose();
+    },
+  );
 
   it('micro-batches give the same update as one pass, with no tensor left behind', async () => {
     const whole = createTrainer(options());

@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FilterGradVariant } from '../conv2d';
 import { gaussian, mulberry32, randomInt } from '../random';
-import type { Prediction } from '../samplers';
+import { flowMinSnrWeight, flowScales, flowTau } from '../flow-matching';
+import type { ModelPrediction } from '../prediction';
 import type { Schedule } from '../schedule';
 import { NULL_LABEL, type UNetConfig } from '../unet/config';
 import { unetForward } from '../unet/model';
@@ -30,7 +31,8 @@ import { type LrOptions, learningRate, validateLr } from './lr';
 export interface TrainerOptions {
   readonly config: UNetConfig;
   readonly schedule: Schedule;
-  readonly prediction: Prediction;
+  /** ε, v, x₀, or 'flow': x_τ = (1−τ)x₀ + τε at τ = (t+1)/T, target ε − x₀ (ml/flow-matching.ts). */
+  readonly prediction: ModelPrediction;
   readonly lr: LrOptions;
   /** Global L2 gradient-norm limit; 0 or ∞ turns clipping off. */
   readonly clipNorm: number;
@@ -131,11 +133,22 @@ export function drawStep(
   return { timesteps, labels: used, noise };
 }
 
-/** √ᾱ_t and √(1 − ᾱ_t) per sample: in float64, rounded to float32 once. */
-function noiseScales(
+/**
+ * The scales of x_t = sa·x₀ + s1·ε per sample, in float64 rounded to float32 once: √ᾱ_t and
+ * √(1 − ᾱ_t), or for flow matching 1 − τ and τ (a recorded step replays these as inputs).
+ */
+export function noiseScales(
   schedule: Schedule,
   timesteps: Int32Array,
+  prediction: ModelPrediction,
 ): { sa: Float32Array; s1: Float32Array } {
+  if (prediction === 'flow') {
+    const scales = Array.from(timesteps, (t) => flowScales(t, schedule.T));
+    return {
+      sa: Float32Array.from(scales, ({ a }) => a),
+      s1: Float32Array.from(scales, ({ s }) => s),
+    };
+  }
   const ab = Array.from(timesteps, (t) => schedule.alphasCumprod[t] ?? NaN);
   return {
     sa: Float32Array.from(ab, Math.sqrt),
@@ -145,15 +158,17 @@ function noiseScales(
 
 /**
  * Min-SNR-γ weight of each sample's loss on the `prediction` target. An ε-loss weighs a sample
- * SNR_t in x₀ terms and a v-loss SNR_t + 1, so dividing by those leaves min(SNR_t, γ).
+ * SNR_t in x₀ terms and a v-loss SNR_t + 1, so dividing by those leaves min(SNR_t, γ); a flow
+ * velocity loss weighs it 1/τ² (flowMinSnrWeight).
  */
 export function minSnrWeights(
   schedule: Schedule,
   timesteps: Int32Array,
-  prediction: Prediction,
+  prediction: ModelPrediction,
   gamma: number,
 ): Float32Array {
   return Float32Array.from(timesteps, (t) => {
+    if (prediction === 'flow') return flowMinSnrWeight(flowTau(t, schedule.T), gamma);
     const ab = schedule.alphasCumprod[t] ?? NaN;
     const snr = ab / (1 - ab);
     const clipped = Math.min(snr, gamma);
@@ -193,7 +208,7 @@ function inputValues(x0: Float32Array, d: Draws, opts: TrainerOptions) {
   return {
     x0,
     eps: d.noise,
-    ...noiseScales(opts.schedule, d.timesteps),
+    ...noiseScales(opts.schedule, d.timesteps, opts.prediction),
     t: d.timesteps,
     labels: d.labels,
     ...(w ? { w } : {}),
@@ -202,7 +217,7 @@ function inputValues(x0: Float32Array, d: Draws, opts: TrainerOptions) {
 
 function inputTensors(x0: tf.Tensor4D, d: Draws, opts: TrainerOptions): StepInputs {
   const b = x0.shape[0];
-  const { sa, s1 } = noiseScales(opts.schedule, d.timesteps);
+  const { sa, s1 } = noiseScales(opts.schedule, d.timesteps, opts.prediction);
   const w = weightsOf(opts, d);
   return {
     x0,
@@ -243,6 +258,10 @@ function perSampleLoss(opts: TrainerOptions, params: UNetParams, inputs: StepInp
       break;
     case 'x0':
       target = x0;
+      break;
+    case 'flow':
+      // The velocity dx_τ/dτ of x_τ = (1−τ)x₀ + τε.
+      target = tf.sub(eps, x0);
       break;
   }
   const out = unetForward(

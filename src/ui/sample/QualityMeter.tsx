@@ -69,7 +69,8 @@ export function QualityMeter() {
     <section className="card" aria-label="Quality meter">
       <h4>Quality meter</h4>
       <p className="muted">
-        Samples digits of every class in turn (DDIM-{DEFAULT_QUALITY_SETTINGS.steps}, guidance{' '}
+        Samples digits of every class in turn (DDIM-{DEFAULT_QUALITY_SETTINGS.steps}, or Euler-
+        {DEFAULT_QUALITY_SETTINGS.steps} for a flow-matching model, guidance{' '}
         {DEFAULT_QUALITY_SETTINGS.guidance}) and scores them with a small MNIST classifier trained
         by this project
         {result ? ` (${(result.classifierAccuracy * 100).toFixed(1)}% on held-out digits)` : ''}.

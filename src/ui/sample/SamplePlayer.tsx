@@ -18,6 +18,14 @@ interface Props {
   startDescription?: string;
 }
 
+/**
+ * A timestep as shown: a flow-matching run (Euler, Heun) visits τ·T − 1, between grid points when
+ * its steps do not divide T.
+ */
+function gridT(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(1);
+}
+
 /** Play / pause / step / step back / scrub / cancel: the same recorded run, frame by frame. */
 export function SamplePlayer({
   start = startSampling,
@@ -129,8 +137,8 @@ export function SamplePlayer({
       <p data-testid="sample-progress">
         {view
           ? view.t === view.prevT
-            ? `start · x at t = ${view.t}, before step ${view.index + 2} of ${view.total}`
-            : `step ${view.index + 1} of ${view.total} · t = ${view.t} → ${Math.max(view.prevT, -1)} · ${(view.elapsedMs / 1000).toFixed(2)} s`
+            ? `start · x at t = ${gridT(view.t)}, before step ${view.index + 2} of ${view.total}`
+            : `step ${view.index + 1} of ${view.total} · t = ${gridT(view.t)} → ${gridT(Math.max(view.prevT, -1))} · ${(view.elapsedMs / 1000).toFixed(2)} s`
           : 'no run yet'}{' '}
         · <span data-testid="sample-state">{state}</span>
       </p>

@@ -1,6 +1,12 @@
 import { useAppStore } from '../../state/store';
 import { NumberInput } from '../components/NumberInput';
 import { useModelClasses } from '../data/model-classes';
+import {
+  isFlowSampler,
+  SAMPLER_NAMES,
+  samplerRefusal,
+  type SamplerName,
+} from '../../ml/prediction';
 import type { SampleSettings } from '../../shared/sample-protocol';
 import { SAMPLE_NUMBER_FIELDS, type SampleNumberKey } from '../../shared/sample-settings-spec';
 
@@ -8,13 +14,20 @@ import { SAMPLE_NUMBER_FIELDS, type SampleNumberKey } from '../../shared/sample-
 const HINTS = {
   class: 'Which digit to draw; “any” lets the model choose (and guidance then does nothing)',
   sampler:
-    'DDPM adds fresh noise each step (needs many steps); DDIM can take big deterministic steps',
+    'DDPM adds fresh noise each step (needs many steps); DDIM can take big deterministic steps; Euler and Heun follow a flow-matching model’s velocity from noise to image (Heun asks the model twice a step, for a straighter path)',
   spacing:
     'Which timesteps the steps visit: trailing starts at T−1, leading at a multiple of T/steps, linspace spreads them evenly',
   variance:
     "DDPM's noise each step: the posterior's β̃ (fixed-small) or the forward β (fixed-large)",
   clip: "Clamp the model's guess of the clean image to the pixel range before each step (diffusers' clip_sample); it thickens strokes with guidance",
 } as const;
+
+const SAMPLER_OPTIONS: Record<SamplerName, string> = {
+  ddim: 'DDIM',
+  ddpm: 'DDPM (ancestral)',
+  euler: 'Euler (flow matching)',
+  heun: 'Heun (flow matching)',
+};
 
 /** A sampling number field, its label, range and description from the spec. */
 function Num({ k, max }: { k: SampleNumberKey; max?: number }) {
@@ -40,6 +53,9 @@ export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }
   const s = useAppStore((st) => st.sampleSettings);
   const set = useAppStore((st) => st.setSampleSettings);
   const T = useAppStore((st) => st.model?.settings.schedule.T ?? 1000);
+  const prediction = useAppStore((st) => st.model?.settings.prediction ?? null);
+  const refusal = prediction === null ? null : samplerRefusal(prediction, s.sampler);
+  const flowSampler = isFlowSampler(s.sampler);
   const classes = useModelClasses();
   return (
     <section className="card settings-grid" aria-label="Sampling settings">
@@ -76,11 +92,34 @@ export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }
           aria-description={HINTS.sampler}
           onChange={(e) => set({ sampler: e.target.value as SampleSettings['sampler'] })}
         >
-          <option value="ddim">DDIM</option>
-          <option value="ddpm">DDPM (ancestral)</option>
+          {SAMPLER_NAMES.map((kind) => (
+            <option
+              key={kind}
+              value={kind}
+              disabled={prediction !== null && samplerRefusal(prediction, kind) !== null}
+            >
+              {SAMPLER_OPTIONS[kind]}
+            </option>
+          ))}
         </select>
       </label>
+      {refusal && (
+        <p className="field-error span-all" role="note" data-testid="sampler-refusal">
+          {refusal}
+        </p>
+      )}
       <Num k="steps" max={T} />
+      {!flowSampler && <DiffusionFields />}
+    </section>
+  );
+}
+
+/** Spacing, η or variance, and clipping: what only DDPM and DDIM read. */
+function DiffusionFields() {
+  const s = useAppStore((st) => st.sampleSettings);
+  const set = useAppStore((st) => st.setSampleSettings);
+  return (
+    <>
       <label title={HINTS.spacing}>
         Spacing
         <select
@@ -120,6 +159,6 @@ export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }
           onChange={(e) => set({ clip: e.target.checked })}
         />
       </label>
-    </section>
+    </>
   );
 }

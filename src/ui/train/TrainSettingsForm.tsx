@@ -147,15 +147,23 @@ export function TrainSettingsForm() {
   const s = useAppStore((st) => st.trainSettings);
   const set = useAppStore((st) => st.setTrainSettings);
   const running = useAppStore((st) => st.trainStatus === 'running');
+  const flow = s.prediction === 'flow';
   return (
     <section className="card settings-grid" aria-label="Training settings">
       <ChoiceField k="preset" ariaLabel="Model preset" />
       <ChoiceField k="prediction" ariaLabel="Prediction target" />
+      {flow && (
+        <p className="muted span-all" data-testid="flow-note">
+          Flow matching trains on the straight path x_τ = (1−τ)·x₀ + τ·ε with τ = (t+1)/T, so the
+          schedule’s ᾱ is not used (only T, the number of time levels); sample it with Euler or
+          Heun.
+        </p>
+      )}
       <label title={SCHEDULE_FIELDS.kind.description}>
         {SCHEDULE_FIELDS.kind.label}
         <select
           value={s.schedule.kind}
-          disabled={running}
+          disabled={running || flow}
           aria-label="Training schedule"
           aria-description={SCHEDULE_FIELDS.kind.description}
           onChange={(e) =>

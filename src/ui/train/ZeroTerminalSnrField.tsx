@@ -22,7 +22,8 @@ export function ZeroTerminalSnrField() {
         <input
           type="checkbox"
           checked={on}
-          disabled={running}
+          // Flow matching's path reaches pure noise at t = T−1 by itself.
+          disabled={running || prediction === 'flow'}
           aria-label="Training zero terminal SNR"
           aria-description={SPEC.description}
           onChange={(e) => set({ schedule: { ...schedule, zeroTerminalSnr: e.target.checked } })}
