@@ -110,7 +110,7 @@ export class Lab2dModels {
       if (this.running === run) this.running = null;
     }
     this.trained.get(family)?.model.dispose();
-    this.trained.set(family, { model: trainer.model, schedule });
+    this.trained.set(family, { model: trainer.result(), schedule });
     this.post({ type: 'train/done', id, family, step: trainer.step, seconds, stopped: run.stop });
   }
 

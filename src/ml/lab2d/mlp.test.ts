@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSchedule } from '../schedule';
 import { timestepEmbedding } from '../unet/layers';
 import { makePreset } from './datasets';
-import { Mlp, TIME_EMBED_DIM, learningRateAt } from './mlp';
+import { Mlp, TIME_EMBED_DIM } from './mlp';
 import { drawBatch } from './objective';
 
 beforeAll(async () => {
@@ -61,9 +61,47 @@ describe('the 2-D MLP', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('decays the learning rate on a cosine from lr to lr/10', () => {
-    expect(learningRateAt(1, 0, 100)).toBeCloseTo(1, 12);
-    expect(learningRateAt(1, 50, 100)).toBeCloseTo(0.55, 12);
-    expect(learningRateAt(1, 100, 100)).toBeCloseTo(0.1, 12);
+  it('samples with the moving average of its weights (ml/train/ema.ts: the first update copies, the second keeps 2/11 of it at decay 0.9)', async () => {
+    const before = tf.memory().numTensors;
+    const data = makePreset('two-moons', 100, 1);
+    const batch = drawBatch(data, 'epsilon', makeSchedule('linear', 100), 16, 1, 0, false);
+    const config = { ...CONFIG, classes: 0 };
+    const plain = new Mlp(config, 3);
+    const averaged = new Mlp(config, 3, 0.9);
+    const weights = async (m: Mlp) => Array.from(await (m.params.get('l1.w')?.data() ?? []));
+    await plain.step(batch, 1e-2);
+    await averaged.step(batch, 1e-2);
+    const first = await weights(plain);
+    await plain.step(batch, 1e-2);
+    await averaged.step(batch, 1e-2);
+    const second = await weights(plain);
+    // The trained weights are the same with or without the average beside them.
+    expect(await weights(averaged)).toEqual(second);
+    averaged.useAverage();
+    const avg = await weights(averaged);
+    const share = 1 - 2 / 11;
+    avg.forEach((a, k) =>
+      expect(a).toBeCloseTo((first[k] ?? 0) + share * ((second[k] ?? 0) - (first[k] ?? 0)), 6),
+    );
+    expect(second.some((w, k) => Math.abs(w - (first[k] ?? 0)) > 1e-4)).toBe(true);
+    plain.dispose();
+    averaged.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("weights each point's squared error when the batch has weights", async () => {
+    const data = makePreset('gaussians', 100, 1);
+    const batch = drawBatch(data, 'x0', makeSchedule('linear', 100), 8, 2, 0, false);
+    const weight = Float32Array.from({ length: 8 }, (_, b) => b + 1);
+    const m = new Mlp({ ...CONFIG, classes: 0 }, 4);
+    const out = m.predict(batch.xt, 0, null);
+    // Same time input for every point so predict (one t) matches step's rows.
+    const flat = { ...batch, tau: new Float32Array(8) };
+    let expected = 0;
+    for (let k = 0; k < 16; k++) {
+      expected += (weight[k >> 1] ?? 0) * ((out[k] ?? 0) - (flat.target[k] ?? 0)) ** 2;
+    }
+    expect(await m.step({ ...flat, weight }, 1e-3)).toBeCloseTo(expected / 16, 5);
+    m.dispose();
   });
 });

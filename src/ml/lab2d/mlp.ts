@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dense } from '../dense';
 import { gaussian } from '../random';
 import { Adam } from '../train/adam';
+import { Ema } from '../train/ema';
 import { silu } from '../unet/layers';
 import type { Batch, Objective } from './objective';
 
@@ -65,13 +66,27 @@ function initParams(config: MlpConfig, seed: number): Map<string, tf.Variable> {
 export class Mlp {
   readonly params: Map<string, tf.Variable>;
   private readonly adam: Adam;
+  /** The moving average of the weights (null without one), what sampling should use. */
+  private readonly ema: Ema | null;
 
+  /** `emaDecay` 0: no average; otherwise the decay of ml/train/ema.ts (with its warmup). */
   constructor(
     readonly config: MlpConfig,
     seed: number,
+    emaDecay = 0,
   ) {
     this.params = initParams(config, seed);
     this.adam = new Adam(this.params);
+    this.ema = emaDecay > 0 ? new Ema(this.params, { decay: emaDecay }) : null;
+  }
+
+  /**
+   * Puts the averaged weights in place of the trained ones, so predict and forward use them
+   * (training on from here starts from the average).
+   */
+  useAverage(): void {
+    if (!this.ema) return;
+    for (const [name, avg] of this.ema.params()) this.param(name).assign(avg);
   }
 
   /**
@@ -138,7 +153,11 @@ export class Mlp {
     return p;
   }
 
-  /** One Adam step on the batch's mean squared error; returns the loss before the step. */
+  /**
+   * One Adam step on the batch's mean squared error (each point's error times its weight when
+   * the batch has weights), then one EMA update; returns the loss before the step. A non-finite
+   * loss skips the update: its gradients would poison Adam's moments for good.
+   */
   async step(batch: Batch, lr: number): Promise<number> {
     const size = batch.tau.length;
     const names = [...this.params.keys()];
@@ -146,15 +165,22 @@ export class Mlp {
     const { value, grads } = tf.tidy(() => {
       const rows = this.inputRows(batch.xt, batch.tau, batch.labels);
       const target = tf.tensor2d(batch.target, [size, 2]);
-      return tf.variableGrads(
-        () => tf.mean(tf.squaredDifference(this.forward(rows), target)) as tf.Scalar,
-        vars,
-      );
+      const weight = batch.weight ? tf.tensor2d(batch.weight, [size, 1]) : null;
+      return tf.variableGrads(() => {
+        const err = tf.squaredDifference(this.forward(rows), target);
+        return tf.mean(weight ? tf.mul(err, weight) : err) as tf.Scalar;
+      }, vars);
     });
     try {
+      const loss = (await value.data())[0] ?? NaN;
+      if (!Number.isFinite(loss)) return loss;
       const named = new Map(names.map((n, i) => [n, grads[vars[i]?.name ?? ''] as tf.Tensor]));
-      await this.adam.apply(named, lr);
-      return (await value.data())[0] ?? NaN;
+      // No clipping, so no norm to read back: the loss is this step's only read.
+      const flat = this.adam.flatten(named);
+      const updated = this.adam.applyFlat(flat, lr);
+      this.ema?.update(updated);
+      tf.dispose([flat, updated]);
+      return loss;
     } finally {
       value.dispose();
       tf.dispose(Object.values(grads));
@@ -175,11 +201,6 @@ export class Mlp {
   dispose(): void {
     tf.dispose([...this.params.values()]);
     this.adam.dispose();
+    this.ema?.dispose();
   }
-}
-
-/** The learning rate at `step` of `steps`: cosine from `lr` down to a tenth of it. */
-export function learningRateAt(lr: number, step: number, steps: number): number {
-  const u = Math.min(1, step / Math.max(1, steps));
-  return lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * u)));
 }

@@ -3,6 +3,7 @@
  * (only the network itself runs in tfjs, so a step dispatches as few kernels as possible).
  */
 import { gaussian, mulberry32 } from '../random';
+import type { Prediction } from '../samplers';
 import { alphaBarAt, type Schedule } from '../schedule';
 import { flowTargets } from './flow';
 import type { PointSet } from './points';
@@ -36,6 +37,10 @@ export interface Batch {
   readonly tau: Float32Array;
   /** Class per point, or `classes` for "no label" (dropped for guidance); null when unlabelled. */
   readonly labels: Int32Array | null;
+  /** The diffusion timestep per point (null for flow matching), for loss weights. */
+  readonly timesteps: Int32Array | null;
+  /** Each point's weight in the loss; absent: all 1. */
+  readonly weight?: Float32Array;
 }
 
 /** Share of training examples whose label is hidden, so one network also learns p(x) for guidance. */
@@ -66,12 +71,14 @@ export function drawBatch(
   if (isFlow(objective)) {
     const t = Float32Array.from({ length: size }, () => rng());
     t.forEach((tb, b) => (tau[b] = timeInput(objective, tb, schedule.T)));
-    return { ...flowTargets(x0, eps, t), tau, labels };
+    return { ...flowTargets(x0, eps, t), tau, labels, timesteps: null };
   }
   const xt = new Float32Array(2 * size);
   const target = new Float32Array(2 * size);
+  const timesteps = new Int32Array(size);
   for (let b = 0; b < size; b++) {
     const t = Math.floor(rng() * schedule.T);
+    timesteps[b] = t;
     tau[b] = timeInput(objective, t, schedule.T);
     const ab = alphaBarAt(schedule, t);
     const [a, s] = [Math.sqrt(ab), Math.sqrt(1 - ab)];
@@ -82,5 +89,17 @@ export function drawBatch(
       target[k] = objective === 'epsilon' ? e : objective === 'v' ? a * e - s * x : x;
     }
   }
-  return { xt, target, tau, labels };
+  return { xt, target, tau, labels, timesteps };
+}
+
+/**
+ * Min-SNR-γ (Hang et al. 2023) for one point at ᾱ: every objective's loss becomes the ε-loss
+ * weighted by min(SNR, γ). x₀'s error is √SNR times smaller than ε's, so its own loss weighted by
+ * min(SNR, γ) — up to γ times more on the nearly clean points, where x₀ must copy its input.
+ */
+export function minSnrWeight(alphaBar: number, objective: Prediction, gamma: number): number {
+  const snr = alphaBar / (1 - alphaBar);
+  if (objective === 'x0') return Math.min(snr, gamma);
+  if (objective === 'v') return Math.min(snr, gamma) / (snr + 1);
+  return snr < gamma ? 1 : gamma / snr;
 }

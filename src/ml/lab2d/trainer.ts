@@ -3,15 +3,25 @@
  * report, yield to messages and stop between steps.
  */
 import type { Schedule } from '../schedule';
-import { Mlp, learningRateAt, type Activation } from './mlp';
-import { drawBatch, type Objective } from './objective';
+import { learningRate } from '../train/lr';
+import { Mlp, type Activation } from './mlp';
+import { drawBatch, minSnrWeight, type Objective } from './objective';
 import type { PointSet } from './points';
 
 export interface Lab2dTrainSettings {
   readonly objective: Objective;
   readonly steps: number;
   readonly batchSize: number;
+  /** Adam's peak rate: reached after `warmup` steps, then a cosine down to a tenth of it. */
   readonly learningRate: number;
+  readonly warmup: number;
+  /** Decay of the weights' moving average that sampling uses; 0: sample the last weights. */
+  readonly emaDecay: number;
+  /**
+   * Min-SNR-γ loss weights for ε / v / x₀ (see minSnrWeight); 0: plain mean squared error.
+   * Ignored for flow matching.
+   */
+  readonly minSnrGamma: number;
   readonly hidden: number;
   readonly layers: number;
   readonly activation: Activation;
@@ -27,6 +37,9 @@ export const DEFAULT_LAB2D_TRAIN: Lab2dTrainSettings = {
   steps: 1500,
   batchSize: 128,
   learningRate: 1e-2,
+  warmup: 0,
+  emaDecay: 0,
+  minSnrGamma: 0,
   hidden: 64,
   layers: 3,
   activation: 'silu',
@@ -55,6 +68,7 @@ export class Lab2dTrainer {
         fourier: settings.fourier,
       },
       settings.seed,
+      settings.emaDecay,
     );
   }
 
@@ -78,8 +92,31 @@ export class Lab2dTrainer {
       this.done,
       this.model.config.classes > 0,
     );
-    const loss = await this.model.step(batch, learningRateAt(s.learningRate, this.done, s.steps));
+    const { timesteps } = batch;
+    const { objective } = s;
+    const weighted =
+      s.minSnrGamma > 0 && timesteps && objective !== 'flow'
+        ? {
+            ...batch,
+            weight: Float32Array.from(timesteps, (t) =>
+              minSnrWeight(this.schedule.alphasCumprod[t] ?? 0, objective, s.minSnrGamma),
+            ),
+          }
+        : batch;
+    const lr = learningRate(this.done + 1, {
+      peak: s.learningRate,
+      warmup: s.warmup,
+      total: s.steps,
+      floor: s.learningRate / 10,
+    });
+    const loss = await this.model.step(weighted, lr);
     this.done += 1;
     return loss;
+  }
+
+  /** The model to sample with: the moving average of its weights when there is one. */
+  result(): Mlp {
+    this.model.useAverage();
+    return this.model;
   }
 }
