@@ -134,4 +134,34 @@ describe('cli', () => {
     expect(typeof report.kid).toBe('number');
     expect(typeof report.classAccuracy).toBe('number');
   }, 240_000);
+
+  it('trains a flow-matching model, samples it with Euler and Heun, and refuses DDIM for it', () => {
+    const out = join(dir, 'flow');
+    const t = cli(
+      ...['train', '--backend', 'wasm', '--preset', 'micro', '--batch', '2', '--steps', '2'],
+      ...['--prediction', 'flow', '--out', out],
+    );
+    expect(t.status, t.stderr).toBe(0);
+    expect(readMeta(join(out, 'model.dpmodel')).settings).toMatchObject({ prediction: 'flow' });
+    const sample = (...extra: string[]) =>
+      cli(
+        ...['sample', '--backend', 'wasm', '--model', out, '--steps', '3', '--n', '1'],
+        ...['--out', join(dir, `flow-${extra.join('')}.png`), ...extra],
+      );
+    // Without --sampler a flow model takes Euler, its deterministic sampler.
+    for (const extra of [[], ['--sampler', 'euler'], ['--sampler', 'heun']]) {
+      const r = sample(...extra);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(extra[1] === 'heun' ? /with heun 3 steps/ : /with euler 3 steps/);
+      expect(pngSize(readFileSync(join(dir, `flow-${extra.join('')}.png`)))).toEqual({
+        width: 28,
+        height: 28,
+      });
+    }
+    const ddim = sample('--sampler', 'ddim');
+    expect(ddim.status).not.toBe(0);
+    expect(ddim.stderr).toContain(
+      'This model was trained with flow matching (it predicts a velocity): sample it with Euler or Heun, not DDIM.',
+    );
+  }, 120_000);
 });
