@@ -22,6 +22,9 @@ export class AppPage {
       if (m.type() === 'error') this.consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => this.consoleErrors.push(e.message));
+    // Leaving a page that trains asks first; a test that reloads means to leave. Any other
+    // dialog is dismissed, as Playwright does when no one listens.
+    page.on('dialog', (d) => void (d.type() === 'beforeunload' ? d.accept() : d.dismiss()));
   }
 
   /** Opens the app; on a fallback project the backend is forced with ?backend=. */

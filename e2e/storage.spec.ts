@@ -157,3 +157,42 @@ test('"Pretrained default" brings the shipped model back, after asking, also aft
     { timeout: 60_000 },
   );
 });
+
+test('leaving while a run trains asks first, and the steps trained by then are kept', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await app.openTrainTab('wasm');
+  // Autosave every 100,000 steps: only leaving the page can save this run's steps.
+  await app.fillTrainSettings({
+    Batch: 2,
+    Steps: 50_000,
+    'Autosave every': 100_000,
+    'Preview every': 0,
+  });
+  await app.trainNewModel();
+  const shownStep = async () =>
+    Number((await page.getByTestId('train-step').innerText()).split('/')[0]);
+  await expect.poll(shownStep, { timeout: 120_000 }).toBeGreaterThan(5);
+  // The learner reads the browser's "Leave site?" and, a moment later, leaves anyway. (The page
+  // cannot be read while the dialog is open: the step is read just before.)
+  page.removeAllListeners('dialog');
+  const asked: string[] = [];
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.type());
+    setTimeout(() => void dialog.accept(), 3000);
+  });
+  const before = await shownStep();
+  await page.reload();
+  expect(asked).toEqual(['beforeunload']);
+  await page.getByRole('tab', { name: /Train/ }).click();
+  await expect(page.getByTestId('train-message')).toContainText('Restored the autosaved model', {
+    timeout: 60_000,
+  });
+  const restored = Number(
+    /step (\d+)/.exec(await page.getByTestId('train-message').innerText())![1],
+  );
+  console.log(`asked at step ${before}, restored at step ${restored}`);
+  expect(restored).toBeGreaterThanOrEqual(before);
+});

@@ -62,12 +62,20 @@ export function startApp(): void {
   });
   c.on('error', (m) => store.notify('error', m.message));
   c.on('storage/status', (m) => store.setStorage(m.status));
-  // Leaving or hiding the page saves unsaved training steps (best effort: the tab may be gone
-  // before IndexedDB finishes; "hidden" comes earlier and more reliably than "pagehide").
+  // Leaving or hiding the page saves unsaved training steps ("hidden" comes earlier and more
+  // reliably than "pagehide"; on its own either is best effort, see beforeunload below).
   const saveNow = () => c.send({ type: 'train/save-now' });
   window.addEventListener('pagehide', saveNow);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') saveNow();
+  });
+  // Leaving while a run trains asks first (the browser's own "Leave site?"): a worker cannot be
+  // trusted to finish an IndexedDB write once the page unloads, but the save starts here, so
+  // staying a moment — or leaving after a second — keeps every step (pausing saves too).
+  window.addEventListener('beforeunload', (event) => {
+    if (useAppStore.getState().trainStatus !== 'running') return;
+    saveNow();
+    event.preventDefault();
   });
   startForwardController(c);
   startTrainClient(c);
