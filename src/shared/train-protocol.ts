@@ -160,7 +160,7 @@ export interface TrainProgressStats {
   readonly bucketLoss: readonly number[];
   /**
    * WebGPU only (else null): how the steps reach the GPU. A step is recorded once and its GPU
-   * commands replayed with new inputs (ml/train/step.ts, ml/kernels/step-recording-webgpu.ts).
+   * commands replayed with new inputs (ml/train/step.ts, ml/replay).
    */
   readonly replay: {
     readonly replayed: number;
