@@ -16,7 +16,7 @@ export interface AdamAttrs {
 const UNIFORMS = 'b1 : f32, c1 : f32, b2 : f32, c2 : f32, eps : f32,';
 
 // The per-step scalars come in a 4-value input `c` (Adam.coefficients), not as uniforms, so a
-// recorded step (step-recording-webgpu.ts) can rewrite them like any other input.
+// recorded step (ml/replay) can rewrite them like any other input.
 const STEP_SIZE = 'c[0]';
 const V_SCALE = 'c[1]';
 const DECAY = 'c[2]';

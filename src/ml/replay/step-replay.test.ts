@@ -67,7 +67,7 @@ describe.skipIf(!HAS_SWIFTSHADER)(
           // moments, the flat weights and the EMA come from kernels, so they are copied.
           directWrites: result.params,
         },
-        // Timestamp queries bracket each replayed segment (gpu-step-timer-webgpu.ts).
+        // Timestamp queries bracket each replayed segment (gpu-step-timer.ts).
         gpuMs: expect.any(Number),
       });
       expect(result.replay?.gpuMs).toBeGreaterThan(0);
