@@ -20,8 +20,8 @@ export type { FaultHooks } from './train-loop';
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 type StoreListener = (status: StorageStatus, tookOver: boolean) => void;
 
-/** The pretrained model `npm run pretrain` publishes; loaded on a first visit. */
-function fetchDefaultModel(file: string): Promise<Response> {
+/** A file of the pretrained model `npm run pretrain` publishes (loaded on a first visit). */
+function fetchPublishedFile(file: string): Promise<Response> {
   const dir = new URL(`${import.meta.env.BASE_URL}models/default/`, self.location.origin);
   return fetch(new URL(file, dir));
 }
@@ -41,7 +41,7 @@ export class TrainJob {
     scoreQuality: (count: number) => Promise<{ report: QualityReport; ms: number }>,
     private readonly faults: FaultHooks = { nanBatch: () => false, afterStep: () => undefined },
     makeStore: (onStatus: StoreListener) => AutosaveStore = (onStatus) => new ModelStore(onStatus),
-    fetchDefault: (file: string) => Promise<Response> = fetchDefaultModel,
+    fetchDefault: (file: string) => Promise<Response> = fetchPublishedFile,
   ) {
     const store = makeStore((status, tookOver) => {
       this.post({ type: 'storage/status', status });
