@@ -28,7 +28,10 @@ export interface Recording {
   resume(): void;
   /** Marks `t` as the segment's read-back (call before reading it). */
   readback(t: tf.TensorInfo): void;
-  /** Ends the segment; tfjs' methods are the originals again. */
+  /**
+   * Ends the segment (after the step freed its tensors: the buffers they free are the
+   * recording's); tfjs' methods are the originals again.
+   */
   pause(): void;
 }
 

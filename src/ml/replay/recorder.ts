@@ -100,11 +100,19 @@ export class RecordingSession {
     segment.readback = uploaded(this.gpu, t, 'the read-back');
   }
 
-  /** Stops watching (tfjs' methods are the originals again) until the next resume(). */
+  /**
+   * Ends the segment: sends what tfjs has encoded, so the buffers it frees on that submit are
+   * the recording's, then stops watching (tfjs' methods are the originals again).
+   */
   pause(): void {
     const unwatch = this.unwatch;
-    this.unwatch = null;
-    unwatch?.();
+    if (!unwatch) return;
+    try {
+      this.gpu.flush();
+    } finally {
+      this.unwatch = null;
+      unwatch();
+    }
   }
 
   /** Gives back everything the recording held; the step that ran is unaffected. */
@@ -122,8 +130,8 @@ export class RecordingSession {
    */
   finish(state: readonly tf.TensorInfo[]): RecordedStep {
     try {
-      // Frees what waited for the submit (while still watching, so those buffers are ours).
-      this.gpu.flush();
+      // Frees what waited for the submit (while still watching, so those buffers are ours), if
+      // the step left its last segment open.
       this.pause();
       if (this.failure) throw new RecordingFailed(this.failure);
       if (state.length !== this.reads.length) throw new Error('recording: state changed size');

@@ -402,7 +402,7 @@ export function createTrainer(opts: TrainerOptions): Trainer {
 
   /**
    * One step through tfjs: forward and backward per micro-batch, one read-back, the update. With
-   * a recording session, `inputs` are the session's (freed here) and the step is recorded in two
+   * a recording, `inputs` are the recording's (freed here) and the step is recorded in two
    * segments around the read-back.
    */
   async function tfjsStep(
@@ -467,6 +467,9 @@ export function createTrainer(opts: TrainerOptions): Trainer {
       return readStats(data, d, lr, optimizer.step, nonFinite);
     } finally {
       tf.dispose(owned);
+      // Ends the last segment here: the buffers freed above become the recording's, and nothing
+      // that runs after this step returns is recorded.
+      rec?.pause();
     }
   }
 
