@@ -174,7 +174,10 @@ test('leaving while a run trains asks first, and the steps trained by then are k
   await app.trainNewModel();
   const shownStep = async () =>
     Number((await page.getByTestId('train-step').innerText()).split('/')[0]);
+  // The new run's own steps (the shipped model's step is shown until the run starts).
+  await expect(page.getByTestId('train-status')).toHaveText('running', { timeout: 60_000 });
   await expect.poll(shownStep, { timeout: 120_000 }).toBeGreaterThan(5);
+  expect(await shownStep()).toBeLessThan(50_000);
   // The learner reads the browser's "Leave site?" and, a moment later, leaves anyway. (The page
   // cannot be read while the dialog is open: the step is read just before.)
   page.removeAllListeners('dialog');
@@ -184,7 +187,9 @@ test('leaving while a run trains asks first, and the steps trained by then are k
     setTimeout(() => void dialog.accept(), 3000);
   });
   const before = await shownStep();
-  await page.reload();
+  // Only until the new page commits: the tab's own waits follow (a "load" wait behind a
+  // beforeunload dialog hung once on a loaded machine).
+  await page.reload({ waitUntil: 'commit' });
   expect(asked).toEqual(['beforeunload']);
   await page.getByRole('tab', { name: /Train/ }).click();
   await expect(page.getByTestId('train-message')).toContainText('Restored the autosaved model', {
