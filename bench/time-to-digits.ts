@@ -16,7 +16,8 @@ import { ROOT, loadMnist } from '../cli/common';
 import { argmaxRows, classify, loadClassifier, PIXELS } from '../src/ml/metrics/classifier';
 import type { ClassifierParams } from '../src/ml/metrics/classifier';
 import { splitIndices } from '../src/ml/mnist';
-import { sampleAll } from '../src/ml/sample';
+import { deterministicSampler } from '../src/ml/prediction';
+import { sampleAll, samplerOf } from '../src/ml/sample';
 import { trainOnNextBatch, trainerFromSettings } from '../src/ml/train/from-settings';
 import { countParams } from '../src/ml/unet/layout';
 import { unetForward } from '../src/ml/unet/model';
@@ -170,7 +171,12 @@ export async function runTimeToDigits(opts: TtdOptions): Promise<TtdRun> {
           (xt, t, l) => unetForward(ema, config, xt, t, l),
           trainer.options.schedule,
           {
-            sampler: { kind: 'ddim', steps: TTD_DDIM_STEPS, spacing: 'trailing', eta: 0 },
+            // DDIM-20, or Euler-20 for a flow-matching model (the quality meter's choice too).
+            sampler: samplerOf(deterministicSampler(settings.prediction), TTD_DDIM_STEPS, {
+              spacing: 'trailing',
+              eta: 0,
+              variance: 'fixed-small',
+            }),
             prediction: settings.prediction,
             clip: false,
             labels,

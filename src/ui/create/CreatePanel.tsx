@@ -68,9 +68,9 @@ function ModeExplainer({ mode }: { mode: CreateMode }) {
             <b>Interpolation</b> walks from one sample to another. Between two <b>seeds</b> it mixes
             the starting noises by spherical interpolation (slerp), which keeps the mix looking like
             noise the model has seen; between two <b>classes</b> it keeps one noise and mixes the
-            two classes’ label embeddings. With DDIM at η = 0 each starting point has one path to a
-            digit, so the frames change smoothly — and the two end frames are exactly the plain
-            samples of those seeds or classes.
+            two classes’ label embeddings. With DDIM at η = 0 (or Euler, for a flow-matching model)
+            each starting point has one path to a digit, so the frames change smoothly — and the two
+            end frames are exactly the plain samples of those seeds or classes.
           </p>
         </Explainer>
       );

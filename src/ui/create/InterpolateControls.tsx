@@ -80,8 +80,8 @@ export function InterpolateControls() {
         onChange={(v) => c.set({ frames: v })}
       />
       <p className="muted span-all">
-        Always DDIM with η = 0, whatever the sampler below says: a deterministic path, so nearby
-        starting points give nearby digits.
+        Always DDIM with η = 0 (Euler for a flow-matching model), whatever the sampler below says: a
+        deterministic path, so nearby starting points give nearby digits.
       </p>
     </section>
   );

@@ -11,12 +11,15 @@ export function ComparePanel() {
   const hasModel = useAppStore((s) => s.model !== null);
   const results = useAppStore((s) => s.compareResults);
   const progress = useAppStore((s) => s.compareProgress);
+  // A flow-matching model compares its own two samplers: Euler with every step, Heun with few.
+  const flow = useAppStore((s) => s.model?.settings.prediction === 'flow');
+  const [many, few] = flow ? (['Euler', 'Heun'] as const) : (['DDPM', 'DDIM'] as const);
   const [fewSteps, setFewSteps] = useState(20);
   const count = Math.min(base.count, 16);
   const a: SampleSettings = {
     ...base,
     count,
-    sampler: 'ddpm',
+    sampler: flow ? 'euler' : 'ddpm',
     steps: T,
     spacing: 'leading',
     variance: 'fixed-small',
@@ -24,7 +27,7 @@ export function ComparePanel() {
   const b: SampleSettings = {
     ...base,
     count,
-    sampler: 'ddim',
+    sampler: flow ? 'heun' : 'ddim',
     steps: Math.min(fewSteps, T),
     eta: 0,
   };
@@ -34,24 +37,26 @@ export function ComparePanel() {
   const height = Math.ceil(count / cols) * 30 - 2;
   return (
     <section className="card" aria-label="Compare samplers">
-      <h4>Compare: DDPM with all {T} steps against DDIM with few steps, same starting noise</h4>
+      <h4>
+        Compare: {many} with all {T} steps against {few} with few steps, same starting noise
+      </h4>
       <div className="row wrap">
         <label>
-          DDIM steps
+          {few} steps
           <input
             type="number"
             min={1}
             max={T}
             value={fewSteps}
-            aria-label="DDIM steps to compare"
-            title="How few steps DDIM takes against DDPM’s full T"
+            aria-label={`${few} steps to compare`}
+            title={`How few steps ${few} takes against ${many}’s full T`}
             onChange={(e) => setFewSteps(Math.max(1, Math.min(T, Number(e.target.value) || 1)))}
           />
         </label>
         <button
           type="button"
           disabled={!hasModel || progress !== null}
-          title="Sample DDPM with all steps and DDIM with few from the same noise, side by side"
+          title={`Sample ${many} with all steps and ${few} with few from the same noise, side by side`}
           onClick={() => compareSamplers(a, b)}
         >
           Run both
@@ -59,7 +64,7 @@ export function ComparePanel() {
         {progress && (
           <>
             <span aria-live="polite" data-testid="compare-progress">
-              {progress.side === 'a' ? 'DDPM' : 'DDIM'}: step {progress.step} of {progress.total}
+              {progress.side === 'a' ? many : few}: step {progress.step} of {progress.total}
             </span>
             <button type="button" title="Stop both runs" onClick={cancelSampling}>
               Cancel compare
@@ -80,7 +85,7 @@ export function ComparePanel() {
               placeholder={hasModel ? 'Press “Run both”' : 'No model yet'}
             />
             <figcaption data-testid={`compare-${side}-result`}>
-              {side === 'a' ? `DDPM, ${T} steps` : `DDIM, ${b.steps} steps`}
+              {side === 'a' ? `${many}, ${T} steps` : `${few}, ${b.steps} steps`}
               {result(side) &&
                 ` · ${result(side)!.steps} steps in ${(result(side)!.wallMs / 1000).toFixed(2)} s`}
             </figcaption>

@@ -13,7 +13,11 @@ const STRIP_STEPS = 8;
 
 function describe(s: SampleSettings): string {
   const sampler =
-    s.sampler === 'ddim' ? `ddim${s.steps}-eta${s.eta}` : `ddpm${s.steps}-${s.variance}`;
+    s.sampler === 'ddim'
+      ? `ddim${s.steps}-eta${s.eta}`
+      : s.sampler === 'ddpm'
+        ? `ddpm${s.steps}-${s.variance}`
+        : `${s.sampler}${s.steps}`;
   const cls = s.label === null ? 'any' : `class${s.label}`;
   return `${sampler}_seed${s.seed}_${cls}_cfg${s.guidance}`;
 }

@@ -34,7 +34,10 @@ export function SamplePanel() {
             moves x_t (left) a little toward it, to the noise level of the next step.{' '}
             <Term id="ddpm">DDPM</Term> adds fresh noise at every step and needs all T of them;{' '}
             <Term id="ddim">DDIM</Term> (<Term id="eta">η</Term> = 0) takes a deterministic path
-            that stays accurate with far fewer, larger steps — compare them below.{' '}
+            that stays accurate with far fewer, larger steps — compare them below. A{' '}
+            <Term id="flow-matching">flow-matching</Term> model predicts a velocity instead, and{' '}
+            <Term id="euler-heun">Euler or Heun</Term> follow it from noise (τ = 1) to the image (τ
+            = 0) along nearly straight paths; its t = τ·T − 1 is shown on the same grid.{' '}
             <Term id="guidance">Guidance</Term> runs the model with and without the class and pushes
             the guess further in the direction the class adds (ε̃ = ε_u + s·(ε_c − ε_u)): sharper,
             more typical digits at the cost of variety.
