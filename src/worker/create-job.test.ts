@@ -16,7 +16,7 @@ const digit = Uint8Array.from({ length: 784 }, (_, i) => ((i % 28) * 9) % 256);
 const bottom = Uint8Array.from({ length: 784 }, (_, i) => (i >= 392 ? 1 : 0));
 
 /** Starts a Create run in the worker's sampling job and collects what it posts until it ends. */
-async function run(task: CreateTask, s: SampleSettings = settings) {
+async function run(task: CreateTask, s: SampleSettings = settings, m: SamplingModel = model) {
   const messages: FromWorker[] = [];
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
@@ -25,7 +25,7 @@ async function run(task: CreateTask, s: SampleSettings = settings) {
       messages.push(m);
       if (m.type === 'sample/state' && (m.state === 'done' || m.state === 'cancelled')) finish();
     },
-    () => model,
+    () => m,
   );
   await job.begin(1, true, (m) => createStepper(m, s, task));
   await ended;
@@ -77,6 +77,36 @@ describe('Create runs through the sampling job', () => {
     expect(frames[0]!.xt).toMatchObject({ width: 5 * 28 + 4 * 2, height: 28 });
     const classes = await run({ kind: 'interpolate-classes', classA: 1, classB: 7, frames: 3 });
     expect(classes.frames.at(-1)!.xt.width).toBe(3 * 28 + 2 * 2);
+  });
+
+  it('a flow-matching model: SDEdit starts at τ = strength, inpainting and interpolation run with Euler', async () => {
+    const flow: SamplingModel = { ...model, prediction: 'flow' };
+    const euler: SampleSettings = { ...settings, sampler: 'euler' };
+    const sdedit = await run({ kind: 'sdedit', image: digit, strength: 0.6 }, euler, flow);
+    expect(sdedit.last).toMatchObject({ state: 'done' });
+    // τ = 0.6 is t = τ·T − 1 = 59 on the grid; then 6 Euler steps to τ = 0.
+    expect(sdedit.frames[0]!.t).toBe(59);
+    expect(sdedit.frames.map((f) => f.t).slice(1)).toEqual([59, 49, 39, 29, 19, 9]);
+    const inpaint = await run(
+      { kind: 'inpaint', image: digit, mask: bottom, jumpLength: 2, jumpCount: 2 },
+      { ...settings, sampler: 'heun' },
+      flow,
+    );
+    expect(inpaint.last).toMatchObject({ state: 'done' });
+    const final = inpaint.frames.at(-1)!.xt.pixels;
+    for (let i = 0; i < 392; i++) expect(Math.abs(final[i]! - digit[i]!)).toBeLessThanOrEqual(1);
+    // Interpolation takes the model's deterministic sampler, whatever the form says.
+    const walk = await run({ kind: 'interpolate-seeds', seedB: 9, frames: 3 }, settings, flow);
+    expect(walk.last).toMatchObject({ state: 'done' });
+    expect(walk.frames).toHaveLength(10);
+    // A sampler that does not fit the model is refused in words.
+    const refused = await run({ kind: 'sdedit', image: digit, strength: 0.6 }, settings, flow);
+    expect(refused.frames).toHaveLength(0);
+    expect(refused.last).toMatchObject({
+      state: 'cancelled',
+      message:
+        'This model was trained with flow matching (it predicts a velocity): sample it with Euler or Heun, not DDIM.',
+    });
   });
 
   it.each([
