@@ -1,8 +1,9 @@
 /**
  * The tfjs side of the 2-D lab: training one model per family (diffusion: ε / v / x₀; flow
  * matching) and running the reverse processes and fields with it or with the exact denoiser.
- * Backend: WebAssembly, measured several times faster than tfjs' CPU backend for this MLP
- * (bench/lab2d.ts); the CPU backend only if WebAssembly cannot start.
+ * Backend: WebAssembly on one thread, measured several times faster than tfjs' CPU backend for
+ * this MLP (bench/lab2d.ts) and faster than two threads (see start); the CPU backend only if
+ * WebAssembly cannot start.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
@@ -54,7 +55,10 @@ export class Lab2dModels {
 
   async start(): Promise<void> {
     try {
-      const threads = await registerWasm(tf);
+      // One thread: the MLP's kernels are so small that handing half of each to a second thread
+      // costs more than it saves, and on a busy 2-core machine the wait for that thread dominates
+      // (1500 steps in Chromium at load 11–13: 22–24 s on 2 threads, 13–14 s on one).
+      const threads = await registerWasm(tf, 'faster for this tiny network');
       if (!(await tf.setBackend('wasm'))) throw new Error('it failed to initialise');
       this.post({
         type: 'backend',

@@ -30,10 +30,14 @@ export function wasmThreadInfo(): WasmThreadInfo | null {
 /**
  * Sets the binaries' paths and the thread count. With threads it also starts the backend, to learn
  * the count XNNPACK took and to fall back to the one-thread build when the threaded one fails.
- * Idempotent: the backend menu can ask for wasm again.
+ * Idempotent: the backend menu can ask for wasm again. `oneThread`: why this worker wants the
+ * one-thread build even where threads are possible (null: as many threads as the page allows).
  */
-export function registerWasm(tf: typeof TfCore): Promise<WasmThreadInfo> {
-  registering ??= setUp(tf).then(
+export function registerWasm(
+  tf: typeof TfCore,
+  oneThread: string | null = null,
+): Promise<WasmThreadInfo> {
+  registering ??= setUp(tf, oneThread).then(
     (result) => (info = result),
     (error: unknown) => {
       registering = null;
@@ -43,11 +47,11 @@ export function registerWasm(tf: typeof TfCore): Promise<WasmThreadInfo> {
   return registering;
 }
 
-async function setUp(tf: typeof TfCore): Promise<WasmThreadInfo> {
+async function setUp(tf: typeof TfCore, oneThreadWhy: string | null): Promise<WasmThreadInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const { wasmPaths } = await import('./wasm-paths');
   wasm.setWasmPaths(wasmPaths);
-  const blocker = await singleThreadReason(tf);
+  const blocker = oneThreadWhy ?? (await singleThreadReason(tf));
   if (blocker !== null) return oneThread(tf, blocker);
   // tfjs' default, half the logical cores, is one thread on a 2-core machine; the build lifts
   // that cap (vite.config.ts), so the count asked for here is the count XNNPACK takes.

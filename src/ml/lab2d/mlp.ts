@@ -1,6 +1,6 @@
 /**
  * The 2-D lab's denoiser: a small MLP on [x, y, sinusoidal embedding of t, one-hot label] with
- * SiLU, trained with the project's Adam. Tiny on purpose: a preset must train in seconds on a
+ * ReLU or SiLU, trained with the project's Adam, with a moving average of its weights to sample. Tiny on purpose: a preset must train in seconds on a
  * CPU, where each tfjs kernel costs about as much as its arithmetic.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -37,12 +37,14 @@ export const DEFAULT_LAB2D_TRAIN: Lab2dTrainSettings = {
   steps: 1500,
   batchSize: 128,
   learningRate: 1e-2,
-  warmup: 0,
-  emaDecay: 0,
-  minSnrGamma: 0,
+  warmup: 100,
+  emaDecay: 0.995,
+  minSnrGamma: 5,
   hidden: 64,
   layers: 3,
-  activation: 'silu',
+  // ReLU fuses into its matMul: a step costs about a fifth less than with SiLU, with samples as
+  // close to the data (bench/README.md).
+  activation: 'relu',
   fourier: 4,
   conditional: true,
   seed: 1,

@@ -15,6 +15,7 @@ export function TrainCard() {
   const run = s.training;
   const labelled = s.points.classes > 1;
   const last = s.losses.length > 0 ? s.losses[s.losses.length - 1] : undefined;
+  const gamma = s.trainSettings.minSnrGamma;
   return (
     <section className="card" aria-labelledby="lab2d-train-h">
       <h2 id="lab2d-train-h">Train a denoiser</h2>
@@ -29,10 +30,13 @@ export function TrainCard() {
           a label in the data's proportions.
         </p>
         <p>
-          x₀ usually does worst here: near t = 0 the network must reproduce its input exactly (x̂₀ ≈
+          x₀ is the hardest here: near t = 0 the network must reproduce its input exactly (x̂₀ ≈
           x_t), which a small MLP only approximates, and that error lands in the samples unshrunk at
           every late step; ε and v get the near-identity for free from the sampler's formula, which
-          scales their error by √(1−ᾱ), small there.
+          scales their error by √(1−ᾱ), small there. So the loss is weighted by min(SNR, {gamma})
+          (min-SNR), which for x₀ puts up to {gamma}× more weight on the nearly clean points; even
+          so, ε, v or flow matching are the safer choice. Samples use a moving average of the
+          weights (EMA, decay {s.trainSettings.emaDecay}), which smooths out the last steps' jitter.
         </p>
       </Explainer>
       <div className="row wrap">
