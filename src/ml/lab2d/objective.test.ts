@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSchedule } from '../schedule';
 import { makePreset } from './datasets';
-import { LABEL_DROPOUT, drawBatch, timeInput } from './objective';
+import { LABEL_DROPOUT, drawBatch, timeInput, x0LossWeight } from './objective';
 
 const schedule = makeSchedule('cosine', 50);
 const data = makePreset('two-moons', 100, 2);
@@ -36,5 +36,12 @@ describe('training batches', () => {
     const hidden = Array.from(b.labels ?? []).filter((l) => l === data.classes).length / 4000;
     expect(hidden).toBeGreaterThan(LABEL_DROPOUT - 0.02);
     expect(hidden).toBeLessThan(LABEL_DROPOUT + 0.02);
+  });
+
+  it('weights an x₀ target by min(SNR, γ)', () => {
+    // ᾱ = 0.5: SNR 1; ᾱ = 0.9: SNR 9, capped at γ = 5; ᾱ = 0.2: SNR 1/4.
+    expect(x0LossWeight(0.5, 5)).toBeCloseTo(1, 12);
+    expect(x0LossWeight(0.9, 5)).toBe(5);
+    expect(x0LossWeight(0.2, 5)).toBeCloseTo(0.25, 12);
   });
 });

@@ -3,7 +3,6 @@
  * (only the network itself runs in tfjs, so a step dispatches as few kernels as possible).
  */
 import { gaussian, mulberry32 } from '../random';
-import type { Prediction } from '../samplers';
 import { alphaBarAt, type Schedule } from '../schedule';
 import { flowTargets } from './flow';
 import type { PointSet } from './points';
@@ -93,13 +92,10 @@ export function drawBatch(
 }
 
 /**
- * Min-SNR-γ (Hang et al. 2023) for one point at ᾱ: every objective's loss becomes the ε-loss
- * weighted by min(SNR, γ). x₀'s error is √SNR times smaller than ε's, so its own loss weighted by
- * min(SNR, γ) — up to γ times more on the nearly clean points, where x₀ must copy its input.
+ * The loss weight of one x₀ target at ᾱ under min-SNR-γ (Hang et al. 2023): x₀'s squared error is
+ * ε's divided by SNR = ᾱ/(1−ᾱ), so weighting it by min(SNR, γ) makes it ε's loss on the noisy
+ * points and puts up to γ times more weight on the nearly clean ones, where x₀ must copy its input.
  */
-export function minSnrWeight(alphaBar: number, objective: Prediction, gamma: number): number {
-  const snr = alphaBar / (1 - alphaBar);
-  if (objective === 'x0') return Math.min(snr, gamma);
-  if (objective === 'v') return Math.min(snr, gamma) / (snr + 1);
-  return snr < gamma ? 1 : gamma / snr;
+export function x0LossWeight(alphaBar: number, gamma: number): number {
+  return Math.min(alphaBar / (1 - alphaBar), gamma);
 }

@@ -5,7 +5,7 @@
 import type { Schedule } from '../schedule';
 import { learningRate } from '../train/lr';
 import { Mlp, type Activation } from './mlp';
-import { drawBatch, minSnrWeight, type Objective } from './objective';
+import { drawBatch, x0LossWeight, type Objective } from './objective';
 import type { PointSet } from './points';
 
 export interface Lab2dTrainSettings {
@@ -18,8 +18,8 @@ export interface Lab2dTrainSettings {
   /** Decay of the weights' moving average that sampling uses; 0: sample the last weights. */
   readonly emaDecay: number;
   /**
-   * Min-SNR-γ loss weights for ε / v / x₀ (see minSnrWeight); 0: plain mean squared error.
-   * Ignored for flow matching.
+   * Min-SNR-γ loss weights for x₀-prediction (see x0LossWeight); 0: plain mean squared error.
+   * ε, v and flow matching keep the plain error: weighting ε or v this way measured no better.
    */
   readonly minSnrGamma: number;
   readonly hidden: number;
@@ -95,13 +95,12 @@ export class Lab2dTrainer {
       this.model.config.classes > 0,
     );
     const { timesteps } = batch;
-    const { objective } = s;
     const weighted =
-      s.minSnrGamma > 0 && timesteps && objective !== 'flow'
+      s.minSnrGamma > 0 && timesteps && s.objective === 'x0'
         ? {
             ...batch,
             weight: Float32Array.from(timesteps, (t) =>
-              minSnrWeight(this.schedule.alphasCumprod[t] ?? 0, objective, s.minSnrGamma),
+              x0LossWeight(this.schedule.alphasCumprod[t] ?? 0, s.minSnrGamma),
             ),
           }
         : batch;
