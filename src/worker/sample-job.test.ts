@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleAll, type Denoiser } from '../ml/sample';
+import type { ModelPrediction } from '../ml/prediction';
 import type { Prediction } from '../ml/samplers';
 import { makeSchedule } from '../ml/schedule';
 import type { FromWorker } from '../shared/protocol';
@@ -22,7 +23,7 @@ const denoise: Denoiser = (xt, t, labels) =>
 /** Runs one setting through the worker's job exactly as the worker does: start and play. */
 async function runToEnd(
   settings: SampleSettings,
-  prediction: Prediction,
+  prediction: ModelPrediction,
   model: SamplingModel = { denoise, schedule, prediction, step: 1 },
 ) {
   const messages: FromWorker[] = [];
@@ -85,6 +86,63 @@ describe('sampling job: every sampler × spacing × steps × prediction × guida
             }
         expect(tf.memory().numTensors).toBe(before);
       });
+
+  for (const sampler of ['euler', 'heun'] as const)
+    it(`${sampler} on a flow-matching model`, async () => {
+      const before = tf.memory().numTensors;
+      for (const steps of [1, 3, 7, T])
+        for (const g of guidances) {
+          const settings: SampleSettings = { ...DEFAULT_SAMPLE_SETTINGS, ...g, sampler, steps };
+          const { frames, last } = await runToEnd({ ...settings, count: 2 }, 'flow');
+          const where = `${steps} steps, guidance ${g.guidance}`;
+          expect(last, where).toMatchObject({ type: 'sample/state', state: 'done' });
+          expect(frames, where).toHaveLength(steps);
+          const first = frames[0];
+          const final = frames.at(-1);
+          if (first?.type !== 'sample/frame' || final?.type !== 'sample/frame') throw new Error();
+          // τ = 1 is t = T − 1; the last step lands on τ = 0, t = −1.
+          expect(first.frame.t, where).toBe(T - 1);
+          expect(final.frame.prevT, where).toBe(-1);
+          expect(final.frame.xt.pixels.every(Number.isFinite), where).toBe(true);
+        }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+  it('refuses a sampler that does not fit the model, in words, for a run and a compare', async () => {
+    const flowOnDdim = await runToEnd({ ...DEFAULT_SAMPLE_SETTINGS, count: 1 }, 'flow');
+    expect(flowOnDdim.frames).toHaveLength(0);
+    expect(flowOnDdim.last).toMatchObject({
+      state: 'cancelled',
+      message: expect.stringContaining('sample it with Euler or Heun, not DDIM') as unknown,
+    });
+    const heunOnEps = await runToEnd(
+      { ...DEFAULT_SAMPLE_SETTINGS, count: 1, sampler: 'heun' },
+      'epsilon',
+    );
+    expect(heunOnEps.last).toMatchObject({
+      state: 'cancelled',
+      message: expect.stringContaining(
+        'this model predicts ε: sample it with DDIM or DDPM',
+      ) as unknown,
+    });
+    const messages: FromWorker[] = [];
+    const model: SamplingModel = { denoise, schedule, prediction: 'flow', step: 1 };
+    const job = new SampleJob(
+      (m) => messages.push(m),
+      () => model,
+    );
+    const euler: SampleSettings = { ...DEFAULT_SAMPLE_SETTINGS, count: 1, sampler: 'euler' };
+    await job.compare(1, euler, { ...euler, sampler: 'ddpm' });
+    expect(messages).toEqual([
+      {
+        type: 'sample/state',
+        runId: 1,
+        state: 'cancelled',
+        message:
+          'This model was trained with flow matching (it predicts a velocity): sample it with Euler or Heun, not DDPM.',
+      },
+    ]);
+  });
 
   it('DDPM-20 trailing, the Sample tab with DDPM picked: its last step goes from t = 1 to −1', async () => {
     const settings: SampleSettings = { ...DEFAULT_SAMPLE_SETTINGS, sampler: 'ddpm', count: 2 };
