@@ -93,8 +93,8 @@ export function drawBatch(
 
 /**
  * The loss weight of one x₀ target at ᾱ under min-SNR-γ (Hang et al. 2023): x₀'s squared error is
- * ε's divided by SNR = ᾱ/(1−ᾱ), so weighting it by min(SNR, γ) makes it ε's loss on the noisy
- * points and puts up to γ times more weight on the nearly clean ones, where x₀ must copy its input.
+ * ε's divided by SNR = ᾱ/(1−ᾱ), so weighting it by min(SNR, γ) makes it ε's loss on all but the
+ * cleanest points and puts up to γ times more weight on those, where x₀ must copy its input.
  */
 export function x0LossWeight(alphaBar: number, gamma: number): number {
   return Math.min(alphaBar / (1 - alphaBar), gamma);

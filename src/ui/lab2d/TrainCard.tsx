@@ -33,10 +33,11 @@ export function TrainCard() {
           x₀ is the hardest here: near t = 0 the network must reproduce its input exactly (x̂₀ ≈
           x_t), which a small MLP only approximates, and that error lands in the samples unshrunk at
           every late step; ε and v get the near-identity for free from the sampler's formula, which
-          scales their error by √(1−ᾱ), small there. So x₀'s loss is weighted by min(SNR, {gamma})
-          (min-SNR), which puts up to {gamma}× more weight on the nearly clean points; even so, ε, v
-          or flow matching are the safer choice. Samples use a moving average of the weights (EMA,
-          decay {s.trainSettings.emaDecay}), which smooths out the last steps' jitter.
+          scales their error by √(1−ᾱ), small there. So x₀'s loss is weighted by min(SNR, {gamma}):
+          its errors on the nearly clean points, which a plain loss barely notices, count up to{' '}
+          {gamma}× more (about as much as training on ε would count them); ε, v or flow matching are
+          still the safer choice. Samples use a moving average of the weights (EMA, decay{' '}
+          {s.trainSettings.emaDecay}), which smooths out the last steps' jitter.
         </p>
       </Explainer>
       <div className="row wrap">
