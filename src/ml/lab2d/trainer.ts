@@ -108,7 +108,8 @@ export class Lab2dTrainer {
         : batch;
     const lr = learningRate(this.done + 1, {
       peak: s.learningRate,
-      warmup: s.warmup,
+      // A run shorter than the warmup (the lab allows a few steps) ramps over all of it.
+      warmup: Math.min(s.warmup, s.steps),
       total: s.steps,
       floor: s.learningRate / 10,
     });
