@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import UPNG from 'upng-js';
 import { expect, pngSize, test, type AppPage } from './fixtures';
@@ -13,14 +12,6 @@ async function drawSeven(app: AppPage): Promise<void> {
   await page.mouse.move(...at(0.72, 0.25), { steps: 10 });
   await page.mouse.move(...at(0.45, 0.8), { steps: 14 });
   await page.mouse.up();
-}
-
-async function download(app: AppPage, testId: string) {
-  const [file] = await Promise.all([
-    app.page.waitForEvent('download'),
-    app.page.getByTestId(testId).click(),
-  ]);
-  return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
 }
 
 // The shipped default model on wasm (WebGPU here is SwiftShader, far too slow to sample with).
@@ -69,7 +60,7 @@ test('Create: SDEdit a drawing step by step, inpaint under a mask, interpolate a
   await expect(page.getByTestId('create-xt')).toHaveAttribute('data-frame', '9');
   const edited = await app.pixels('create-xt');
   expect(edited.filter((v) => v > 128).length).toBeGreaterThan(30);
-  const png = await download(app, 'create-export-xt');
+  const png = await app.download('create-export-xt');
   expect(png.name).toBe('xt_sdedit_seed1_step10of10.png');
   expect(pngSize(png.bytes)).toEqual({ width: 224, height: 224 });
 
@@ -134,7 +125,7 @@ test('Create: SDEdit a drawing step by step, inpaint under a mask, interpolate a
   await expect(state).toHaveText('done', { timeout: 120_000 });
   const row = await page.getByTestId('create-xt').evaluate((el) => (el as HTMLCanvasElement).width);
   expect(row).toBe(5 * 28 + 4 * 2);
-  const apng = await download(app, 'create-export-apng');
+  const apng = await app.download('create-export-apng');
   expect(apng.name).toBe('interpolate_seed1_5frames.png');
   const decoded = UPNG.decode(
     apng.bytes.buffer.slice(

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test as base, expect, type Page } from '@playwright/test';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -126,6 +127,15 @@ export class AppPage {
       const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       return Array.from(data.filter((_, i) => i % 4 === 0));
     });
+  }
+
+  /** Clicks the button with this test id and reads the file it downloads. */
+  async download(testId: string): Promise<{ name: string; bytes: Buffer }> {
+    const [file] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId(testId).click(),
+    ]);
+    return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
   }
 
   /** Presses the mouse at one end of the slider and drags to `to` (0 = left end, 1 = right end). */

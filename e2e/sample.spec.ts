@@ -67,12 +67,9 @@ test('sample step by step, step back, scrub, export PNG and APNG, cancel, compar
   expect(xt).toHaveLength(58 * 58);
   expect(new Set(xt).size).toBeGreaterThan(10);
 
-  const [png] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-sample-xt').click(),
-  ]);
-  expect(png.suggestedFilename()).toBe('xt_ddim10-eta0_seed1_class3_cfg2_grid_step10of10.png');
-  expect(pngSize(await readFile((await png.path())!))).toEqual({ width: 464, height: 464 });
+  const png = await app.download('export-sample-xt');
+  expect(png.name).toBe('xt_ddim10-eta0_seed1_class3_cfg2_grid_step10of10.png');
+  expect(pngSize(png.bytes)).toEqual({ width: 464, height: 464 });
 
   const [strip] = await Promise.all([
     page.waitForEvent('download'),

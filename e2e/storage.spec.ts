@@ -1,4 +1,13 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+
+/** After a reload: the Train tab's step of the autosave it restored. */
+async function restoredStep(page: Page): Promise<number> {
+  await page.getByRole('tab', { name: /Train/ }).click();
+  const message = page.getByTestId('train-message');
+  await expect(message).toContainText('Restored the autosaved model', { timeout: 60_000 });
+  return Number(/step (\d+)/.exec(await message.innerText())![1]);
+}
 
 // A private window without IndexedDB: everything works in memory and the header says so.
 test('without IndexedDB the default model loads, samples and trains, and autosave is said to be off', async ({
@@ -117,13 +126,7 @@ test('a loaded model file is autosaved, and unsaved steps are saved when the pag
   });
   await page.waitForTimeout(5000);
   await page.reload();
-  await page.getByRole('tab', { name: /Train/ }).click();
-  await expect(page.getByTestId('train-message')).toContainText('Restored the autosaved model', {
-    timeout: 60_000,
-  });
-  const restored = Number(
-    /step (\d+)/.exec(await page.getByTestId('train-message').innerText())![1],
-  );
+  const restored = await restoredStep(page);
   console.log(`hidden at step ${before}, restored at step ${restored}`);
   expect(restored).toBeGreaterThanOrEqual(before);
 });
@@ -191,13 +194,7 @@ test('leaving while a run trains asks first, and the steps trained by then are k
   // beforeunload dialog hung once on a loaded machine).
   await page.reload({ waitUntil: 'commit' });
   expect(asked).toEqual(['beforeunload']);
-  await page.getByRole('tab', { name: /Train/ }).click();
-  await expect(page.getByTestId('train-message')).toContainText('Restored the autosaved model', {
-    timeout: 60_000,
-  });
-  const restored = Number(
-    /step (\d+)/.exec(await page.getByTestId('train-message').innerText())![1],
-  );
+  const restored = await restoredStep(page);
   console.log(`asked at step ${before}, restored at step ${restored}`);
   expect(restored).toBeGreaterThanOrEqual(before);
 });
