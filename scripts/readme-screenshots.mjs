@@ -1,5 +1,6 @@
 // The README's screenshots, one per tab at a laptop width, from the production build in Debian's
-// Chromium (wasm, the default model, a sampled grid of 7s). Run `npm run build` first.
+// Chromium (wasm, the default model: a sampled grid of 7s, an interpolation from 3 to 8, the
+// 2-D lab's two moons trained and sampled). Run `npm run build` first.
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
@@ -16,6 +17,8 @@ const browser = await chromium.launch({
   args: CHROMIUM_ARGS,
 });
 const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+// The first-visit tour would cover the tabs.
+await page.addInitScript(() => localStorage.setItem('diffusion-playground.tour-seen', 'readme'));
 await page.goto(`${server.resolvedUrls.local[0]}?backend=wasm`);
 await page.getByTestId('xt-canvas').and(page.locator('[data-frame="500"]')).waitFor();
 await page.screenshot({ path: 'docs/screenshots/forward-1366.png' });
@@ -29,6 +32,23 @@ await page.getByRole('button', { name: 'Sample', exact: true }).click();
 await page.getByTestId('sample-state').getByText('done').waitFor({ timeout: 120_000 });
 await page.getByTestId('sample-xt').scrollIntoViewIfNeeded();
 await page.screenshot({ path: 'docs/screenshots/sample-1366.png' });
+await page.getByRole('tab', { name: /Create/ }).click();
+await page.getByRole('tab', { name: 'Interpolate', exact: true }).click();
+await page.getByLabel('Interpolate between', { exact: true }).selectOption('classes');
+await page.getByLabel('From class', { exact: true }).selectOption('3');
+await page.getByLabel('To class', { exact: true }).selectOption('8');
+await page.getByRole('button', { name: 'Interpolate', exact: true }).click();
+await page.getByTestId('sample-state').getByText('done').waitFor({ timeout: 120_000 });
+await page.getByTestId('create-xt').scrollIntoViewIfNeeded();
+await page.screenshot({ path: 'docs/screenshots/create-1366.png' });
+await page.getByRole('tab', { name: '2-D lab' }).click();
+await page.getByRole('button', { name: 'Train', exact: true }).click();
+await page.getByTestId('lab2d-train-status').getByText(/steps/).waitFor({ timeout: 120_000 });
+await page.getByRole('button', { name: 'Sample', exact: true }).click();
+await page.getByTestId('lab2d-traj-ddim').waitFor();
+await page.waitForTimeout(5000);
+await page.getByTestId('lab2d-traj-ddim').scrollIntoViewIfNeeded();
+await page.screenshot({ path: 'docs/screenshots/lab2d-1366.png' });
 await browser.close();
 await server.close();
-console.log('docs/screenshots/{forward,train,sample}-1366.png');
+console.log('docs/screenshots/{forward,train,sample,create,lab2d}-1366.png');
