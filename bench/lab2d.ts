@@ -147,7 +147,7 @@ async function main(): Promise<void> {
             const samples = traj.frames.subarray(traj.frames.length - 2 * SAMPLES);
             // Against both held-out halves, averaged: the same expectation, less scatter.
             const d = (energyDistance(samples, a) + energyDistance(samples, b)) / 2;
-            ratios.push(`${method}-${n} ${(d / Math.max(floor, 1e-9)).toFixed(1)}`);
+            ratios.push(`${method}-${n} ${(d / Math.max(floor, 1e-9)).toFixed(2)}`);
           }
           console.log(
             [
