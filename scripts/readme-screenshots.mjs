@@ -42,12 +42,24 @@ await page.getByTestId('sample-state').getByText('done').waitFor({ timeout: 120_
 await page.getByTestId('create-xt').scrollIntoViewIfNeeded();
 await page.screenshot({ path: 'docs/screenshots/create-1366.png' });
 await page.getByRole('tab', { name: '2-D lab' }).click();
-await page.getByRole('button', { name: 'Train', exact: true }).click();
-await page.getByTestId('lab2d-train-status').getByText(/steps/).waitFor({ timeout: 120_000 });
+// The default objective (ε) drives the DDPM and DDIM panels, a flow-matching model the third.
+for (const objective of [null, 'Flow matching (ε − x₀)']) {
+  if (objective) await page.getByLabel('Predicts').selectOption({ label: objective });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page
+    .getByTestId('lab2d-train-status')
+    .getByText(objective ? /Flow matching[^;]*steps/ : /steps/)
+    .waitFor({ timeout: 120_000 });
+}
 await page.getByRole('button', { name: 'Sample', exact: true }).click();
-await page.getByTestId('lab2d-traj-ddim').waitFor();
-await page.waitForTimeout(5000);
-await page.getByTestId('lab2d-traj-ddim').scrollIntoViewIfNeeded();
+const ddim = page.getByTestId('lab2d-traj-ddim');
+// Until the player has reached the last step (its label reads "step n of n").
+for (let k = 0; k < 240; k++) {
+  const [, f, n] = /step (\d+) of (\d+)/.exec((await ddim.getAttribute('aria-label')) ?? '') ?? [];
+  if (f !== undefined && f === n) break;
+  await page.waitForTimeout(500);
+}
+await ddim.scrollIntoViewIfNeeded();
 await page.screenshot({ path: 'docs/screenshots/lab2d-1366.png' });
 await browser.close();
 await server.close();

@@ -67,10 +67,12 @@ export function TrainPanel() {
             <b>Training objective.</b> Each step takes real digits x₀, picks a random t for each and
             noises them with the <Term id="forward-process">forward process</Term>; the{' '}
             <Term id="denoiser">UNet</Term> sees x_t, t and the digit&apos;s class and is asked for
-            the noise ε (or v, or x₀ itself — the setting “Predicts”). The loss is the mean squared
-            error of that guess. One network learns every noise level at once; the loss by timestep
-            shows which levels are hard. The class is hidden 10 % of the time, so the same network
-            also learns to denoise without a label, which{' '}
+            the noise ε (or v, or x₀ itself — the setting “Predicts”). With{' '}
+            <Term id="flow-matching">flow matching</Term> the digit is instead mixed with noise on a
+            straight line, x_τ = (1−τ)·x₀ + τ·ε, and the guess is the velocity ε − x₀ along it. The
+            loss is the mean squared error of that guess. One network learns every noise level at
+            once; the loss by timestep shows which levels are hard. The class is hidden 10 % of the
+            time, so the same network also learns to denoise without a label, which{' '}
             <Term id="guidance">classifier-free guidance</Term> needs later. The previews and the
             quality meter sample from an exponential moving average (<Term id="ema">EMA</Term>) of
             the weights, which is smoother than the raw ones.
