@@ -37,6 +37,15 @@ test('trains a flow-matching model, samples it with Euler and Heun, exports a PN
     'This model was trained with flow matching (it predicts a velocity): sample it with Euler or Heun, not DDIM.',
   );
   await expect(sampler.locator('option[value="ddpm"]')).toBeDisabled();
+  // The refusal and the form fit a phone and a laptop (screenshots in the test's output folder).
+  for (const width of [390, 1366]) {
+    await page.setViewportSize({ width, height: 900 });
+    await app.expectNoHorizontalOverflow(`Sample tab with a flow model at ${width} px`);
+    await page.screenshot({
+      path: test.info().outputPath(`flow-sample-${width}.png`),
+      fullPage: true,
+    });
+  }
   await page.getByRole('button', { name: 'Sample', exact: true }).click();
   await expect(page.getByTestId('sample-state')).toHaveText('cancelled');
 
