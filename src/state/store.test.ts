@@ -1,4 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_TRAIN_SETTINGS,
+  type ModelSummary,
+  type TrainSettings,
+} from '../shared/train-protocol';
 import { useAppStore } from './store';
 
 describe('forward settings', () => {
@@ -42,5 +47,31 @@ describe('training settings', () => {
     useAppStore.getState().setScheduleKind('sigmoid');
     useAppStore.getState().setZeroTerminalSnr(false);
     expect(useAppStore.getState().trainSettings.schedule).toEqual(followed);
+  });
+});
+
+describe('sampling settings follow what the model can be sampled with', () => {
+  const model = (prediction: TrainSettings['prediction']): ModelSummary => ({
+    settings: { ...DEFAULT_TRAIN_SETTINGS, prediction },
+    step: 1,
+    params: 1,
+    origin: 'new',
+    backend: 'cpu',
+    card: null,
+  });
+
+  it('a flow-matching model takes Euler for DDIM or DDPM, and keeps Heun; an ε model takes DDIM for Heun', () => {
+    const s = useAppStore.getState();
+    s.setSampleSettings({ sampler: 'ddpm' });
+    s.setTrainStatus('finished', model('flow'), null);
+    expect(useAppStore.getState().sampleSettings.sampler).toBe('euler');
+    s.setSampleSettings({ sampler: 'heun', steps: 7 });
+    s.setTrainStatus('paused', model('flow'), null);
+    expect(useAppStore.getState().sampleSettings).toMatchObject({ sampler: 'heun', steps: 7 });
+    s.setTrainStatus('finished', model('epsilon'), null);
+    expect(useAppStore.getState().sampleSettings).toMatchObject({ sampler: 'ddim', steps: 7 });
+    s.setSampleSettings({ sampler: 'ddpm' });
+    s.setTrainStatus('empty', null, null);
+    expect(useAppStore.getState().sampleSettings.sampler).toBe('ddpm');
   });
 });

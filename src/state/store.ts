@@ -4,6 +4,7 @@
  */
 import { create, type StateCreator } from 'zustand';
 import type { BackendAttempt, BackendName, BackendReady, StorageStatus } from '../shared/protocol';
+import { deterministicSampler, samplerRefusal } from '../ml/prediction';
 import { T_MAX, T_MIN, type ScheduleKind } from '../ml/schedule';
 import { DEFAULT_SAMPLE_SETTINGS, type SampleSettings } from '../shared/sample-protocol';
 import {
@@ -199,6 +200,12 @@ const trainSlice: StateCreator<AppState, [], [], TrainSlice> = (set) => ({
       trainMessage,
       // A restored or loaded model brings its own settings into the form.
       trainSettings: model && trainStatus !== 'running' ? model.settings : s.trainSettings,
+      // A sampler that cannot sample this model (DDIM on a flow-matching one, Euler on an ε one)
+      // gives way to the model's own deterministic sampler; a fitting choice is kept.
+      sampleSettings:
+        model && samplerRefusal(model.settings.prediction, s.sampleSettings.sampler) !== null
+          ? { ...s.sampleSettings, sampler: deterministicSampler(model.settings.prediction) }
+          : s.sampleSettings,
     })),
   setTrainStats: (trainStats) => set({ trainStats }),
   setPreviewStep: (previewStep) => set({ previewStep }),

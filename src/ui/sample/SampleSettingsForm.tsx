@@ -108,6 +108,12 @@ export function SampleSettingsForm({ withCount = true }: { withCount?: boolean }
           {refusal}
         </p>
       )}
+      {prediction === 'flow' && !refusal && (
+        <p className="muted span-all" data-testid="flow-sampler-note">
+          This model was trained with flow matching: it samples with Euler or Heun (DDPM and DDIM
+          step a diffusion model).
+        </p>
+      )}
       <Num k="steps" max={T} />
       {!flowSampler && <DiffusionFields />}
     </section>
