@@ -147,4 +147,27 @@ describe('cli: create commands', () => {
     expect(s.status, s.stderr).toBe(0);
     expect(readPng(out)).toMatchObject({ width: 4 * 28 + 3 * 2, height: 28, frames: 1 });
   });
+
+  it('work on a flow-matching model too (Euler by default; DDIM refused in words)', () => {
+    const flow = join(dir, 'flow');
+    const t = cli(
+      ...['train', '--backend', 'wasm', '--preset', 'micro', '--batch', '2', '--steps', '2'],
+      ...['--prediction', 'flow', '--out', flow],
+    );
+    expect(t.status, t.stderr).toBe(0);
+    const on = ['--backend', 'wasm', '--model', flow, '--out', out, '--steps', '4'];
+    const sdedit = cli('sdedit', ...on, '--input', seven, '--strength', '0.5');
+    expect(sdedit.status, sdedit.stderr).toBe(0);
+    expect(readPng(out)).toMatchObject({ width: 28, height: 28, frames: 1 });
+    const inpaint = cli('inpaint', ...on, '--input', seven, '--mask', 'bottom', '--resample', '2');
+    expect(inpaint.status, inpaint.stderr).toBe(0);
+    const { gray } = readPng(out);
+    for (let i = 0; i < 14 * 28; i++) expect(Math.abs(gray[i]! - digit[i]!)).toBeLessThanOrEqual(1);
+    const walk = cli('interpolate', ...on, '--seed-b', '5', '--frames', '3');
+    expect(walk.status, walk.stderr).toBe(0);
+    expect(readPng(out).frames).toBe(3);
+    const ddim = cli('sdedit', ...on, '--input', seven, '--sampler', 'ddim');
+    expect(ddim.status).not.toBe(0);
+    expect(ddim.stderr).toContain('sample it with Euler or Heun, not DDIM');
+  }, 240_000);
 });
