@@ -76,29 +76,48 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 }, 120_000);
 
-it(`overfits ${N} fixed images in ${STEPS} steps`, async () => {
-  const trainer = createTrainer({
+/** The same small recipe for every target; only the prediction and the step count differ. */
+function overfitTrainer(prediction: 'epsilon' | 'flow', steps: number) {
+  return createTrainer({
     config: MICRO,
     schedule,
-    prediction: 'epsilon',
-    lr: { peak: 4e-3, warmup: 3, total: STEPS, floor: 4e-4 },
+    prediction,
+    lr: { peak: 4e-3, warmup: 3, total: steps, floor: 4e-4 },
     clipNorm: 1,
     emaDecay: 0.9,
     labelDropout: 0.1,
     seed: 7,
   });
-  const x0 = tf.tensor4d(patterns(), [N, SIZE, SIZE, 1]);
-  const labels = Int32Array.from({ length: N }, (_, i) => i);
-  const before = evalLoss(trainer.params, x0, labels);
-  const losses: number[] = [];
-  // Alternate halves: batch 4 halves the cpu cost per step, and each image is still seen often.
+}
+
+/**
+ * `steps` updates on alternate halves of the images (batch 4 halves the cpu cost per step, and
+ * each image is still seen often); the losses of the steps.
+ */
+async function trainOnHalves(
+  trainer: ReturnType<typeof createTrainer>,
+  x0: tf.Tensor4D,
+  labels: Int32Array,
+  steps: number,
+): Promise<number[]> {
   const halves = [0, 1].map((h) => tf.slice(x0, [h * BATCH, 0, 0, 0], [BATCH, SIZE, SIZE, 1]));
-  for (let i = 0; i < STEPS; i++) {
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
     const h = i % 2;
     const r = await trainer.step(halves[h] ?? x0, labels.slice(h * BATCH, (h + 1) * BATCH));
     expect(r.nonFinite).toBe(false);
     losses.push(r.loss);
   }
+  tf.dispose(halves);
+  return losses;
+}
+
+it(`overfits ${N} fixed images in ${STEPS} steps`, async () => {
+  const trainer = overfitTrainer('epsilon', STEPS);
+  const x0 = tf.tensor4d(patterns(), [N, SIZE, SIZE, 1]);
+  const labels = Int32Array.from({ length: N }, (_, i) => i);
+  const before = evalLoss(trainer.params, x0, labels);
+  const losses = await trainOnHalves(trainer, x0, labels, STEPS);
   const after = evalLoss(trainer.params, x0, labels);
   const afterEma = evalLoss(trainer.ema.params(), x0, labels);
   console.log({ before, after, afterEma, losses: losses.map((l) => l.toFixed(3)).join(' ') });
@@ -106,7 +125,7 @@ it(`overfits ${N} fixed images in ${STEPS} steps`, async () => {
   expect(after).toBeLessThan(before * 0.6);
   expect(afterEma).toBeLessThan(before);
   trainer.dispose();
-  tf.dispose([x0, ...halves]);
+  x0.dispose();
 }, 120_000);
 
 /** Mean over samples of the squared distance (per pixel) to the nearest training image. */
@@ -127,16 +146,7 @@ function nearestDistance(samples: Float32Array, data: Float32Array): number {
 }
 
 it(`a flow-matching model overfits the same images in ${FLOW_STEPS} steps and its Euler and Heun samples move toward them`, async () => {
-  const trainer = createTrainer({
-    config: MICRO,
-    schedule,
-    prediction: 'flow',
-    lr: { peak: 4e-3, warmup: 3, total: FLOW_STEPS, floor: 4e-4 },
-    clipNorm: 1,
-    emaDecay: 0.9,
-    labelDropout: 0.1,
-    seed: 7,
-  });
+  const trainer = overfitTrainer('flow', FLOW_STEPS);
   const data = patterns();
   const x0 = tf.tensor4d(data, [N, SIZE, SIZE, 1]);
   const labels = Int32Array.from({ length: N }, (_, i) => i);
@@ -153,12 +163,7 @@ it(`a flow-matching model overfits the same images in ${FLOW_STEPS} steps and it
   const before = evalLoss(trainer.params, x0, labels, 'flow');
   // The zero-initialised output layer predicts v = 0: its samples are the starting noise.
   const noiseDistance = nearestDistance(await sample('euler'), data);
-  const halves = [0, 1].map((h) => tf.slice(x0, [h * BATCH, 0, 0, 0], [BATCH, SIZE, SIZE, 1]));
-  for (let i = 0; i < FLOW_STEPS; i++) {
-    const h = i % 2;
-    const r = await trainer.step(halves[h] ?? x0, labels.slice(h * BATCH, (h + 1) * BATCH));
-    expect(r.nonFinite).toBe(false);
-  }
+  await trainOnHalves(trainer, x0, labels, FLOW_STEPS);
   const after = evalLoss(trainer.params, x0, labels, 'flow');
   const euler = nearestDistance(await sample('euler'), data);
   const heun = nearestDistance(await sample('heun'), data);
@@ -167,5 +172,5 @@ it(`a flow-matching model overfits the same images in ${FLOW_STEPS} steps and it
   expect(euler).toBeLessThan(noiseDistance * 0.7);
   expect(heun).toBeLessThan(noiseDistance * 0.7);
   trainer.dispose();
-  tf.dispose([x0, ...halves]);
+  x0.dispose();
 }, 120_000);
