@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLinkFields, type CreateLinkValues } from './create-link-fields';
+import { CREATE_DEFAULTS, createLinkFields } from './create-link-fields';
 import { anyField, parseLink, serializeLink } from './link-state';
 
-const DEFAULTS: CreateLinkValues = {
-  mode: 'sdedit',
-  strength: 0.6,
-  jumpCount: 10,
-  interpolation: 'seeds',
-  seedB: 2,
-  classA: 1,
-  classB: 7,
-  frames: 8,
-};
-const fields = Object.values(createLinkFields(DEFAULTS)).map((f) => anyField(f as never));
+const fields = Object.values(createLinkFields(CREATE_DEFAULTS)).map((f) => anyField(f as never));
 
 describe('the Create tab in a link', () => {
   it('reads its values', () => {

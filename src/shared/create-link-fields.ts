@@ -30,6 +30,18 @@ export interface CreateLinkValues {
   readonly frames: number;
 }
 
+/** A fresh Create tab's settings: the store starts from them, and a link leaves them out. */
+export const CREATE_DEFAULTS: CreateLinkValues = {
+  mode: 'sdedit',
+  strength: 0.6,
+  jumpCount: 10,
+  interpolation: 'seeds',
+  seedB: 2,
+  classA: 1,
+  classB: 7,
+  frames: 8,
+};
+
 /** The fields, with a fresh Create tab's values as their defaults. */
 export function createLinkFields(d: CreateLinkValues): {
   [K in keyof CreateLinkValues]: LinkField<CreateLinkValues[K]>;

@@ -1,22 +1,17 @@
 /** The Create tab's settings in the shared link (see link-sync.ts and shared/create-link-fields.ts). */
-import { createLinkFields, type CreateLinkValues } from '../shared/create-link-fields';
+import {
+  CREATE_DEFAULTS,
+  createLinkFields,
+  type CreateLinkValues,
+} from '../shared/create-link-fields';
 import { useCreateStore } from './create-store';
 import { bind, registerLinkPart, type LinkBinding } from './link-sync';
 
-const KEYS = [
-  'mode',
-  'strength',
-  'jumpCount',
-  'interpolation',
-  'seedB',
-  'classA',
-  'classB',
-  'frames',
-] as const satisfies readonly (keyof CreateLinkValues)[];
+// Every Create setting that belongs in a link: the keys of its defaults.
+const KEYS = Object.keys(CREATE_DEFAULTS) as (keyof CreateLinkValues)[];
 
 export function registerCreateLink(): void {
-  const d = useCreateStore.getInitialState();
-  const fields = createLinkFields(d);
+  const fields = createLinkFields(CREATE_DEFAULTS);
   // Each link value is the store's field of the same name.
   const bindOne = <K extends keyof CreateLinkValues>(key: K): LinkBinding =>
     bind(

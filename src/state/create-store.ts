@@ -6,7 +6,11 @@ import { create } from 'zustand';
 import { invertMask } from '../shared/masks';
 import { IMAGE_PIXELS, type GrayFrame } from '../shared/protocol';
 
-import type { CreateMode, InterpolationKind } from '../shared/create-link-fields';
+import {
+  CREATE_DEFAULTS,
+  type CreateMode,
+  type InterpolationKind,
+} from '../shared/create-link-fields';
 
 export type { CreateMode, InterpolationKind };
 
@@ -44,19 +48,12 @@ interface CreateState {
 }
 
 export const useCreateStore = create<CreateState>()((set) => ({
-  mode: 'sdedit',
-  strength: 0.6,
+  ...CREATE_DEFAULTS,
   strip: [],
   mask: new Uint8Array(IMAGE_PIXELS),
   brushRadius: 2,
   erasing: false,
   jumpLength: null,
-  jumpCount: 10,
-  interpolation: 'seeds',
-  seedB: 2,
-  classA: 1,
-  classB: 7,
-  frames: 8,
   runColumns: 1,
   runKind: null,
   message: null,
