@@ -16,8 +16,7 @@ import { ROOT, loadMnist } from '../cli/common';
 import { argmaxRows, classify, loadClassifier, PIXELS } from '../src/ml/metrics/classifier';
 import type { ClassifierParams } from '../src/ml/metrics/classifier';
 import { splitIndices } from '../src/ml/mnist';
-import { deterministicSampler } from '../src/ml/prediction';
-import { sampleAll, samplerOf } from '../src/ml/sample';
+import { deterministicSamplerOf, sampleAll } from '../src/ml/sample';
 import { trainOnNextBatch, trainerFromSettings } from '../src/ml/train/from-settings';
 import { countParams } from '../src/ml/unet/layout';
 import { unetForward } from '../src/ml/unet/model';
@@ -172,11 +171,7 @@ export async function runTimeToDigits(opts: TtdOptions): Promise<TtdRun> {
           trainer.options.schedule,
           {
             // DDIM-20, or Euler-20 for a flow-matching model (the quality meter's choice too).
-            sampler: samplerOf(deterministicSampler(settings.prediction), TTD_DDIM_STEPS, {
-              spacing: 'trailing',
-              eta: 0,
-              variance: 'fixed-small',
-            }),
+            sampler: deterministicSamplerOf(settings.prediction, TTD_DDIM_STEPS),
             prediction: settings.prediction,
             clip: false,
             labels,

@@ -13,7 +13,13 @@ import {
   flowX0,
 } from './flow-matching';
 import { qSample } from './forward';
-import { isFlow, samplerRefusal, type ModelPrediction, type SamplerName } from './prediction';
+import {
+  deterministicSampler,
+  isFlow,
+  samplerRefusal,
+  type ModelPrediction,
+  type SamplerName,
+} from './prediction';
 import { gaussian, mulberry32, randomInt } from './random';
 import {
   ddimStep,
@@ -71,6 +77,21 @@ export function samplerOf(
     case 'heun':
       return { kind, steps };
   }
+}
+
+/**
+ * A model's deterministic sampler with `steps` steps: DDIM (trailing, η = 0), or Euler for a
+ * flow-matching model. Previews and the time-to-digits bench sample with it.
+ */
+export function deterministicSamplerOf(
+  prediction: ModelPrediction,
+  steps: number,
+): SamplerSettings {
+  return samplerOf(deterministicSampler(prediction), steps, {
+    spacing: 'trailing',
+    eta: 0,
+    variance: 'fixed-small',
+  });
 }
 
 export interface SampleOptions {

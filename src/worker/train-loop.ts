@@ -8,8 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tileGrid } from '../ml/grid';
 import { splitIndices, type MnistSet } from '../ml/mnist';
-import { deterministicSampler } from '../ml/prediction';
-import { ReverseProcess, samplerOf } from '../ml/sample';
+import { ReverseProcess, deterministicSamplerOf } from '../ml/sample';
 import { trainOnNextBatch } from '../ml/train/from-settings';
 import type { StepResult, Trainer } from '../ml/train/step';
 import type { BackendName, FromWorker } from '../shared/protocol';
@@ -213,12 +212,7 @@ export class TrainLoop {
     const model = this.deps.model.samplingModel();
     if (!model) return;
     const process = new ReverseProcess(model.denoise, model.schedule, {
-      // DDIM η = 0, or Euler for a flow-matching model.
-      sampler: samplerOf(
-        deterministicSampler(model.prediction),
-        Math.min(PREVIEW_STEPS, model.schedule.T),
-        { spacing: 'trailing', eta: 0, variance: 'fixed-small' },
-      ),
+      sampler: deterministicSamplerOf(model.prediction, Math.min(PREVIEW_STEPS, model.schedule.T)),
       prediction: model.prediction,
       clip: true,
       labels: PREVIEW_LABELS,
