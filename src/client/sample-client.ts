@@ -85,6 +85,8 @@ export function beginRun(
   owner = by;
   s.setRecorded(0, -1, null);
   s.setCompareResults(null);
+  // The last run's "done" is not this one's: nothing is said until the worker reports.
+  s.setSampleState('idle');
   need().send(message(++runId));
   if (play) need().send({ type: 'sample/play', runId, delayMs: s.speedMs });
   return runId;
